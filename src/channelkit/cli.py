@@ -1,0 +1,103 @@
+"""The ``channelkit`` command line. It parses arguments and calls the library;
+library errors become one message on stderr and exit code 1."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from .errors import ChannelkitError
+
+__all__ = ["main"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _friendly(func: F) -> F:
+    """Turn ChannelkitError into ``error: …`` and exit 1, never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ChannelkitError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="channelkit")
+def main() -> None:
+    """channelkit: declare one Channel, get the Terraform for a whole CDC channel."""
+
+
+def _split(value: str | None) -> list[str] | None:
+    return [v.strip() for v in value.split(",") if v.strip()] if value else None
+
+
+@main.command()
+@click.option("--schema", "schema_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Provider schema JSON (format of `terraform providers schema -json`).")
+@click.option("--provider", "source", help="Provider source in the schema, e.g. mongey/kafka.")
+@click.option("--resources", help="Comma-separated resource types to bind (default: all).")
+@click.option("--data-sources", help="Comma-separated data-source types to bind (default: all).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Output directory.")
+@click.option("--version", "version", default="0.0.0", show_default=True, help="Provider version the schema describes.")
+@click.option("--constraint", help="Version constraint for required_providers (default: >= VERSION).")
+@click.option("--key", help="Python package name of the bindings (default: the provider's local name).")
+@click.option("--all", "all_", is_flag=True, help="Regenerate every bundled provider into the package.")
+@_friendly
+def generate(
+    schema_file: Path | None,
+    source: str | None,
+    resources: str | None,
+    data_sources: str | None,
+    out_dir: Path | None,
+    version: str,
+    constraint: str | None,
+    key: str | None,
+    all_: bool,
+) -> None:
+    """Generate typed Python bindings from a provider schema."""
+    from .generator.api import DEFAULT_OUT, generate_all, generate_provider
+    from .generator.render import _stderr_progress
+
+    if all_:
+        reports = generate_all(out_dir or DEFAULT_OUT)
+    else:
+        if not (schema_file and source and out_dir):
+            raise click.UsageError("--schema, --provider and --out are required (or use --all)")
+        reports = [
+            generate_provider(
+                schema_file, source, out_dir, key=key, version=version, constraint=constraint,
+                resources=_split(resources), data_sources=_split(data_sources), progress=_stderr_progress,
+            )
+        ]
+    for r in reports:
+        click.echo(
+            f"{r.source}: {r.resources} resources, {r.data_sources} data sources -> "
+            f"{len(r.result.written)} written, {len(r.result.unchanged)} unchanged, {len(r.result.removed)} removed"
+        )
+
+
+@main.command()
+@click.argument("directory", default="cdktf.out", type=click.Path(path_type=Path))
+@click.option("--terraform/--no-terraform", default=True, show_default=True,
+              help="Also run real `terraform init`+`validate` on stacks whose providers are all in the local mirror.")
+@_friendly
+def validate(directory: Path, terraform: bool) -> None:
+    """Check synthesized stacks against the provider schemas, offline."""
+    from .validate import validate_output
+
+    report = validate_output(directory, run_terraform=terraform)
+    for line in report.lines():
+        click.echo(line)
+    if not report.ok:
+        sys.exit(1)

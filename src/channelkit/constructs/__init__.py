@@ -1,0 +1,1 @@
+"""Layer 2: one main resource each, typed props, ``grant_*`` methods."""

@@ -1,0 +1,1 @@
+"""Layer 3: patterns built from channelkit's constructs."""

@@ -1,0 +1,429 @@
+"""What every generated provider binding stands on.
+
+Generated modules (``channelkit.providers.*``) declare, per resource, the
+Terraform fields as :class:`Attr` and :class:`Block` specs and a typed
+keyword-only ``__init__``. This module does the rest:
+
+- checks every call at construction time (unknown, missing or mistyped
+  arguments, block cardinality) and raises one :class:`ArgumentError` that
+  lists every problem with the construct path;
+- renders the stored values into Terraform JSON when cdktf synthesizes
+  (``_synthesize_attributes``), and into cdktf's HCL form;
+- gives computed and input attributes as reference tokens.
+
+Nothing here is provider-specific.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from ._cdk import cdk, jsii
+from .errors import MISSING, ArgumentError, Problem
+
+__all__ = [
+    "Attr",
+    "Block",
+    "GeneratedDataSource",
+    "GeneratedProvider",
+    "GeneratedResource",
+    "Struct",
+    "describe_type",
+]
+
+TfType = Any  # "string" | "number" | "bool" | "dynamic" | ("list", TfType) | ("object", {...}) ...
+
+
+@dataclass(frozen=True, slots=True)
+class Attr:
+    """One Terraform attribute: Python name, Terraform name, type, and whether it must be given."""
+
+    py: str
+    tf: str
+    type: TfType
+    required: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One nested block type.
+
+    ``single`` means the binding takes one struct (nesting ``single`` or
+    ``max_items == 1``) rather than a sequence (or a mapping for ``map``).
+    """
+
+    py: str
+    tf: str
+    nesting: str
+    struct: type[Struct]
+    min_items: int = 0
+    max_items: int = 0
+    single: bool = False
+
+    @property
+    def required(self) -> bool:
+        """A block is required when at least one must be present."""
+        return self.min_items > 0
+
+
+Field = Attr | Block
+
+
+def describe_type(tf_type: TfType) -> str:
+    """Human words for a Terraform type: ``("list", "string")`` → ``a list of string``."""
+    if isinstance(tf_type, str):
+        return {"string": "a string", "number": "a number", "bool": "a bool", "dynamic": "any value"}.get(
+            tf_type, tf_type
+        )
+    kind = tf_type[0]
+    if kind == "object":
+        return "an object with keys " + ", ".join(sorted(tf_type[1]))
+    if kind == "tuple":
+        return "a tuple"
+    return f"a {kind} of {_bare(tf_type[1])}"
+
+
+def _bare(tf_type: TfType) -> str:
+    return describe_type(tf_type).removeprefix("a ").removeprefix("an ")
+
+
+def _is_token_object(value: Any) -> bool:
+    """A jsii object (IResolvable, a reference, an Fn result) stands for any type."""
+    return hasattr(value, "__jsii_ref__")
+
+
+def _is_token_string(value: Any) -> bool:
+    return isinstance(value, str) and ("${TfToken[" in value or "#{TfToken[" in value)
+
+
+def _type_ok(tf_type: TfType, value: Any) -> bool:
+    if _is_token_object(value) or _is_token_string(value):
+        return True
+    if isinstance(tf_type, str):
+        if tf_type == "string":
+            return isinstance(value, str)
+        if tf_type == "number":
+            return isinstance(value, int | float) and not isinstance(value, bool) and not math.isnan(value)
+        if tf_type == "bool":
+            return isinstance(value, bool)
+        return True  # dynamic
+    kind, inner = tf_type[0], tf_type[1]
+    if kind in ("list", "set"):
+        return isinstance(value, list | tuple) and all(_type_ok(inner, v) for v in value)
+    if kind == "map":
+        return isinstance(value, Mapping) and all(isinstance(k, str) and _type_ok(inner, v) for k, v in value.items())
+    if kind == "object":
+        return isinstance(value, Mapping) and all(k in inner and _type_ok(inner[k], v) for k, v in value.items())
+    return True  # tuple and anything newer: left to terraform
+
+
+def _block_ok(block: Block, value: Any) -> str | None:
+    """None when ``value`` fits ``block``, else what is allowed."""
+    name = block.struct.__name__
+    if _is_token_object(value):
+        return None
+    if block.single:
+        return None if isinstance(value, block.struct) else f"a {name}"
+    if block.nesting == "map":
+        ok = isinstance(value, Mapping) and all(isinstance(v, block.struct) for v in value.values())
+        return None if ok else f"a mapping of str to {name}"
+    if not isinstance(value, list | tuple) or not all(isinstance(v, block.struct) for v in value):
+        return f"a sequence of {name}"
+    count = len(value)
+    if count < block.min_items or (block.max_items and count > block.max_items):
+        most = block.max_items or "any number of"
+        return f"between {block.min_items} and {most} {name} items (got {count})"
+    return None
+
+
+def check_fields(fields: Sequence[Field], values: Mapping[str, Any], path: str) -> list[Problem]:
+    """Every problem with ``values`` (Python names, MISSING for absent) against ``fields``."""
+    problems: list[Problem] = []
+    for field in fields:
+        value = values.get(field.py, MISSING)
+        if value is MISSING or value is None:
+            if field.required:
+                problems.append(Problem(path, field.py, MISSING, f"required: {_allowed(field)}"))
+            continue
+        if isinstance(field, Attr):
+            if not _type_ok(field.type, value):
+                problems.append(Problem(path, field.py, value, describe_type(field.type)))
+        else:
+            allowed = _block_ok(field, value)
+            if allowed:
+                problems.append(Problem(path, field.py, value, allowed))
+    return problems
+
+
+def _allowed(field: Field) -> str:
+    if isinstance(field, Attr):
+        return describe_type(field.type)
+    return f"a {field.struct.__name__}" if field.single else f"a sequence of {field.struct.__name__}"
+
+
+def _call_problems(fields: Sequence[Field], extra: Sequence[str], kwargs: Mapping[str, Any], path: str) -> list[Problem]:
+    known = {f.py for f in fields} | set(extra)
+    problems = [
+        Problem(path, name, kwargs[name], "unknown argument; allowed: " + ", ".join(sorted(known)))
+        for name in kwargs
+        if name not in known
+    ]
+    given = {k: v for k, v in kwargs.items() if k in known}
+    return problems + check_fields(fields, given, path)
+
+
+def to_terraform(value: Any) -> Any:
+    """Plain JSON-able data for ``value`` (structs become dicts of Terraform names)."""
+    if isinstance(value, Struct):
+        return value.to_terraform()
+    if isinstance(value, list | tuple):
+        return [to_terraform(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: to_terraform(v) for k, v in value.items()}
+    return value
+
+
+def _render(fields: Sequence[Field], values: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for field in fields:
+        value = values.get(field.py)
+        if value is not None:
+            out[field.tf] = to_terraform(value)
+    return out
+
+
+_HCL_STORAGE = {"string": "string", "number": "number", "bool": "boolean", "dynamic": "any"}
+
+
+def _render_hcl(fields: Sequence[Field], values: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for field in fields:
+        value = values.get(field.py)
+        if value is None:
+            continue
+        if isinstance(field, Block):
+            out[field.tf] = {
+                "value": to_terraform([value] if field.single else value),
+                "isBlock": True,
+                "type": "set" if field.nesting == "set" else "list",
+                "storageClassType": field.struct.__name__ + "List",
+            }
+            continue
+        tf_type = field.type
+        if isinstance(tf_type, str):
+            kind, storage = "simple", _HCL_STORAGE.get(tf_type, "any")
+        else:
+            inner = tf_type[1] if isinstance(tf_type[1], str) else "any"
+            kind = tf_type[0] if tf_type[0] in ("list", "set", "map") else "simple"
+            storage = _HCL_STORAGE.get(inner, "any") + kind.capitalize()
+        out[field.tf] = {"value": to_terraform(value), "isBlock": False, "type": kind, "storageClassType": storage}
+    return out
+
+
+class Struct:
+    """A nested block's value. Generated subclasses give typed keyword-only constructors."""
+
+    _tf_fields: ClassVar[tuple[Field, ...]] = ()
+    __slots__ = ("_values",)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "__init__" in cls.__dict__:
+            cls.__init__ = _checked_struct_init(cls, cls.__dict__["__init__"])  # type: ignore[method-assign]
+
+    def _store(self, values: Mapping[str, Any]) -> None:
+        self._values = {f.py: values[f.py] for f in self._tf_fields if values.get(f.py) is not None}
+
+    def to_terraform(self) -> dict[str, Any]:
+        """This block as Terraform JSON (Terraform names, unset fields left out)."""
+        return _render(self._tf_fields, self._values)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        for field in type(self)._tf_fields:
+            if field.py == name:
+                return self._values.get(name)
+        raise AttributeError(f"{type(self).__name__} has no field {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other._values == self._values  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash((type(self), tuple(sorted((k, repr(v)) for k, v in self._values.items()))))
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{k}={v!r}" for k, v in self._values.items())
+        return f"{type(self).__name__}({inner})"
+
+
+def _checked_struct_init(cls: type[Struct], init: Callable[..., None]) -> Callable[..., None]:
+    @functools.wraps(init)
+    def checked(self: Struct, *args: Any, **kwargs: Any) -> None:
+        problems = _call_problems(cls._tf_fields, (), kwargs, cls.__name__)
+        if args:
+            problems.insert(0, Problem(cls.__name__, "<positional>", args, "keyword arguments only"))
+        if problems:
+            raise ArgumentError(problems, summary=f"invalid arguments for {cls.__name__}")
+        init(self, **kwargs)
+
+    return checked
+
+
+_RESOURCE_META_ARGS = ("depends_on", "lifecycle", "provider", "count", "for_each")
+_PROVIDER_META_ARGS = ("alias",)
+
+
+class _Bound:
+    """Shared behaviour of generated resources, data sources and providers."""
+
+    _tf_fields: ClassVar[tuple[Field, ...]] = ()
+    _tf_type: ClassVar[str] = ""
+    _tf_meta_args: ClassVar[tuple[str, ...]] = _RESOURCE_META_ARGS
+    _tf_values: dict[str, Any]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "__init__" in cls.__dict__ and cls._tf_type:
+            cls.__init__ = _checked_construct_init(cls, cls.__dict__["__init__"])  # type: ignore[misc]
+
+    def _store(self, values: Mapping[str, Any]) -> None:
+        self._tf_values = {f.py: values[f.py] for f in self._tf_fields if values.get(f.py) is not None}
+
+    @property
+    def tf_values(self) -> Mapping[str, Any]:
+        """The arguments this block was given (Python names), for inspection."""
+        return dict(self._tf_values)
+
+    @jsii.member(jsii_name="synthesizeAttributes")
+    def _synthesize_attributes(self) -> Mapping[str, Any]:
+        return _render(self._tf_fields, self._tf_values)
+
+    @jsii.member(jsii_name="synthesizeHclAttributes")
+    def _synthesize_hcl_attributes(self) -> Mapping[str, Any]:
+        return _render_hcl(self._tf_fields, self._tf_values)
+
+
+def _checked_construct_init(cls: type[_Bound], init: Callable[..., None]) -> Callable[..., None]:
+    @functools.wraps(init)
+    def checked(self: _Bound, scope: Any, id: str, *args: Any, **kwargs: Any) -> None:
+        problems = _call_problems(cls._tf_fields, cls._tf_meta_args, kwargs, "")
+        if args:
+            problems.insert(0, Problem("", "<positional>", args, "only scope and id are positional"))
+        if problems:
+            path = _path_of(scope, id)
+            raise ArgumentError(
+                [Problem(path, p.field, p.value, p.allowed) for p in problems],
+                summary=f"invalid arguments for {cls._tf_type} at {path}",
+            )
+        init(self, scope, id, **kwargs)
+
+    return checked
+
+
+def _path_of(scope: Any, id: str) -> str:
+    try:
+        parent = scope.node.path
+    except Exception:  # noqa: BLE001 - a bad scope is reported as such below
+        return f"<not a construct: {scope!r}>/{id}"
+    return f"{parent}/{id}" if parent else id
+
+
+def _meta(depends_on: Any, lifecycle: Any, provider: Any, count: Any, for_each: Any) -> dict[str, Any]:
+    return {
+        "depends_on": list(depends_on) if depends_on is not None else None,
+        "lifecycle": lifecycle,
+        "provider": provider,
+        "count": count,
+        "for_each": for_each,
+    }
+
+
+class GeneratedResource(_Bound, cdk.TerraformResource):
+    """Base of every generated resource class."""
+
+    def __init__(
+        self,
+        scope: Any,
+        id: str,
+        *,
+        terraform_resource_type: str,
+        terraform_generator_metadata: Any,
+        depends_on: Any = None,
+        lifecycle: Any = None,
+        provider: Any = None,
+        count: Any = None,
+        for_each: Any = None,
+    ) -> None:
+        super().__init__(
+            scope,
+            id,
+            terraform_resource_type=terraform_resource_type,
+            terraform_generator_metadata=terraform_generator_metadata,
+            **_meta(depends_on, lifecycle, provider, count, for_each),
+        )
+
+
+class GeneratedDataSource(_Bound, cdk.TerraformDataSource):
+    """Base of every generated data-source class."""
+
+    def __init__(
+        self,
+        scope: Any,
+        id: str,
+        *,
+        terraform_resource_type: str,
+        terraform_generator_metadata: Any,
+        depends_on: Any = None,
+        lifecycle: Any = None,
+        provider: Any = None,
+        count: Any = None,
+        for_each: Any = None,
+    ) -> None:
+        super().__init__(
+            scope,
+            id,
+            terraform_resource_type=terraform_resource_type,
+            terraform_generator_metadata=terraform_generator_metadata,
+            **_meta(depends_on, lifecycle, provider, count, for_each),
+        )
+
+
+class GeneratedProvider(_Bound, cdk.TerraformProvider):
+    """Base of every generated provider class."""
+
+    _tf_meta_args: ClassVar[tuple[str, ...]] = _PROVIDER_META_ARGS
+
+    def __init__(
+        self,
+        scope: Any,
+        id: str,
+        *,
+        terraform_resource_type: str,
+        terraform_generator_metadata: Any,
+        terraform_provider_source: str,
+        alias: str | None = None,
+    ) -> None:
+        super().__init__(
+            scope,
+            id,
+            terraform_resource_type=terraform_resource_type,
+            terraform_generator_metadata=terraform_generator_metadata,
+            terraform_provider_source=terraform_provider_source,
+        )
+        if alias is not None:
+            self.alias = alias
+
+
+def generator_metadata(provider_name: str, constraint: str) -> Any:
+    """cdktf's generator metadata, which writes ``required_providers``."""
+    return cdk.TerraformProviderGeneratorMetadata(
+        provider_name=provider_name, provider_version_constraint=constraint
+    )
+
+
+__all__ += ["check_fields", "generator_metadata", "to_terraform"]
