@@ -289,7 +289,7 @@ class _Bound:
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "__init__" in cls.__dict__ and cls._tf_type:
-            cls.__init__ = _checked_construct_init(cls, cls.__dict__["__init__"])  # type: ignore[misc]
+            cls.__init__ = _checked_construct_init(cls, cls.__dict__["__init__"])  # type: ignore[method-assign]
 
     def _store(self, values: Mapping[str, Any]) -> None:
         self._tf_values = {f.py: values[f.py] for f in self._tf_fields if values.get(f.py) is not None}
@@ -415,8 +415,16 @@ class GeneratedProvider(_Bound, cdk.TerraformProvider):
             terraform_generator_metadata=terraform_generator_metadata,
             terraform_provider_source=terraform_provider_source,
         )
-        if alias is not None:
-            self.alias = alias
+        self._alias = alias
+
+    @property  # type: ignore[override]
+    def alias(self) -> str | None:
+        """The provider alias (``provider = kafka.west`` in resources), or None."""
+        return getattr(self, "_alias", None)
+
+    @alias.setter
+    def alias(self, value: str | None) -> None:
+        self._alias = value
 
 
 def generator_metadata(provider_name: str, constraint: str) -> Any:

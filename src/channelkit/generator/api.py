@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,7 +11,7 @@ from ..errors import SchemaError
 from ..schema.model import ProviderSchema, load_schema
 from ..schema.registry import bundled_providers
 from .model import build_package
-from .render import RenderResult, render_package, render_providers_init
+from .render import RenderResult, _stderr_progress, render_package, render_providers_init
 
 __all__ = ["DEFAULT_OUT", "GenerateReport", "generate_all", "generate_provider", "pick_provider"]
 
@@ -66,7 +65,7 @@ def generate_provider(
         resources=resources,
         data_sources=data_sources,
     )
-    result = render_package(model, out_dir, progress=progress) if progress else render_package(model, out_dir)
+    result = render_package(model, out_dir, progress=progress)
     return GenerateReport(
         package_key,
         schema.source,
@@ -76,7 +75,7 @@ def generate_provider(
     )
 
 
-def generate_all(out_dir: Path = DEFAULT_OUT, *, format_code: bool = True) -> list[GenerateReport]:
+def generate_all(out_dir: Path = DEFAULT_OUT) -> list[GenerateReport]:
     """Regenerate every provider in the bundled manifest (what CI checks for drift)."""
     reports = []
     entries = bundled_providers()
@@ -93,11 +92,8 @@ def generate_all(out_dir: Path = DEFAULT_OUT, *, format_code: bool = True) -> li
                 constraint=entry.constraint,
                 resources=list(entry.resources) or sorted(schema.resources),
                 data_sources=list(entry.data_sources),
+                progress=_stderr_progress,
             )
         )
     render_providers_init(out_dir, list(entries))
     return reports
-
-
-def _unused_formatter(paths: list[Path]) -> None:  # pragma: no cover - kept out of the pipeline on purpose
-    subprocess.run([sys.executable, "-m", "ruff", "format", *map(str, paths)], check=False)

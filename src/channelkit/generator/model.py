@@ -120,7 +120,7 @@ def type_literal(tf_type: Any) -> str:
 
 
 def _doc(text: str, limit: int = _DOC_LIMIT) -> str:
-    text = " ".join(text.replace("\\", "\\\\").replace('"""', "'''").split())
+    text = " ".join(text.replace("\\", "\\\\").replace('"', "'").split())
     return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
 
 
@@ -163,7 +163,7 @@ class StructModel:
     @property
     def star(self) -> str:
         """The bare ``*`` that makes parameters keyword-only (absent when there are none)."""
-        return "        *," if self.params else ""
+        return "        *,\n" if self.params else ""
 
 
 @dataclass

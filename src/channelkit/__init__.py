@@ -1,0 +1,18 @@
+"""channelkit: declare one Channel, get the Terraform for a whole CDC channel.
+
+Layers, one direction:
+
+- ``channelkit.providers``: generated provider bindings (layer 1, never edited by hand);
+- ``channelkit.constructs``: one main resource each, typed props, ``grant_*`` methods (layer 2);
+- ``channelkit.patterns``: the ``Channel`` (layer 3).
+
+Importing ``channelkit`` itself is cheap: it does not start the jsii runtime.
+"""
+
+from __future__ import annotations
+
+from .errors import ArgumentError, ChannelkitError, SchemaError, TerraformError, ValidationError
+
+__all__ = ["ArgumentError", "ChannelkitError", "SchemaError", "TerraformError", "ValidationError", "__version__"]
+
+__version__ = "0.1.0"
