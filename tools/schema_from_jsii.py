@@ -18,7 +18,8 @@ assembly can express:
 * descriptions (docs summary + remarks with the registry link stripped), ``description_kind`` plain.
 
 Flags that the assembly cannot express (``sensitive``, ``force_new``, optional+``computed``,
-``min_items`` / ``max_items`` other than the defaults, set vs list, schema version) are taken from a
+``write_only``, ``deprecated``, ``min_items`` / ``max_items`` other than the defaults, set vs list,
+schema version, descriptions of nested blocks and of computed-only attributes) are taken from a
 per-provider overrides JSON file whose entries were read from the provider's Go source.  Overrides
 are keyed by dotted paths through nested blocks, e.g.::
 
@@ -28,14 +29,21 @@ are keyed by dotted paths through nested blocks, e.g.::
                   "location": {"computed": true, "force_new": true}}}}}
 
 Attribute override keys: ``computed``, ``optional``, ``required``, ``sensitive``, ``force_new``,
-``type`` (only list<->set changes of the derived type are accepted).  Block override keys:
-``nesting_mode``, ``min_items``, ``max_items``.  Keys starting with ``_`` are comments.  An override
-path that does not exist in the derived schema is an error, so the overrides stay in sync with the
-assembly.
+``write_only``, ``deprecated``, ``description`` and ``type`` (only list<->set changes of the
+derived type are accepted).  Block override keys: ``nesting_mode``, ``min_items``, ``max_items``,
+``description`` and ``deprecated`` (set on the nested block, as terraform does) and ``force_new``
+(set on the ``block_types`` entry: channelkit's extension for a ForceNew nested block).  A resource
+entry (and the provider entry) may also carry ``description`` for its top-level block.  Keys
+starting with ``_`` are comments.  An override path that does not exist in the derived schema is an
+error, so the overrides stay in sync with the assembly.
+
+Output follows terraform's JSON conventions: false flags, empty descriptions, empty
+``attributes`` / ``block_types`` and empty ``resource_schemas`` / ``data_source_schemas`` maps are
+left out, ``min_items`` / ``max_items`` are left out when 0.
 
 Example::
 
-    python tools/schema_from_jsii.py --wheel /tmp/wheels/cdktn_provider_google-21.1.0-py3-none-any.whl \\
+    python tools/schema_from_jsii.py --wheel /tmp/wheels/cdktn_provider_google-20.2.0-py3-none-any.whl \\
         --provider registry.terraform.io/hashicorp/google \\
         --resources google_bigquery_dataset,google_bigquery_table \\
         --overrides tools/schema_overrides/google.json --out src/channelkit/schemas/google.json
@@ -59,25 +67,30 @@ from typing import Any
 JsonDict = dict[str, Any]
 TfType = str | list[Any]
 
-RESOLVABLE = "cdktn.IResolvable"
 DOC_LINK_RE = re.compile(r"\{@link\s+(https://registry\.terraform\.io/\S+?)(?:\s+([^}]*))?\}")
 REPRESENTS_RE = re.compile(r"Represents a \{@link (\S+)/docs/(resources|data-sources)/(\S+?) (\S+)\}")
-REGISTRY_TRAILER_RE = re.compile(r"\s*Docs at Terraform Registry: \{@link [^}]*\}\.?\s*$")
-ATTR_FLAG_KEYS = ("required", "optional", "computed", "sensitive", "force_new")
-ATTR_OVERRIDE_KEYS = {"required", "optional", "computed", "sensitive", "force_new", "type"}
-BLOCK_OVERRIDE_KEYS = {"nesting_mode", "min_items", "max_items"}
-CDKTN_MAP_TYPES: dict[str, TfType] = {
-    "cdktn.StringMap": ["map", "string"],
-    "cdktn.NumberMap": ["map", "number"],
-    "cdktn.BooleanMap": ["map", "bool"],
-    "cdktn.AnyMap": ["map", "dynamic"],
-    "cdktn.StringMapList": ["list", ["map", "string"]],
-    "cdktn.NumberMapList": ["list", ["map", "number"]],
-    "cdktn.BooleanMapList": ["list", ["map", "bool"]],
-    "cdktn.AnyMapList": ["list", ["map", "dynamic"]],
-    "cdktn.StringListList": ["list", ["list", "string"]],
-    "cdktn.NumberListList": ["list", ["list", "number"]],
-    "cdktn.BooleanListList": ["list", ["list", "bool"]],
+REGISTRY_TRAILER_RE = re.compile(r"\s*Docs at Terraform Registry: \{@link [^}]*\}\.?")
+COMMENT_NOTE = (
+    "Note: The above comment contained a comment block ending sequence (* followed by /). "
+    "We have introduced a space between to prevent syntax errors. Please ignore the space."
+)
+ATTR_FLAG_KEYS = ("required", "optional", "computed", "sensitive", "force_new", "write_only", "deprecated")
+ATTR_OVERRIDE_KEYS = {*ATTR_FLAG_KEYS, "type", "description"}
+BLOCK_OVERRIDE_KEYS = {"nesting_mode", "min_items", "max_items", "description", "deprecated", "force_new"}
+# Runtime classes for computed collections; the prefix is the runtime library (cdktn, or cdktf for
+# the older prebuilt packages), see ``Package.runtime``.
+RUNTIME_MAP_TYPES: dict[str, TfType] = {
+    "StringMap": ["map", "string"],
+    "NumberMap": ["map", "number"],
+    "BooleanMap": ["map", "bool"],
+    "AnyMap": ["map", "dynamic"],
+    "StringMapList": ["list", ["map", "string"]],
+    "NumberMapList": ["list", ["map", "number"]],
+    "BooleanMapList": ["list", ["map", "bool"]],
+    "AnyMapList": ["list", ["map", "dynamic"]],
+    "StringListList": ["list", ["list", "string"]],
+    "NumberListList": ["list", ["list", "number"]],
+    "BooleanListList": ["list", ["list", "bool"]],
 }
 # Getters on generated classes that are cdktn plumbing, not Terraform attributes.
 PLUMBING_GETTERS = {"internalValue", "tfResourceType", "fqn", "terraformResourceType", "friendlyUniqueId"}
@@ -104,6 +117,12 @@ class Package:
     def types(self) -> dict[str, JsonDict]:
         """All types of the assembly keyed by fully qualified name."""
         return self.assembly["types"]  # type: ignore[no-any-return]
+
+    @property
+    def runtime(self) -> str:
+        """The construct runtime the bindings were generated for: ``cdktn`` or (older packages) ``cdktf``."""
+        deps = self.assembly.get("dependencies", {})
+        return "cdktf" if "cdktf" in deps and "cdktn" not in deps else "cdktn"
 
     @property
     def provider_meta(self) -> JsonDict:
@@ -191,6 +210,10 @@ def description(docs: JsonDict) -> str:
     if summary.startswith("Docs at Terraform Registry:"):
         # No provider description; the remarks (if any) are cdktn boilerplate (e.g. on ``id``).
         return ""
+    if COMMENT_NOTE in remarks:
+        # cdktn broke up "*/" inside the doc comment and appended a note saying so; undo both.
+        remarks = remarks.replace(COMMENT_NOTE, "")
+        summary, remarks = summary.replace("* /", "*/"), remarks.replace("* /", "*/")
     remarks = REGISTRY_TRAILER_RE.sub("", remarks).strip()
     summary = REGISTRY_TRAILER_RE.sub("", summary).strip()
     return f"{summary} {remarks}".strip() if remarks else summary
@@ -207,6 +230,14 @@ class Builder:
 
     pkg: Package
     warnings: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        runtime = self.pkg.runtime
+        self.resolvable = f"{runtime}.IResolvable"
+        self.complex_list = f"{runtime}.ComplexList"
+        self.complex_map = f"{runtime}.ComplexMap"
+        self.complex_object = f"{runtime}.ComplexObject"
+        self.map_types = {f"{runtime}.{name}": tf for name, tf in RUNTIME_MAP_TYPES.items()}
 
     # -- type helpers ------------------------------------------------------------------------
 
@@ -236,7 +267,7 @@ class Builder:
 
     def _primitive(self, typ: JsonDict) -> TfType | None:
         """Terraform type of a config-side jsii type that is not a block, else None."""
-        members = [t for t in self._union(typ) if t.get("fqn") != RESOLVABLE]
+        members = [t for t in self._union(typ) if t.get("fqn") != self.resolvable]
         if len(members) != 1:
             if not members:  # a bare IResolvable
                 return "dynamic"
@@ -252,8 +283,8 @@ class Builder:
             if inner is None:
                 return None
             return ["list" if coll["kind"] == "array" else "map", inner]
-        if member.get("fqn") in CDKTN_MAP_TYPES:
-            return CDKTN_MAP_TYPES[member["fqn"]]
+        if member.get("fqn") in self.map_types:
+            return self.map_types[member["fqn"]]
         return None
 
     def _block_struct(self, typ: JsonDict) -> tuple[str, bool] | None:
@@ -298,18 +329,18 @@ class Builder:
     def _computed_type(self, typ: JsonDict, where: str) -> TfType:
         """Terraform type of a read-only getter (computed attribute)."""
         fqn = typ.get("fqn")
-        if fqn == RESOLVABLE:
-            return "bool"  # cdktn exposes computed booleans as IResolvable
-        if fqn in CDKTN_MAP_TYPES:
-            return CDKTN_MAP_TYPES[fqn]
+        if fqn == self.resolvable:
+            return "bool"  # the runtime exposes computed booleans as IResolvable
+        if fqn in self.map_types:
+            return self.map_types[fqn]
         if fqn and fqn in self.pkg.types:
             base = self._class_kind(fqn)
-            ref = self._element_ref(fqn) if base in {"cdktn.ComplexList", "cdktn.ComplexMap"} else None
-            if base == "cdktn.ComplexList" and ref:
+            ref = self._element_ref(fqn) if base in {self.complex_list, self.complex_map} else None
+            if base == self.complex_list and ref:
                 return ["list", self._object_type(ref, where)]
-            if base == "cdktn.ComplexMap" and ref:
+            if base == self.complex_map and ref:
                 return ["map", self._object_type(ref, where)]
-            if base == "cdktn.ComplexObject":
+            if base == self.complex_object:
                 return self._object_type(fqn, where)
         prim = None if fqn else self._primitive(typ)
         if prim is None:
@@ -342,7 +373,7 @@ class Builder:
                 nested_fqn, is_list = nested
                 getter = getters.get(prop["name"])
                 ref: str | None = getter["type"].get("fqn") if getter else None
-                if ref and self._class_kind(ref) == "cdktn.ComplexList":
+                if ref and self._class_kind(ref) == self.complex_list:
                     ref = self._element_ref(ref)
                 if top and name == "timeouts" and not is_list:
                     block_types[name] = {"nesting_mode": "single", "block": self.block(nested_fqn, ref, path)}
@@ -401,7 +432,7 @@ def index_constructs(pkg: Package) -> tuple[dict[str, str], dict[str, str], str 
     for fqn, typ in pkg.types.items():
         if typ.get("kind") != "class":
             continue
-        if typ.get("base") == "cdktn.TerraformProvider":
+        if typ.get("base") == f"{pkg.runtime}.TerraformProvider":
             provider = fqn
             continue
         match = REPRESENTS_RE.match(typ.get("docs", {}).get("summary", ""))
@@ -452,6 +483,14 @@ def _find(block: JsonDict, dotted: str) -> tuple[str, JsonDict]:
     raise SchemaError(f"override path {dotted!r} is empty")
 
 
+def _set_flag(target: JsonDict, key: str, value: Any) -> None:
+    """Set ``key`` (a true flag or a description string) on ``target``, or drop it when falsy."""
+    if not value:
+        target.pop(key, None)
+    else:
+        target[key] = str(value) if key == "description" else True
+
+
 def apply_overrides(block: JsonDict, paths: JsonDict, where: str) -> None:
     """Apply ``{"a.b": {flag: value}}`` overrides to a block in place."""
     for dotted, flags in sorted(paths.items()):
@@ -465,10 +504,14 @@ def apply_overrides(block: JsonDict, paths: JsonDict, where: str) -> None:
             raise SchemaError(f"{where}: {dotted} is an {kind}; keys {sorted(bad)} do not apply")
         for key in sorted(keys):
             value = flags[key]
-            if key == "type":
+            if kind == "block" and key in {"description", "deprecated"}:
+                _set_flag(target["block"], key, value)  # these live on the nested block itself
+            elif key == "type":
                 if _shape(value) != _shape(target["type"]):
                     raise SchemaError(f"{where}: {dotted} type {value} does not fit derived {target['type']}")
                 target["type"] = value
+            elif key == "description":
+                _set_flag(target, key, value)
             elif key == "nesting_mode":
                 if value not in {"list", "set", "single", "group", "map"}:
                     raise SchemaError(f"{where}: {dotted} bad nesting_mode {value}")
@@ -507,6 +550,9 @@ def validate_block(block: JsonDict, where: str, problems: list[str]) -> None:
     for name, entry in block.get("block_types", {}).items():
         if entry.get("nesting_mode") not in {"list", "set", "single", "group", "map"}:
             problems.append(f"{where}.{name}: missing nesting_mode")
+        for key in ("min_items", "max_items"):
+            if key in entry and (not isinstance(entry[key], int) or entry[key] <= 0):
+                problems.append(f"{where}.{name}: {key} must be a positive integer or absent")
         validate_block(entry["block"], f"{where}.{name}", problems)
 
 
@@ -551,6 +597,7 @@ def build_schema(
     if not provider_block.get("attributes"):
         provider_block.pop("attributes", None)
     prov_over = overrides.get("provider", {})
+    _set_flag(provider_block, "description", prov_over.get("description"))
     apply_overrides(provider_block, prov_over.get("paths", {}), "provider")
 
     def build(kind: str, names: Iterable[str], index: dict[str, str]) -> JsonDict:
@@ -562,6 +609,7 @@ def build_schema(
             block = builder.block(config_struct(pkg, index[name]), index[name], name, top=True)
             finish_implicit_id(block)
             over = section.get(name, {})
+            _set_flag(block, "description", over.get("description"))
             apply_overrides(block, over.get("paths", {}), name)
             out[name] = {"version": int(over.get("version", 0)), "block": block}
         for name in section:
@@ -569,24 +617,24 @@ def build_schema(
                 builder.warnings.append(f"overrides for {kind} {name} not used (not requested)")
         return out
 
-    schema = {
-        "format_version": "1.0",
-        "provider_schemas": {
-            provider_address: {
-                "provider": {"version": int(prov_over.get("version", 0)), "block": provider_block},
-                "resource_schemas": build("resource_schemas", resources, res_index),
-                "data_source_schemas": build("data_source_schemas", data_sources, ds_index),
-            }
-        },
-    }
-    return schema, builder.warnings
+    entry: JsonDict = {"provider": {"version": int(prov_over.get("version", 0)), "block": provider_block}}
+    for kind, names, index in (
+        ("resource_schemas", resources, res_index),
+        ("data_source_schemas", data_sources, ds_index),
+    ):
+        built = build(kind, names, index)
+        if built:  # terraform omits empty maps (omitempty)
+            entry[kind] = built
+    return {"format_version": "1.0", "provider_schemas": {provider_address: entry}}, builder.warnings
 
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--wheel", required=True, type=Path, help="cdktn provider wheel (or .jsii.tgz / .jsii)")
-    parser.add_argument("--provider", required=True, help="provider address, e.g. registry.terraform.io/hashicorp/google")
+    parser.add_argument(
+        "--provider", required=True, help="provider address, e.g. registry.terraform.io/hashicorp/google"
+    )
     parser.add_argument("--resources", default="", help="comma-separated resource type names")
     parser.add_argument("--data-sources", default="", help="comma-separated data source names")
     parser.add_argument("--overrides", type=Path, help="overrides JSON (flags read from the provider's Go source)")
@@ -606,7 +654,7 @@ def main(argv: list[str] | None = None) -> int:
     prov = schema["provider_schemas"][args.provider]
     validate_block(prov["provider"]["block"], "provider", problems)
     for kind in ("resource_schemas", "data_source_schemas"):
-        for name, entry in prov[kind].items():
+        for name, entry in prov.get(kind, {}).items():
             validate_block(entry["block"], name, problems)
     for message in warnings:
         print(f"warning: {message}", file=sys.stderr)
@@ -619,7 +667,7 @@ def main(argv: list[str] | None = None) -> int:
     meta = pkg.provider_meta
     print(f"{args.out}: {meta.get('name', args.provider)} {meta.get('version', '?')} from {pkg.source}")
     for kind in ("resource_schemas", "data_source_schemas"):
-        for name, entry in sorted(prov[kind].items()):
+        for name, entry in sorted(prov.get(kind, {}).items()):
             attrs, blocks = count_block(entry["block"])
             print(f"  {name}: {attrs} attributes, {blocks} blocks")
     return 0

@@ -11,8 +11,11 @@ Importing ``channelkit`` itself is cheap: it does not start the jsii runtime.
 
 from __future__ import annotations
 
+from ._env import quiet_jsii
 from .errors import ArgumentError, ChannelkitError, SchemaError, TerraformError, ValidationError
 
 __all__ = ["ArgumentError", "ChannelkitError", "SchemaError", "TerraformError", "ValidationError", "__version__"]
 
 __version__ = "0.1.0"
+
+quiet_jsii()

@@ -21,10 +21,9 @@ from typing import TYPE_CHECKING
 
 __all__ = ["CDK_NAME", "cdk", "jsii"]
 
-for _var in ("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "JSII_SILENCE_WARNING_KNOWN_BROKEN_NODE_VERSION"):
-    os.environ.setdefault(_var, "1")
-os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "18,20")
-os.environ.setdefault("JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION", "1")
+from ._env import quiet_jsii
+
+quiet_jsii()
 
 
 def _load() -> ModuleType:

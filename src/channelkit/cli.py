@@ -39,7 +39,8 @@ def main() -> None:
 
 
 def _split(value: str | None) -> list[str] | None:
-    return [v.strip() for v in value.split(",") if v.strip()] if value else None
+    """None when the option was not given (meaning: all); an empty string means none."""
+    return None if value is None else [v.strip() for v in value.split(",") if v.strip()]
 
 
 @main.command()
@@ -101,3 +102,21 @@ def validate(directory: Path, terraform: bool) -> None:
         click.echo(line)
     if not report.ok:
         sys.exit(1)
+
+
+@main.command()
+@click.option("--app", "app", default=None,
+              help="Command that synthesizes the app (default: the `app` of ./cdktf.json, else `python main.py`).")
+@click.option("--out", "out_dir", default="cdktf.out", show_default=True, type=click.Path(path_type=Path),
+              help="Output directory (passed to the app as CDKTF_OUTDIR).")
+@_friendly
+def synth(app: str | None, out_dir: Path) -> None:
+    """Run the app and print, per channel, resources by type, topics, connectors and grants."""
+    import shlex
+
+    from .patterns.report import app_command, channel_reports, render, run_app
+
+    cwd = Path.cwd()
+    run_app(shlex.split(app) if app else app_command(cwd), out_dir, cwd)
+    for line in render(channel_reports(out_dir)):
+        click.echo(line)

@@ -286,16 +286,24 @@ def _check_references(
     findings = []
     variables = set(doc.get("variable") or {})
     locals_ = set(doc.get("locals") or {})
-    for section in ("resource", "data", "output", "provider", "locals"):
-        content = doc.get(section) or {}
-        for key, value in content.items():
-            for text in _strings(value):
-                for is_data, first, second, attr in _references(text):
-                    where = f"{section}.{key}" if section != "resource" else key
-                    problem = _reference_problem(is_data, first, second, attr, defined, variables, locals_, schemas)
-                    if problem:
-                        findings.append(Finding(stack, where, "", problem))
+    for label, value in _labelled_blocks(doc):
+        for text in _strings(value):
+            for is_data, first, second, attr in _references(text):
+                problem = _reference_problem(is_data, first, second, attr, defined, variables, locals_, schemas)
+                if problem:
+                    findings.append(Finding(stack, label, "", problem))
     return sorted(set(findings), key=lambda f: (f.block, f.message))
+
+
+def _labelled_blocks(doc: dict[str, Any]) -> Iterator[tuple[str, Any]]:
+    """(label, body) of every block that may hold references."""
+    for section, prefix in (("resource", ""), ("data", "data.")):
+        for type_name, blocks in (doc.get(section) or {}).items():
+            for name, body in blocks.items():
+                yield f"{prefix}{type_name}.{name}", body
+    for section in ("output", "provider", "locals"):
+        for key, value in (doc.get(section) or {}).items():
+            yield f"{section}.{key}", value
 
 
 def _reference_problem(

@@ -66,13 +66,8 @@ def generate_provider(
         data_sources=data_sources,
     )
     result = render_package(model, out_dir, progress=progress)
-    return GenerateReport(
-        package_key,
-        schema.source,
-        len(model.modules) - 1 - len(data_sources if data_sources is not None else schema.data_sources),
-        len(data_sources if data_sources is not None else schema.data_sources),
-        result,
-    )
+    kinds = [m.kind for m in model.modules]
+    return GenerateReport(package_key, schema.source, kinds.count("resource"), kinds.count("data source"), result)
 
 
 def generate_all(out_dir: Path = DEFAULT_OUT) -> list[GenerateReport]:

@@ -12,14 +12,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from constructs import Construct
-
-from channelkit._cdk import cdk
+from channelkit._cdk import cdk  # first: it configures the jsii runtime before constructs loads it
 from channelkit.runtime import Attr, Block, GeneratedResource, Struct, generator_metadata
+from constructs import Construct
 
 __all__ = ["AthenaWorkgroup", "AthenaWorkgroupConfiguration", "AthenaWorkgroupConfigurationEngineVersion", "AthenaWorkgroupConfigurationResultConfiguration", "AthenaWorkgroupConfigurationResultConfigurationAclConfiguration", "AthenaWorkgroupConfigurationResultConfigurationEncryptionConfiguration"]
 
-_METADATA = generator_metadata("aws", ">= 5.100.0")
+_METADATA = generator_metadata("aws", "~> 5.100")
+
 
 class AthenaWorkgroupConfigurationEngineVersion(Struct):
     """The ``engine_version`` block.
@@ -39,6 +39,7 @@ class AthenaWorkgroupConfigurationEngineVersion(Struct):
     ) -> None:
         self._store(locals())
 
+
 class AthenaWorkgroupConfigurationResultConfigurationAclConfiguration(Struct):
     """The ``acl_configuration`` block.
 
@@ -56,6 +57,7 @@ class AthenaWorkgroupConfigurationResultConfigurationAclConfiguration(Struct):
         s3_acl_option: str,
     ) -> None:
         self._store(locals())
+
 
 class AthenaWorkgroupConfigurationResultConfigurationEncryptionConfiguration(Struct):
     """The ``encryption_configuration`` block.
@@ -77,6 +79,7 @@ class AthenaWorkgroupConfigurationResultConfigurationEncryptionConfiguration(Str
         kms_key_arn: str | None = None,
     ) -> None:
         self._store(locals())
+
 
 class AthenaWorkgroupConfigurationResultConfiguration(Struct):
     """The ``result_configuration`` block.
@@ -104,6 +107,7 @@ class AthenaWorkgroupConfigurationResultConfiguration(Struct):
         output_location: str | None = None,
     ) -> None:
         self._store(locals())
+
 
 class AthenaWorkgroupConfiguration(Struct):
     """The ``configuration`` block.

@@ -12,14 +12,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from constructs import Construct
-
-from channelkit._cdk import cdk
+from channelkit._cdk import cdk  # first: it configures the jsii runtime before constructs loads it
 from channelkit.runtime import Attr, Block, GeneratedDataSource, Struct, generator_metadata
+from constructs import Construct
 
 __all__ = ["DataAwsIamPolicyDocument", "DataAwsIamPolicyDocumentStatement", "DataAwsIamPolicyDocumentStatementCondition", "DataAwsIamPolicyDocumentStatementNotPrincipals", "DataAwsIamPolicyDocumentStatementPrincipals"]
 
-_METADATA = generator_metadata("aws", ">= 5.100.0")
+_METADATA = generator_metadata("aws", "~> 5.100")
+
 
 class DataAwsIamPolicyDocumentStatementCondition(Struct):
     """The ``condition`` block.
@@ -45,6 +45,7 @@ class DataAwsIamPolicyDocumentStatementCondition(Struct):
     ) -> None:
         self._store(locals())
 
+
 class DataAwsIamPolicyDocumentStatementNotPrincipals(Struct):
     """The ``not_principals`` block.
 
@@ -66,6 +67,7 @@ class DataAwsIamPolicyDocumentStatementNotPrincipals(Struct):
     ) -> None:
         self._store(locals())
 
+
 class DataAwsIamPolicyDocumentStatementPrincipals(Struct):
     """The ``principals`` block.
 
@@ -86,6 +88,7 @@ class DataAwsIamPolicyDocumentStatementPrincipals(Struct):
         type: str,
     ) -> None:
         self._store(locals())
+
 
 class DataAwsIamPolicyDocumentStatement(Struct):
     """The ``statement`` block.

@@ -12,14 +12,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from constructs import Construct
-
-from channelkit._cdk import cdk
+from channelkit._cdk import cdk  # first: it configures the jsii runtime before constructs loads it
 from channelkit.runtime import Attr, Block, GeneratedResource, Struct, generator_metadata
+from constructs import Construct
 
 __all__ = ["DynamodbTable", "DynamodbTableAttribute", "DynamodbTableGlobalSecondaryIndex", "DynamodbTableGlobalSecondaryIndexOnDemandThroughput", "DynamodbTableImportTable", "DynamodbTableImportTableInputFormatOptions", "DynamodbTableImportTableInputFormatOptionsCsv", "DynamodbTableImportTableS3BucketSource", "DynamodbTableLocalSecondaryIndex", "DynamodbTableOnDemandThroughput", "DynamodbTablePointInTimeRecovery", "DynamodbTableReplica", "DynamodbTableServerSideEncryption", "DynamodbTableTimeouts", "DynamodbTableTtl"]
 
-_METADATA = generator_metadata("aws", ">= 5.100.0")
+_METADATA = generator_metadata("aws", "~> 5.100")
+
 
 class DynamodbTableAttribute(Struct):
     """The ``attribute`` block.
@@ -42,6 +42,7 @@ class DynamodbTableAttribute(Struct):
     ) -> None:
         self._store(locals())
 
+
 class DynamodbTableGlobalSecondaryIndexOnDemandThroughput(Struct):
     """The ``on_demand_throughput`` block.
 
@@ -62,6 +63,7 @@ class DynamodbTableGlobalSecondaryIndexOnDemandThroughput(Struct):
         max_write_request_units: float | None = None,
     ) -> None:
         self._store(locals())
+
 
 class DynamodbTableGlobalSecondaryIndex(Struct):
     """The ``global_secondary_index`` block.
@@ -102,6 +104,7 @@ class DynamodbTableGlobalSecondaryIndex(Struct):
     ) -> None:
         self._store(locals())
 
+
 class DynamodbTableImportTableInputFormatOptionsCsv(Struct):
     """The ``csv`` block.
 
@@ -123,6 +126,7 @@ class DynamodbTableImportTableInputFormatOptionsCsv(Struct):
     ) -> None:
         self._store(locals())
 
+
 class DynamodbTableImportTableInputFormatOptions(Struct):
     """The ``input_format_options`` block.
 
@@ -140,6 +144,7 @@ class DynamodbTableImportTableInputFormatOptions(Struct):
         csv: DynamodbTableImportTableInputFormatOptionsCsv | None = None,
     ) -> None:
         self._store(locals())
+
 
 class DynamodbTableImportTableS3BucketSource(Struct):
     """The ``s3_bucket_source`` block.
@@ -164,6 +169,7 @@ class DynamodbTableImportTableS3BucketSource(Struct):
         key_prefix: str | None = None,
     ) -> None:
         self._store(locals())
+
 
 class DynamodbTableImportTable(Struct):
     """The ``import_table`` block.
@@ -192,6 +198,7 @@ class DynamodbTableImportTable(Struct):
     ) -> None:
         self._store(locals())
 
+
 class DynamodbTableLocalSecondaryIndex(Struct):
     """The ``local_secondary_index`` block.
 
@@ -219,6 +226,7 @@ class DynamodbTableLocalSecondaryIndex(Struct):
     ) -> None:
         self._store(locals())
 
+
 class DynamodbTableOnDemandThroughput(Struct):
     """The ``on_demand_throughput`` block.
 
@@ -240,6 +248,7 @@ class DynamodbTableOnDemandThroughput(Struct):
     ) -> None:
         self._store(locals())
 
+
 class DynamodbTablePointInTimeRecovery(Struct):
     """The ``point_in_time_recovery`` block.
 
@@ -260,6 +269,7 @@ class DynamodbTablePointInTimeRecovery(Struct):
         recovery_period_in_days: float | None = None,
     ) -> None:
         self._store(locals())
+
 
 class DynamodbTableReplica(Struct):
     """The ``replica`` block.
@@ -288,6 +298,7 @@ class DynamodbTableReplica(Struct):
     ) -> None:
         self._store(locals())
 
+
 class DynamodbTableServerSideEncryption(Struct):
     """The ``server_side_encryption`` block.
 
@@ -308,6 +319,7 @@ class DynamodbTableServerSideEncryption(Struct):
         kms_key_arn: str | None = None,
     ) -> None:
         self._store(locals())
+
 
 class DynamodbTableTimeouts(Struct):
     """The ``timeouts`` block.
@@ -332,6 +344,7 @@ class DynamodbTableTimeouts(Struct):
         update: str | None = None,
     ) -> None:
         self._store(locals())
+
 
 class DynamodbTableTtl(Struct):
     """The ``ttl`` block.

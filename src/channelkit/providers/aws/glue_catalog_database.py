@@ -12,14 +12,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from constructs import Construct
-
-from channelkit._cdk import cdk
+from channelkit._cdk import cdk  # first: it configures the jsii runtime before constructs loads it
 from channelkit.runtime import Attr, Block, GeneratedResource, Struct, generator_metadata
+from constructs import Construct
 
 __all__ = ["GlueCatalogDatabase", "GlueCatalogDatabaseCreateTableDefaultPermission", "GlueCatalogDatabaseCreateTableDefaultPermissionPrincipal", "GlueCatalogDatabaseFederatedDatabase", "GlueCatalogDatabaseTargetDatabase"]
 
-_METADATA = generator_metadata("aws", ">= 5.100.0")
+_METADATA = generator_metadata("aws", "~> 5.100")
+
 
 class GlueCatalogDatabaseCreateTableDefaultPermissionPrincipal(Struct):
     """The ``principal`` block.
@@ -38,6 +38,7 @@ class GlueCatalogDatabaseCreateTableDefaultPermissionPrincipal(Struct):
         data_lake_principal_identifier: str | None = None,
     ) -> None:
         self._store(locals())
+
 
 class GlueCatalogDatabaseCreateTableDefaultPermission(Struct):
     """The ``create_table_default_permission`` block.
@@ -60,6 +61,7 @@ class GlueCatalogDatabaseCreateTableDefaultPermission(Struct):
     ) -> None:
         self._store(locals())
 
+
 class GlueCatalogDatabaseFederatedDatabase(Struct):
     """The ``federated_database`` block.
 
@@ -80,6 +82,7 @@ class GlueCatalogDatabaseFederatedDatabase(Struct):
         identifier: str | None = None,
     ) -> None:
         self._store(locals())
+
 
 class GlueCatalogDatabaseTargetDatabase(Struct):
     """The ``target_database`` block.

@@ -12,14 +12,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from constructs import Construct
-
-from channelkit._cdk import cdk
+from channelkit._cdk import cdk  # first: it configures the jsii runtime before constructs loads it
 from channelkit.runtime import Attr, Block, GeneratedResource, Struct, generator_metadata
+from constructs import Construct
 
 __all__ = ["GlueCatalogTable", "GlueCatalogTableOpenTableFormatInput", "GlueCatalogTableOpenTableFormatInputIcebergInput", "GlueCatalogTablePartitionIndex", "GlueCatalogTablePartitionKeys", "GlueCatalogTableStorageDescriptor", "GlueCatalogTableStorageDescriptorColumns", "GlueCatalogTableStorageDescriptorSchemaReference", "GlueCatalogTableStorageDescriptorSchemaReferenceSchemaId", "GlueCatalogTableStorageDescriptorSerDeInfo", "GlueCatalogTableStorageDescriptorSkewedInfo", "GlueCatalogTableStorageDescriptorSortColumns", "GlueCatalogTableTargetTable"]
 
-_METADATA = generator_metadata("aws", ">= 5.100.0")
+_METADATA = generator_metadata("aws", "~> 5.100")
+
 
 class GlueCatalogTableOpenTableFormatInputIcebergInput(Struct):
     """The ``iceberg_input`` block.
@@ -42,6 +42,7 @@ class GlueCatalogTableOpenTableFormatInputIcebergInput(Struct):
     ) -> None:
         self._store(locals())
 
+
 class GlueCatalogTableOpenTableFormatInput(Struct):
     """The ``open_table_format_input`` block.
 
@@ -59,6 +60,7 @@ class GlueCatalogTableOpenTableFormatInput(Struct):
         iceberg_input: GlueCatalogTableOpenTableFormatInputIcebergInput,
     ) -> None:
         self._store(locals())
+
 
 class GlueCatalogTablePartitionIndex(Struct):
     """The ``partition_index`` block.
@@ -80,6 +82,7 @@ class GlueCatalogTablePartitionIndex(Struct):
         keys: Sequence[str],
     ) -> None:
         self._store(locals())
+
 
 class GlueCatalogTablePartitionKeys(Struct):
     """The ``partition_keys`` block.
@@ -104,6 +107,7 @@ class GlueCatalogTablePartitionKeys(Struct):
         type: str | None = None,
     ) -> None:
         self._store(locals())
+
 
 class GlueCatalogTableStorageDescriptorColumns(Struct):
     """The ``columns`` block.
@@ -132,6 +136,7 @@ class GlueCatalogTableStorageDescriptorColumns(Struct):
     ) -> None:
         self._store(locals())
 
+
 class GlueCatalogTableStorageDescriptorSchemaReferenceSchemaId(Struct):
     """The ``schema_id`` block.
 
@@ -155,6 +160,7 @@ class GlueCatalogTableStorageDescriptorSchemaReferenceSchemaId(Struct):
         schema_name: str | None = None,
     ) -> None:
         self._store(locals())
+
 
 class GlueCatalogTableStorageDescriptorSchemaReference(Struct):
     """The ``schema_reference`` block.
@@ -180,6 +186,7 @@ class GlueCatalogTableStorageDescriptorSchemaReference(Struct):
     ) -> None:
         self._store(locals())
 
+
 class GlueCatalogTableStorageDescriptorSerDeInfo(Struct):
     """The ``ser_de_info`` block.
 
@@ -203,6 +210,7 @@ class GlueCatalogTableStorageDescriptorSerDeInfo(Struct):
         serialization_library: str | None = None,
     ) -> None:
         self._store(locals())
+
 
 class GlueCatalogTableStorageDescriptorSkewedInfo(Struct):
     """The ``skewed_info`` block.
@@ -228,6 +236,7 @@ class GlueCatalogTableStorageDescriptorSkewedInfo(Struct):
     ) -> None:
         self._store(locals())
 
+
 class GlueCatalogTableStorageDescriptorSortColumns(Struct):
     """The ``sort_columns`` block.
 
@@ -248,6 +257,7 @@ class GlueCatalogTableStorageDescriptorSortColumns(Struct):
         sort_order: float,
     ) -> None:
         self._store(locals())
+
 
 class GlueCatalogTableStorageDescriptor(Struct):
     """The ``storage_descriptor`` block.
@@ -305,6 +315,7 @@ class GlueCatalogTableStorageDescriptor(Struct):
         stored_as_sub_directories: bool | cdk.IResolvable | None = None,
     ) -> None:
         self._store(locals())
+
 
 class GlueCatalogTableTargetTable(Struct):
     """The ``target_table`` block.

@@ -12,14 +12,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from constructs import Construct
-
-from channelkit._cdk import cdk
+from channelkit._cdk import cdk  # first: it configures the jsii runtime before constructs loads it
 from channelkit.runtime import Attr, Block, GeneratedResource, Struct, generator_metadata
+from constructs import Construct
 
 __all__ = ["LakeformationPermissions", "LakeformationPermissionsDataCellsFilter", "LakeformationPermissionsDataLocation", "LakeformationPermissionsDatabase", "LakeformationPermissionsLfTag", "LakeformationPermissionsLfTagPolicy", "LakeformationPermissionsLfTagPolicyExpression", "LakeformationPermissionsTable", "LakeformationPermissionsTableWithColumns"]
 
-_METADATA = generator_metadata("aws", ">= 5.100.0")
+_METADATA = generator_metadata("aws", "~> 5.100")
+
 
 class LakeformationPermissionsDataCellsFilter(Struct):
     """The ``data_cells_filter`` block.
@@ -48,6 +48,7 @@ class LakeformationPermissionsDataCellsFilter(Struct):
     ) -> None:
         self._store(locals())
 
+
 class LakeformationPermissionsDataLocation(Struct):
     """The ``data_location`` block.
 
@@ -69,6 +70,7 @@ class LakeformationPermissionsDataLocation(Struct):
     ) -> None:
         self._store(locals())
 
+
 class LakeformationPermissionsDatabase(Struct):
     """The ``database`` block.
 
@@ -89,6 +91,7 @@ class LakeformationPermissionsDatabase(Struct):
         catalog_id: str | None = None,
     ) -> None:
         self._store(locals())
+
 
 class LakeformationPermissionsLfTag(Struct):
     """The ``lf_tag`` block.
@@ -114,6 +117,7 @@ class LakeformationPermissionsLfTag(Struct):
     ) -> None:
         self._store(locals())
 
+
 class LakeformationPermissionsLfTagPolicyExpression(Struct):
     """The ``expression`` block.
 
@@ -134,6 +138,7 @@ class LakeformationPermissionsLfTagPolicyExpression(Struct):
         values: Sequence[str],
     ) -> None:
         self._store(locals())
+
 
 class LakeformationPermissionsLfTagPolicy(Struct):
     """The ``lf_tag_policy`` block.
@@ -158,6 +163,7 @@ class LakeformationPermissionsLfTagPolicy(Struct):
         catalog_id: str | None = None,
     ) -> None:
         self._store(locals())
+
 
 class LakeformationPermissionsTable(Struct):
     """The ``table`` block.
@@ -185,6 +191,7 @@ class LakeformationPermissionsTable(Struct):
         wildcard: bool | cdk.IResolvable | None = None,
     ) -> None:
         self._store(locals())
+
 
 class LakeformationPermissionsTableWithColumns(Struct):
     """The ``table_with_columns`` block.

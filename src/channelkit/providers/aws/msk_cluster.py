@@ -12,14 +12,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from constructs import Construct
-
-from channelkit._cdk import cdk
+from channelkit._cdk import cdk  # first: it configures the jsii runtime before constructs loads it
 from channelkit.runtime import Attr, Block, GeneratedResource, Struct, generator_metadata
+from constructs import Construct
 
 __all__ = ["MskCluster", "MskClusterBrokerNodeGroupInfo", "MskClusterBrokerNodeGroupInfoConnectivityInfo", "MskClusterBrokerNodeGroupInfoConnectivityInfoPublicAccess", "MskClusterBrokerNodeGroupInfoConnectivityInfoVpcConnectivity", "MskClusterBrokerNodeGroupInfoConnectivityInfoVpcConnectivityClientAuthentication", "MskClusterBrokerNodeGroupInfoConnectivityInfoVpcConnectivityClientAuthenticationSasl", "MskClusterBrokerNodeGroupInfoStorageInfo", "MskClusterBrokerNodeGroupInfoStorageInfoEbsStorageInfo", "MskClusterBrokerNodeGroupInfoStorageInfoEbsStorageInfoProvisionedThroughput", "MskClusterClientAuthentication", "MskClusterClientAuthenticationSasl", "MskClusterClientAuthenticationTls", "MskClusterConfigurationInfo", "MskClusterEncryptionInfo", "MskClusterEncryptionInfoEncryptionInTransit", "MskClusterLoggingInfo", "MskClusterLoggingInfoBrokerLogs", "MskClusterLoggingInfoBrokerLogsCloudwatchLogs", "MskClusterLoggingInfoBrokerLogsFirehose", "MskClusterLoggingInfoBrokerLogsS3", "MskClusterOpenMonitoring", "MskClusterOpenMonitoringPrometheus", "MskClusterOpenMonitoringPrometheusJmxExporter", "MskClusterOpenMonitoringPrometheusNodeExporter", "MskClusterTimeouts"]
 
-_METADATA = generator_metadata("aws", ">= 5.100.0")
+_METADATA = generator_metadata("aws", "~> 5.100")
+
 
 class MskClusterBrokerNodeGroupInfoConnectivityInfoPublicAccess(Struct):
     """The ``public_access`` block.
@@ -38,6 +38,7 @@ class MskClusterBrokerNodeGroupInfoConnectivityInfoPublicAccess(Struct):
         type: str | None = None,
     ) -> None:
         self._store(locals())
+
 
 class MskClusterBrokerNodeGroupInfoConnectivityInfoVpcConnectivityClientAuthenticationSasl(Struct):
     """The ``sasl`` block.
@@ -60,6 +61,7 @@ class MskClusterBrokerNodeGroupInfoConnectivityInfoVpcConnectivityClientAuthenti
     ) -> None:
         self._store(locals())
 
+
 class MskClusterBrokerNodeGroupInfoConnectivityInfoVpcConnectivityClientAuthentication(Struct):
     """The ``client_authentication`` block.
 
@@ -81,6 +83,7 @@ class MskClusterBrokerNodeGroupInfoConnectivityInfoVpcConnectivityClientAuthenti
     ) -> None:
         self._store(locals())
 
+
 class MskClusterBrokerNodeGroupInfoConnectivityInfoVpcConnectivity(Struct):
     """The ``vpc_connectivity`` block.
 
@@ -98,6 +101,7 @@ class MskClusterBrokerNodeGroupInfoConnectivityInfoVpcConnectivity(Struct):
         client_authentication: MskClusterBrokerNodeGroupInfoConnectivityInfoVpcConnectivityClientAuthentication | None = None,
     ) -> None:
         self._store(locals())
+
 
 class MskClusterBrokerNodeGroupInfoConnectivityInfo(Struct):
     """The ``connectivity_info`` block.
@@ -120,6 +124,7 @@ class MskClusterBrokerNodeGroupInfoConnectivityInfo(Struct):
     ) -> None:
         self._store(locals())
 
+
 class MskClusterBrokerNodeGroupInfoStorageInfoEbsStorageInfoProvisionedThroughput(Struct):
     """The ``provisioned_throughput`` block.
 
@@ -140,6 +145,7 @@ class MskClusterBrokerNodeGroupInfoStorageInfoEbsStorageInfoProvisionedThroughpu
         volume_throughput: float | None = None,
     ) -> None:
         self._store(locals())
+
 
 class MskClusterBrokerNodeGroupInfoStorageInfoEbsStorageInfo(Struct):
     """The ``ebs_storage_info`` block.
@@ -162,6 +168,7 @@ class MskClusterBrokerNodeGroupInfoStorageInfoEbsStorageInfo(Struct):
     ) -> None:
         self._store(locals())
 
+
 class MskClusterBrokerNodeGroupInfoStorageInfo(Struct):
     """The ``storage_info`` block.
 
@@ -179,6 +186,7 @@ class MskClusterBrokerNodeGroupInfoStorageInfo(Struct):
         ebs_storage_info: MskClusterBrokerNodeGroupInfoStorageInfoEbsStorageInfo | None = None,
     ) -> None:
         self._store(locals())
+
 
 class MskClusterBrokerNodeGroupInfo(Struct):
     """The ``broker_node_group_info`` block.
@@ -213,6 +221,7 @@ class MskClusterBrokerNodeGroupInfo(Struct):
     ) -> None:
         self._store(locals())
 
+
 class MskClusterClientAuthenticationSasl(Struct):
     """The ``sasl`` block.
 
@@ -234,6 +243,7 @@ class MskClusterClientAuthenticationSasl(Struct):
     ) -> None:
         self._store(locals())
 
+
 class MskClusterClientAuthenticationTls(Struct):
     """The ``tls`` block.
 
@@ -251,6 +261,7 @@ class MskClusterClientAuthenticationTls(Struct):
         certificate_authority_arns: Sequence[str] | None = None,
     ) -> None:
         self._store(locals())
+
 
 class MskClusterClientAuthentication(Struct):
     """The ``client_authentication`` block.
@@ -276,6 +287,7 @@ class MskClusterClientAuthentication(Struct):
     ) -> None:
         self._store(locals())
 
+
 class MskClusterConfigurationInfo(Struct):
     """The ``configuration_info`` block.
 
@@ -296,6 +308,7 @@ class MskClusterConfigurationInfo(Struct):
         revision: float,
     ) -> None:
         self._store(locals())
+
 
 class MskClusterEncryptionInfoEncryptionInTransit(Struct):
     """The ``encryption_in_transit`` block.
@@ -318,6 +331,7 @@ class MskClusterEncryptionInfoEncryptionInTransit(Struct):
     ) -> None:
         self._store(locals())
 
+
 class MskClusterEncryptionInfo(Struct):
     """The ``encryption_info`` block.
 
@@ -338,6 +352,7 @@ class MskClusterEncryptionInfo(Struct):
         encryption_in_transit: MskClusterEncryptionInfoEncryptionInTransit | None = None,
     ) -> None:
         self._store(locals())
+
 
 class MskClusterLoggingInfoBrokerLogsCloudwatchLogs(Struct):
     """The ``cloudwatch_logs`` block.
@@ -360,6 +375,7 @@ class MskClusterLoggingInfoBrokerLogsCloudwatchLogs(Struct):
     ) -> None:
         self._store(locals())
 
+
 class MskClusterLoggingInfoBrokerLogsFirehose(Struct):
     """The ``firehose`` block.
 
@@ -380,6 +396,7 @@ class MskClusterLoggingInfoBrokerLogsFirehose(Struct):
         delivery_stream: str | None = None,
     ) -> None:
         self._store(locals())
+
 
 class MskClusterLoggingInfoBrokerLogsS3(Struct):
     """The ``s3`` block.
@@ -405,6 +422,7 @@ class MskClusterLoggingInfoBrokerLogsS3(Struct):
     ) -> None:
         self._store(locals())
 
+
 class MskClusterLoggingInfoBrokerLogs(Struct):
     """The ``broker_logs`` block.
 
@@ -429,6 +447,7 @@ class MskClusterLoggingInfoBrokerLogs(Struct):
     ) -> None:
         self._store(locals())
 
+
 class MskClusterLoggingInfo(Struct):
     """The ``logging_info`` block.
 
@@ -446,6 +465,7 @@ class MskClusterLoggingInfo(Struct):
         broker_logs: MskClusterLoggingInfoBrokerLogs,
     ) -> None:
         self._store(locals())
+
 
 class MskClusterOpenMonitoringPrometheusJmxExporter(Struct):
     """The ``jmx_exporter`` block.
@@ -465,6 +485,7 @@ class MskClusterOpenMonitoringPrometheusJmxExporter(Struct):
     ) -> None:
         self._store(locals())
 
+
 class MskClusterOpenMonitoringPrometheusNodeExporter(Struct):
     """The ``node_exporter`` block.
 
@@ -482,6 +503,7 @@ class MskClusterOpenMonitoringPrometheusNodeExporter(Struct):
         enabled_in_broker: bool | cdk.IResolvable,
     ) -> None:
         self._store(locals())
+
 
 class MskClusterOpenMonitoringPrometheus(Struct):
     """The ``prometheus`` block.
@@ -504,6 +526,7 @@ class MskClusterOpenMonitoringPrometheus(Struct):
     ) -> None:
         self._store(locals())
 
+
 class MskClusterOpenMonitoring(Struct):
     """The ``open_monitoring`` block.
 
@@ -521,6 +544,7 @@ class MskClusterOpenMonitoring(Struct):
         prometheus: MskClusterOpenMonitoringPrometheus,
     ) -> None:
         self._store(locals())
+
 
 class MskClusterTimeouts(Struct):
     """The ``timeouts`` block.

@@ -12,14 +12,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from constructs import Construct
-
-from channelkit._cdk import cdk
+from channelkit._cdk import cdk  # first: it configures the jsii runtime before constructs loads it
 from channelkit.runtime import Attr, Block, GeneratedResource, Struct, generator_metadata
+from constructs import Construct
 
 __all__ = ["MskconnectConnector", "MskconnectConnectorCapacity", "MskconnectConnectorCapacityAutoscaling", "MskconnectConnectorCapacityAutoscalingScaleInPolicy", "MskconnectConnectorCapacityAutoscalingScaleOutPolicy", "MskconnectConnectorCapacityProvisionedCapacity", "MskconnectConnectorKafkaCluster", "MskconnectConnectorKafkaClusterApacheKafkaCluster", "MskconnectConnectorKafkaClusterApacheKafkaClusterVpc", "MskconnectConnectorKafkaClusterClientAuthentication", "MskconnectConnectorKafkaClusterEncryptionInTransit", "MskconnectConnectorLogDelivery", "MskconnectConnectorLogDeliveryWorkerLogDelivery", "MskconnectConnectorLogDeliveryWorkerLogDeliveryCloudwatchLogs", "MskconnectConnectorLogDeliveryWorkerLogDeliveryFirehose", "MskconnectConnectorLogDeliveryWorkerLogDeliveryS3", "MskconnectConnectorPlugin", "MskconnectConnectorPluginCustomPlugin", "MskconnectConnectorTimeouts", "MskconnectConnectorWorkerConfiguration"]
 
-_METADATA = generator_metadata("aws", ">= 5.100.0")
+_METADATA = generator_metadata("aws", "~> 5.100")
+
 
 class MskconnectConnectorCapacityAutoscalingScaleInPolicy(Struct):
     """The ``scale_in_policy`` block.
@@ -39,6 +39,7 @@ class MskconnectConnectorCapacityAutoscalingScaleInPolicy(Struct):
     ) -> None:
         self._store(locals())
 
+
 class MskconnectConnectorCapacityAutoscalingScaleOutPolicy(Struct):
     """The ``scale_out_policy`` block.
 
@@ -56,6 +57,7 @@ class MskconnectConnectorCapacityAutoscalingScaleOutPolicy(Struct):
         cpu_utilization_percentage: float | None = None,
     ) -> None:
         self._store(locals())
+
 
 class MskconnectConnectorCapacityAutoscaling(Struct):
     """The ``autoscaling`` block.
@@ -87,6 +89,7 @@ class MskconnectConnectorCapacityAutoscaling(Struct):
     ) -> None:
         self._store(locals())
 
+
 class MskconnectConnectorCapacityProvisionedCapacity(Struct):
     """The ``provisioned_capacity`` block.
 
@@ -107,6 +110,7 @@ class MskconnectConnectorCapacityProvisionedCapacity(Struct):
         mcu_count: float | None = None,
     ) -> None:
         self._store(locals())
+
 
 class MskconnectConnectorCapacity(Struct):
     """The ``capacity`` block.
@@ -129,6 +133,7 @@ class MskconnectConnectorCapacity(Struct):
     ) -> None:
         self._store(locals())
 
+
 class MskconnectConnectorKafkaClusterApacheKafkaClusterVpc(Struct):
     """The ``vpc`` block.
 
@@ -149,6 +154,7 @@ class MskconnectConnectorKafkaClusterApacheKafkaClusterVpc(Struct):
         subnets: Sequence[str],
     ) -> None:
         self._store(locals())
+
 
 class MskconnectConnectorKafkaClusterApacheKafkaCluster(Struct):
     """The ``apache_kafka_cluster`` block.
@@ -171,6 +177,7 @@ class MskconnectConnectorKafkaClusterApacheKafkaCluster(Struct):
     ) -> None:
         self._store(locals())
 
+
 class MskconnectConnectorKafkaCluster(Struct):
     """The ``kafka_cluster`` block.
 
@@ -188,6 +195,7 @@ class MskconnectConnectorKafkaCluster(Struct):
         apache_kafka_cluster: MskconnectConnectorKafkaClusterApacheKafkaCluster,
     ) -> None:
         self._store(locals())
+
 
 class MskconnectConnectorKafkaClusterClientAuthentication(Struct):
     """The ``kafka_cluster_client_authentication`` block.
@@ -207,6 +215,7 @@ class MskconnectConnectorKafkaClusterClientAuthentication(Struct):
     ) -> None:
         self._store(locals())
 
+
 class MskconnectConnectorKafkaClusterEncryptionInTransit(Struct):
     """The ``kafka_cluster_encryption_in_transit`` block.
 
@@ -224,6 +233,7 @@ class MskconnectConnectorKafkaClusterEncryptionInTransit(Struct):
         encryption_type: str | None = None,
     ) -> None:
         self._store(locals())
+
 
 class MskconnectConnectorLogDeliveryWorkerLogDeliveryCloudwatchLogs(Struct):
     """The ``cloudwatch_logs`` block.
@@ -246,6 +256,7 @@ class MskconnectConnectorLogDeliveryWorkerLogDeliveryCloudwatchLogs(Struct):
     ) -> None:
         self._store(locals())
 
+
 class MskconnectConnectorLogDeliveryWorkerLogDeliveryFirehose(Struct):
     """The ``firehose`` block.
 
@@ -266,6 +277,7 @@ class MskconnectConnectorLogDeliveryWorkerLogDeliveryFirehose(Struct):
         delivery_stream: str | None = None,
     ) -> None:
         self._store(locals())
+
 
 class MskconnectConnectorLogDeliveryWorkerLogDeliveryS3(Struct):
     """The ``s3`` block.
@@ -291,6 +303,7 @@ class MskconnectConnectorLogDeliveryWorkerLogDeliveryS3(Struct):
     ) -> None:
         self._store(locals())
 
+
 class MskconnectConnectorLogDeliveryWorkerLogDelivery(Struct):
     """The ``worker_log_delivery`` block.
 
@@ -315,6 +328,7 @@ class MskconnectConnectorLogDeliveryWorkerLogDelivery(Struct):
     ) -> None:
         self._store(locals())
 
+
 class MskconnectConnectorLogDelivery(Struct):
     """The ``log_delivery`` block.
 
@@ -332,6 +346,7 @@ class MskconnectConnectorLogDelivery(Struct):
         worker_log_delivery: MskconnectConnectorLogDeliveryWorkerLogDelivery,
     ) -> None:
         self._store(locals())
+
 
 class MskconnectConnectorPluginCustomPlugin(Struct):
     """The ``custom_plugin`` block.
@@ -354,6 +369,7 @@ class MskconnectConnectorPluginCustomPlugin(Struct):
     ) -> None:
         self._store(locals())
 
+
 class MskconnectConnectorPlugin(Struct):
     """The ``plugin`` block.
 
@@ -371,6 +387,7 @@ class MskconnectConnectorPlugin(Struct):
         custom_plugin: MskconnectConnectorPluginCustomPlugin,
     ) -> None:
         self._store(locals())
+
 
 class MskconnectConnectorTimeouts(Struct):
     """The ``timeouts`` block.
@@ -395,6 +412,7 @@ class MskconnectConnectorTimeouts(Struct):
         update: str | None = None,
     ) -> None:
         self._store(locals())
+
 
 class MskconnectConnectorWorkerConfiguration(Struct):
     """The ``worker_configuration`` block.

@@ -12,14 +12,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from constructs import Construct
-
-from channelkit._cdk import cdk
+from channelkit._cdk import cdk  # first: it configures the jsii runtime before constructs loads it
 from channelkit.runtime import Attr, Block, GeneratedResource, Struct, generator_metadata
+from constructs import Construct
 
 __all__ = ["MskconnectCustomPlugin", "MskconnectCustomPluginLocation", "MskconnectCustomPluginLocationS3", "MskconnectCustomPluginTimeouts"]
 
-_METADATA = generator_metadata("aws", ">= 5.100.0")
+_METADATA = generator_metadata("aws", "~> 5.100")
+
 
 class MskconnectCustomPluginLocationS3(Struct):
     """The ``s3`` block.
@@ -45,6 +45,7 @@ class MskconnectCustomPluginLocationS3(Struct):
     ) -> None:
         self._store(locals())
 
+
 class MskconnectCustomPluginLocation(Struct):
     """The ``location`` block.
 
@@ -62,6 +63,7 @@ class MskconnectCustomPluginLocation(Struct):
         s3: MskconnectCustomPluginLocationS3,
     ) -> None:
         self._store(locals())
+
 
 class MskconnectCustomPluginTimeouts(Struct):
     """The ``timeouts`` block.

@@ -12,14 +12,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from constructs import Construct
-
-from channelkit._cdk import cdk
+from channelkit._cdk import cdk  # first: it configures the jsii runtime before constructs loads it
 from channelkit.runtime import Attr, Block, GeneratedResource, Struct, generator_metadata
+from constructs import Construct
 
 __all__ = ["MskconnectWorkerConfiguration", "MskconnectWorkerConfigurationTimeouts"]
 
-_METADATA = generator_metadata("aws", ">= 5.100.0")
+_METADATA = generator_metadata("aws", "~> 5.100")
+
 
 class MskconnectWorkerConfigurationTimeouts(Struct):
     """The ``timeouts`` block.

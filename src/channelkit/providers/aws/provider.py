@@ -12,14 +12,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from constructs import Construct
-
-from channelkit._cdk import cdk
+from channelkit._cdk import cdk  # first: it configures the jsii runtime before constructs loads it
 from channelkit.runtime import Attr, Block, GeneratedProvider, Struct, generator_metadata
+from constructs import Construct
 
 __all__ = ["AwsProvider", "AwsProviderAssumeRole", "AwsProviderAssumeRoleWithWebIdentity", "AwsProviderDefaultTags", "AwsProviderEndpoints", "AwsProviderIgnoreTags"]
 
-_METADATA = generator_metadata("aws", ">= 5.100.0")
+_METADATA = generator_metadata("aws", "~> 5.100")
+
 
 class AwsProviderAssumeRole(Struct):
     """The ``assume_role`` block.
@@ -63,6 +63,7 @@ class AwsProviderAssumeRole(Struct):
     ) -> None:
         self._store(locals())
 
+
 class AwsProviderAssumeRoleWithWebIdentity(Struct):
     """The ``assume_role_with_web_identity`` block.
 
@@ -99,6 +100,7 @@ class AwsProviderAssumeRoleWithWebIdentity(Struct):
     ) -> None:
         self._store(locals())
 
+
 class AwsProviderDefaultTags(Struct):
     """Configuration block with settings to default resource tags across all resources.
 
@@ -116,6 +118,7 @@ class AwsProviderDefaultTags(Struct):
         tags: Mapping[str, str] | None = None,
     ) -> None:
         self._store(locals())
+
 
 class AwsProviderEndpoints(Struct):
     """The ``endpoints`` block.
@@ -1041,6 +1044,7 @@ class AwsProviderEndpoints(Struct):
     ) -> None:
         self._store(locals())
 
+
 class AwsProviderIgnoreTags(Struct):
     """Configuration block with settings to ignore resource tags across all resources.
 
@@ -1082,7 +1086,7 @@ class AwsProvider(GeneratedProvider):
         http_proxy: URL of a proxy to use for HTTP requests when accessing the AWS API. Can also be set using the `HTTP_PROXY` or `http_proxy` environment variables.
         https_proxy: URL of a proxy to use for HTTPS requests when accessing the AWS API. Can also be set using the `HTTPS_PROXY` or `https_proxy` environment variables.
         ignore_tags: Configuration block with settings to ignore resource tags across all resources.
-        insecure: Explicitly allow the provider to perform "insecure" SSL requests. If omitted, default value is `false`
+        insecure: Explicitly allow the provider to perform 'insecure' SSL requests. If omitted, default value is `false`
         max_retries: The maximum number of times an AWS API request is being executed. If the API request still fails, an error is thrown.
         no_proxy: Comma-separated list of hosts that should not use HTTP or HTTPS proxies. Can also be set using the `NO_PROXY` or `no_proxy` environment variables.
         profile: The profile for API operations. If not set, the default profile created with `aws configure` will be used.

@@ -12,14 +12,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from constructs import Construct
-
-from channelkit._cdk import cdk
+from channelkit._cdk import cdk  # first: it configures the jsii runtime before constructs loads it
 from channelkit.runtime import Attr, Block, GeneratedResource, Struct, generator_metadata
+from constructs import Construct
 
 __all__ = ["S3Bucket", "S3BucketCorsRule", "S3BucketGrant", "S3BucketLifecycleRule", "S3BucketLifecycleRuleExpiration", "S3BucketLifecycleRuleNoncurrentVersionExpiration", "S3BucketLifecycleRuleNoncurrentVersionTransition", "S3BucketLifecycleRuleTransition", "S3BucketLogging", "S3BucketObjectLockConfiguration", "S3BucketObjectLockConfigurationRule", "S3BucketObjectLockConfigurationRuleDefaultRetention", "S3BucketReplicationConfiguration", "S3BucketReplicationConfigurationRules", "S3BucketReplicationConfigurationRulesDestination", "S3BucketReplicationConfigurationRulesDestinationAccessControlTranslation", "S3BucketReplicationConfigurationRulesDestinationMetrics", "S3BucketReplicationConfigurationRulesDestinationReplicationTime", "S3BucketReplicationConfigurationRulesFilter", "S3BucketReplicationConfigurationRulesSourceSelectionCriteria", "S3BucketReplicationConfigurationRulesSourceSelectionCriteriaSseKmsEncryptedObjects", "S3BucketServerSideEncryptionConfiguration", "S3BucketServerSideEncryptionConfigurationRule", "S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefault", "S3BucketTimeouts", "S3BucketVersioning", "S3BucketWebsite"]
 
-_METADATA = generator_metadata("aws", ">= 5.100.0")
+_METADATA = generator_metadata("aws", "~> 5.100")
+
 
 class S3BucketCorsRule(Struct):
     """The ``cors_rule`` block.
@@ -51,6 +51,7 @@ class S3BucketCorsRule(Struct):
     ) -> None:
         self._store(locals())
 
+
 class S3BucketGrant(Struct):
     """The ``grant`` block.
 
@@ -78,6 +79,7 @@ class S3BucketGrant(Struct):
     ) -> None:
         self._store(locals())
 
+
 class S3BucketLifecycleRuleExpiration(Struct):
     """The ``expiration`` block.
 
@@ -102,6 +104,7 @@ class S3BucketLifecycleRuleExpiration(Struct):
     ) -> None:
         self._store(locals())
 
+
 class S3BucketLifecycleRuleNoncurrentVersionExpiration(Struct):
     """The ``noncurrent_version_expiration`` block.
 
@@ -119,6 +122,7 @@ class S3BucketLifecycleRuleNoncurrentVersionExpiration(Struct):
         days: float | None = None,
     ) -> None:
         self._store(locals())
+
 
 class S3BucketLifecycleRuleNoncurrentVersionTransition(Struct):
     """The ``noncurrent_version_transition`` block.
@@ -140,6 +144,7 @@ class S3BucketLifecycleRuleNoncurrentVersionTransition(Struct):
         days: float | None = None,
     ) -> None:
         self._store(locals())
+
 
 class S3BucketLifecycleRuleTransition(Struct):
     """The ``transition`` block.
@@ -164,6 +169,7 @@ class S3BucketLifecycleRuleTransition(Struct):
         days: float | None = None,
     ) -> None:
         self._store(locals())
+
 
 class S3BucketLifecycleRule(Struct):
     """The ``lifecycle_rule`` block.
@@ -207,6 +213,7 @@ class S3BucketLifecycleRule(Struct):
     ) -> None:
         self._store(locals())
 
+
 class S3BucketLogging(Struct):
     """The ``logging`` block.
 
@@ -227,6 +234,7 @@ class S3BucketLogging(Struct):
         target_prefix: str | None = None,
     ) -> None:
         self._store(locals())
+
 
 class S3BucketObjectLockConfigurationRuleDefaultRetention(Struct):
     """The ``default_retention`` block.
@@ -252,6 +260,7 @@ class S3BucketObjectLockConfigurationRuleDefaultRetention(Struct):
     ) -> None:
         self._store(locals())
 
+
 class S3BucketObjectLockConfigurationRule(Struct):
     """The ``rule`` block.
 
@@ -269,6 +278,7 @@ class S3BucketObjectLockConfigurationRule(Struct):
         default_retention: S3BucketObjectLockConfigurationRuleDefaultRetention,
     ) -> None:
         self._store(locals())
+
 
 class S3BucketObjectLockConfiguration(Struct):
     """The ``object_lock_configuration`` block.
@@ -291,6 +301,7 @@ class S3BucketObjectLockConfiguration(Struct):
     ) -> None:
         self._store(locals())
 
+
 class S3BucketReplicationConfigurationRulesDestinationAccessControlTranslation(Struct):
     """The ``access_control_translation`` block.
 
@@ -308,6 +319,7 @@ class S3BucketReplicationConfigurationRulesDestinationAccessControlTranslation(S
         owner: str,
     ) -> None:
         self._store(locals())
+
 
 class S3BucketReplicationConfigurationRulesDestinationMetrics(Struct):
     """The ``metrics`` block.
@@ -330,6 +342,7 @@ class S3BucketReplicationConfigurationRulesDestinationMetrics(Struct):
     ) -> None:
         self._store(locals())
 
+
 class S3BucketReplicationConfigurationRulesDestinationReplicationTime(Struct):
     """The ``replication_time`` block.
 
@@ -350,6 +363,7 @@ class S3BucketReplicationConfigurationRulesDestinationReplicationTime(Struct):
         status: str | None = None,
     ) -> None:
         self._store(locals())
+
 
 class S3BucketReplicationConfigurationRulesDestination(Struct):
     """The ``destination`` block.
@@ -387,6 +401,7 @@ class S3BucketReplicationConfigurationRulesDestination(Struct):
     ) -> None:
         self._store(locals())
 
+
 class S3BucketReplicationConfigurationRulesFilter(Struct):
     """The ``filter`` block.
 
@@ -408,6 +423,7 @@ class S3BucketReplicationConfigurationRulesFilter(Struct):
     ) -> None:
         self._store(locals())
 
+
 class S3BucketReplicationConfigurationRulesSourceSelectionCriteriaSseKmsEncryptedObjects(Struct):
     """The ``sse_kms_encrypted_objects`` block.
 
@@ -426,6 +442,7 @@ class S3BucketReplicationConfigurationRulesSourceSelectionCriteriaSseKmsEncrypte
     ) -> None:
         self._store(locals())
 
+
 class S3BucketReplicationConfigurationRulesSourceSelectionCriteria(Struct):
     """The ``source_selection_criteria`` block.
 
@@ -443,6 +460,7 @@ class S3BucketReplicationConfigurationRulesSourceSelectionCriteria(Struct):
         sse_kms_encrypted_objects: S3BucketReplicationConfigurationRulesSourceSelectionCriteriaSseKmsEncryptedObjects | None = None,
     ) -> None:
         self._store(locals())
+
 
 class S3BucketReplicationConfigurationRules(Struct):
     """The ``rules`` block.
@@ -483,6 +501,7 @@ class S3BucketReplicationConfigurationRules(Struct):
     ) -> None:
         self._store(locals())
 
+
 class S3BucketReplicationConfiguration(Struct):
     """The ``replication_configuration`` block.
 
@@ -503,6 +522,7 @@ class S3BucketReplicationConfiguration(Struct):
         rules: Sequence[S3BucketReplicationConfigurationRules],
     ) -> None:
         self._store(locals())
+
 
 class S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefault(Struct):
     """The ``apply_server_side_encryption_by_default`` block.
@@ -525,6 +545,7 @@ class S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDe
     ) -> None:
         self._store(locals())
 
+
 class S3BucketServerSideEncryptionConfigurationRule(Struct):
     """The ``rule`` block.
 
@@ -546,6 +567,7 @@ class S3BucketServerSideEncryptionConfigurationRule(Struct):
     ) -> None:
         self._store(locals())
 
+
 class S3BucketServerSideEncryptionConfiguration(Struct):
     """The ``server_side_encryption_configuration`` block.
 
@@ -563,6 +585,7 @@ class S3BucketServerSideEncryptionConfiguration(Struct):
         rule: S3BucketServerSideEncryptionConfigurationRule,
     ) -> None:
         self._store(locals())
+
 
 class S3BucketTimeouts(Struct):
     """The ``timeouts`` block.
@@ -591,6 +614,7 @@ class S3BucketTimeouts(Struct):
     ) -> None:
         self._store(locals())
 
+
 class S3BucketVersioning(Struct):
     """The ``versioning`` block.
 
@@ -611,6 +635,7 @@ class S3BucketVersioning(Struct):
         mfa_delete: bool | cdk.IResolvable | None = None,
     ) -> None:
         self._store(locals())
+
 
 class S3BucketWebsite(Struct):
     """The ``website`` block.

@@ -12,14 +12,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from constructs import Construct
-
-from channelkit._cdk import cdk
+from channelkit._cdk import cdk  # first: it configures the jsii runtime before constructs loads it
 from channelkit.runtime import Attr, Block, GeneratedResource, Struct, generator_metadata
+from constructs import Construct
 
 __all__ = ["S3BucketLifecycleConfiguration", "S3BucketLifecycleConfigurationRule", "S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload", "S3BucketLifecycleConfigurationRuleExpiration", "S3BucketLifecycleConfigurationRuleFilter", "S3BucketLifecycleConfigurationRuleFilterAnd", "S3BucketLifecycleConfigurationRuleFilterTag", "S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration", "S3BucketLifecycleConfigurationRuleNoncurrentVersionTransition", "S3BucketLifecycleConfigurationRuleTransition", "S3BucketLifecycleConfigurationTimeouts"]
 
-_METADATA = generator_metadata("aws", ">= 5.100.0")
+_METADATA = generator_metadata("aws", "~> 5.100")
+
 
 class S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload(Struct):
     """The ``abort_incomplete_multipart_upload`` block.
@@ -38,6 +38,7 @@ class S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload(Struct):
         days_after_initiation: float | None = None,
     ) -> None:
         self._store(locals())
+
 
 class S3BucketLifecycleConfigurationRuleExpiration(Struct):
     """The ``expiration`` block.
@@ -62,6 +63,7 @@ class S3BucketLifecycleConfigurationRuleExpiration(Struct):
         expired_object_delete_marker: bool | cdk.IResolvable | None = None,
     ) -> None:
         self._store(locals())
+
 
 class S3BucketLifecycleConfigurationRuleFilterAnd(Struct):
     """The ``and`` block.
@@ -90,6 +92,7 @@ class S3BucketLifecycleConfigurationRuleFilterAnd(Struct):
     ) -> None:
         self._store(locals())
 
+
 class S3BucketLifecycleConfigurationRuleFilterTag(Struct):
     """The ``tag`` block.
 
@@ -110,6 +113,7 @@ class S3BucketLifecycleConfigurationRuleFilterTag(Struct):
         value: str,
     ) -> None:
         self._store(locals())
+
 
 class S3BucketLifecycleConfigurationRuleFilter(Struct):
     """The ``filter`` block.
@@ -141,6 +145,7 @@ class S3BucketLifecycleConfigurationRuleFilter(Struct):
     ) -> None:
         self._store(locals())
 
+
 class S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(Struct):
     """The ``noncurrent_version_expiration`` block.
 
@@ -161,6 +166,7 @@ class S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(Struct):
         newer_noncurrent_versions: float | None = None,
     ) -> None:
         self._store(locals())
+
 
 class S3BucketLifecycleConfigurationRuleNoncurrentVersionTransition(Struct):
     """The ``noncurrent_version_transition`` block.
@@ -186,6 +192,7 @@ class S3BucketLifecycleConfigurationRuleNoncurrentVersionTransition(Struct):
     ) -> None:
         self._store(locals())
 
+
 class S3BucketLifecycleConfigurationRuleTransition(Struct):
     """The ``transition`` block.
 
@@ -209,6 +216,7 @@ class S3BucketLifecycleConfigurationRuleTransition(Struct):
         days: float | None = None,
     ) -> None:
         self._store(locals())
+
 
 class S3BucketLifecycleConfigurationRule(Struct):
     """The ``rule`` block.
@@ -252,12 +260,13 @@ class S3BucketLifecycleConfigurationRule(Struct):
     ) -> None:
         self._store(locals())
 
+
 class S3BucketLifecycleConfigurationTimeouts(Struct):
     """The ``timeouts`` block.
 
     Args:
-        create: A string that can be [parsed as a duration](https://pkg.go.dev/time#ParseDuration) consisting of numbers and unit suffixes, such as "30s" or "2h45m". Valid time units are "s" (seconds), "m" (minutes), "h" (hours).
-        update: A string that can be [parsed as a duration](https://pkg.go.dev/time#ParseDuration) consisting of numbers and unit suffixes, such as "30s" or "2h45m". Valid time units are "s" (seconds), "m" (minutes), "h" (hours).
+        create: A string that can be [parsed as a duration](https://pkg.go.dev/time#ParseDuration) consisting of numbers and unit suffixes, such as '30s' or '2h45m'. Valid time units are 's' (seconds), 'm' (minutes), 'h' (hours).
+        update: A string that can be [parsed as a duration](https://pkg.go.dev/time#ParseDuration) consisting of numbers and unit suffixes, such as '30s' or '2h45m'. Valid time units are 's' (seconds), 'm' (minutes), 'h' (hours).
     """
 
     _tf_fields = (

@@ -12,14 +12,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from constructs import Construct
-
-from channelkit._cdk import cdk
+from channelkit._cdk import cdk  # first: it configures the jsii runtime before constructs loads it
 from channelkit.runtime import Attr, Block, GeneratedProvider, Struct, generator_metadata
+from constructs import Construct
 
 __all__ = ["MysqlProvider", "MysqlProviderAwsConfig", "MysqlProviderAzureConfig", "MysqlProviderCustomTls"]
 
-_METADATA = generator_metadata("mysql", ">= 3.0.94")
+_METADATA = generator_metadata("mysql", "~> 3.0")
+
 
 class MysqlProviderAwsConfig(Struct):
     """The ``aws_config`` block.
@@ -63,6 +63,7 @@ class MysqlProviderAwsConfig(Struct):
     ) -> None:
         self._store(locals())
 
+
 class MysqlProviderAzureConfig(Struct):
     """The ``azure_config`` block.
 
@@ -89,6 +90,7 @@ class MysqlProviderAzureConfig(Struct):
         tenant_id: str | None = None,
     ) -> None:
         self._store(locals())
+
 
 class MysqlProviderCustomTls(Struct):
     """The ``custom_tls`` block.
