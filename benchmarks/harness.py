@@ -70,7 +70,9 @@ def measure(command: str, env: dict[str, str] | None = None) -> tuple[float, flo
 
 
 def _row(label: str, values: list[float], unit: str) -> str:
-    return f"  {label:<28} min {min(values):8.2f}  median {statistics.median(values):8.2f}  max {max(values):8.2f} {unit}"
+    return (
+        f"  {label:<28} min {min(values):8.2f}  median {statistics.median(values):8.2f}  max {max(values):8.2f} {unit}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

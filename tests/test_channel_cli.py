@@ -6,9 +6,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from channel_helpers import ROOT
 from click.testing import CliRunner
 
-from channel_helpers import ROOT
 from channelkit.cli import main
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from channel_helpers import channel_kwargs, new_stack, orders, postgres_kwargs
 
-from channel_helpers import KAFKA, channel_kwargs, new_stack, orders, postgres_kwargs
 from channelkit.constructs import (
     CollisionError,
     ConstructPropsError,
@@ -98,7 +98,8 @@ def test_bigquery_table_id_charset(tmp_path: Path) -> None:
 
 
 def test_bigquery_column_name(tmp_path: Path) -> None:
-    table = Table("t", primary_key=["id"], columns=[Column(name="id", type="int64"), Column(name="bad-col", type="string")])
+    columns = [Column(name="id", type="int64"), Column(name="bad-col", type="string")]
+    table = Table("t", primary_key=["id"], columns=columns)
     err = _fail(tmp_path, InvalidNameError, tables=[table])
     assert _problem(err, "tables[t].columns").value == "bad-col"
 

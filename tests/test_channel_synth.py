@@ -9,10 +9,9 @@ from typing import Any
 
 import pytest
 import sqlglot
-
 from channel_helpers import ROOT, references, resources, strings
 
-from stacks import build_app  # noqa: E402  (ROOT is on sys.path now)
+from stacks import build_app  # (importable because channel_helpers puts ROOT on sys.path)
 
 assert ROOT.is_dir()
 
@@ -90,7 +89,9 @@ def test_topics_are_named_as_debezium_names_them(payments: dict[str, Any], suppo
     assert "payments.payments.customers" in names and "payments.payments.ledger_entries" in names
     assert {"payments.schema-history", "payments-dlq"} <= names
     support_names = {t["name"] for t in resources(support, "kafka_topic").values()}
-    assert support_names == {"support.public.tickets", "support.public.messages", "support.public.agents", "support-dlq"}
+    assert support_names == {
+        "support.public.tickets", "support.public.messages", "support.public.agents", "support-dlq",
+    }
 
 
 def test_history_topic_has_one_partition_infinite_retention_no_compaction(payments: dict[str, Any]) -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from channel_helpers import new_stack, orders, resources, synth_stack
+
 from channelkit.constructs import (
     BigQueryDataset,
     BigQuerySink,
@@ -143,7 +143,8 @@ def test_table_and_view(tmp_path: Path) -> None:
     bodies = {b["table_id"]: b for b in resources(doc, "google_bigquery_table").values()}
     fields = json.loads(bodies["orders_changes"]["schema"])
     assert [f["name"] for f in fields] == ["id", "email", "total", "__op", "__source_lsn", "__kafka_key"]
-    assert fields[-1]["type"] == "RECORD" and fields[-1]["fields"] == [{"name": "id", "type": "INT64", "mode": "NULLABLE"}]
+    assert fields[-1]["type"] == "RECORD"
+    assert fields[-1]["fields"] == [{"name": "id", "type": "INT64", "mode": "NULLABLE"}]
     assert bodies["orders_changes"]["deletion_protection"] is True
     view = bodies["orders"]["view"]
     assert view["use_legacy_sql"] is False and "`__source_lsn` DESC" in view["query"]

@@ -104,7 +104,9 @@ def test_required_arguments_have_no_default(edge: object) -> None:
     from edge.thing import Thing
 
     params = inspect.signature(Thing.__init__).parameters
-    required = {n for n, p in params.items() if p.default is inspect.Parameter.empty and n not in ("self", "scope", "id")}
+    required = {
+        n for n, p in params.items() if p.default is inspect.Parameter.empty and n not in ("self", "scope", "id")
+    }
     assert required == {"name", "size", "rule", "source"}
     assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for n, p in params.items() if n not in ("self", "scope", "id"))
 

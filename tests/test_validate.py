@@ -89,7 +89,7 @@ def test_dangling_references_are_found() -> None:
                     "resource_name": "${kafka_topic.gone.name}",
                     "resource_type": "${kafka_topic.t.colour}",
                     "acl_principal": "${var.who}",
-                    "acl_host": "${upper(\"kafka_topic.not_a_ref\")}",
+                    "acl_host": '${upper("kafka_topic.not_a_ref")}',
                     "acl_operation": "Read",
                     "acl_permission_type": "Allow",
                 }
@@ -123,7 +123,9 @@ def _provider_args(key: str) -> str:
     from channelkit.schema import bundled_providers, bundled_schema
 
     schema = bundled_schema(bundled_providers()[key].address)
-    return ", ".join(sorted(n for n, a in schema.provider.attributes.items() if a.is_input) + sorted(schema.provider.block_types))
+    return ", ".join(
+        sorted(n for n, a in schema.provider.attributes.items() if a.is_input) + sorted(schema.provider.block_types)
+    )
 
 
 def _aws_stack(stack: Any) -> None:
@@ -138,11 +140,16 @@ def _aws_stack(stack: Any) -> None:
 
     AwsProvider(stack, "aws", region="eu-west-1")
     key = KmsKey(stack, "key", enable_key_rotation=True, description="channel key")
-    bucket = S3Bucket(stack, "bucket", bucket="channelkit-test-data",
-                      lifecycle=cdk.TerraformResourceLifecycle(prevent_destroy=True))
+    bucket = S3Bucket(
+        stack, "bucket", bucket="channelkit-test-data", lifecycle=cdk.TerraformResourceLifecycle(prevent_destroy=True)
+    )
     S3BucketServerSideEncryptionConfiguration(
-        stack, "sse", bucket=bucket.id,
-        rule=[Rule(apply_server_side_encryption_by_default=ByDefault(sse_algorithm="aws:kms", kms_master_key_id=key.arn))],
+        stack,
+        "sse",
+        bucket=bucket.id,
+        rule=[
+            Rule(apply_server_side_encryption_by_default=ByDefault(sse_algorithm="aws:kms", kms_master_key_id=key.arn))
+        ],
     )
 
 
@@ -160,8 +167,11 @@ def test_aws_stack_passes_schema_check_and_real_terraform_validate(stack: Any, t
 def test_real_terraform_validate_catches_what_schema_check_cannot(tmp_path: Path) -> None:
     out = tmp_path / "out"
     (out / "stacks" / "s").mkdir(parents=True)
-    doc = _doc(AWS, {"aws_kms_key": {"k": {"deletion_window_in_days": "${tonumber(\"x\")}"}}},
-               provider={"aws": [{"region": "eu-west-1"}]})
+    doc = _doc(
+        AWS,
+        {"aws_kms_key": {"k": {"deletion_window_in_days": '${tonumber("x")}'}}},
+        provider={"aws": [{"region": "eu-west-1"}]},
+    )
     (out / "stacks" / "s" / "cdk.tf.json").write_text(json.dumps(doc))
     report = validate_output(out)
     assert not report.ok

@@ -165,7 +165,9 @@ def _allowed(field: Field) -> str:
     return f"a {field.struct.__name__}" if field.single else f"a sequence of {field.struct.__name__}"
 
 
-def _call_problems(fields: Sequence[Field], extra: Sequence[str], kwargs: Mapping[str, Any], path: str) -> list[Problem]:
+def _call_problems(
+    fields: Sequence[Field], extra: Sequence[str], kwargs: Mapping[str, Any], path: str
+) -> list[Problem]:
     known = {f.py for f in fields} | set(extra)
     problems = [
         Problem(path, name, kwargs[name], "unknown argument; allowed: " + ", ".join(sorted(known)))
@@ -429,9 +431,7 @@ class GeneratedProvider(_Bound, cdk.TerraformProvider):
 
 def generator_metadata(provider_name: str, constraint: str) -> Any:
     """cdktf's generator metadata, which writes ``required_providers``."""
-    return cdk.TerraformProviderGeneratorMetadata(
-        provider_name=provider_name, provider_version_constraint=constraint
-    )
+    return cdk.TerraformProviderGeneratorMetadata(provider_name=provider_name, provider_version_constraint=constraint)
 
 
 __all__ += ["check_fields", "generator_metadata", "to_terraform"]

@@ -29,17 +29,55 @@ __all__ = [
 #: names gets a trailing underscore on its getter. Fixed here (not read from the
 #: installed cdktf) so that output never depends on the environment.
 BASE_MEMBERS = frozenset(
-    """
-    add_move_target add_override alias cdktf_stack connection count depends_on for_each fqn
-    friendly_unique_id get_any_map_attribute get_boolean_attribute get_boolean_map_attribute
-    get_list_attribute get_number_attribute get_number_list_attribute get_number_map_attribute
-    get_string_attribute get_string_map_attribute has_resource_move import_from
-    interpolation_for_attribute is_construct is_terraform_data_source is_terraform_element
-    is_terraform_provider is_terraform_resource lifecycle meta_attributes move_from_id move_to
-    move_to_id node override_logical_id provider provisioners reset_override_logical_id
-    terraform_generator_metadata terraform_meta_arguments terraform_provider_source
-    terraform_resource_type tf_values to_hcl_terraform to_metadata to_string to_terraform with_
-    """.split()
+    [
+        "add_move_target",
+        "add_override",
+        "alias",
+        "cdktf_stack",
+        "connection",
+        "count",
+        "depends_on",
+        "for_each",
+        "fqn",
+        "friendly_unique_id",
+        "get_any_map_attribute",
+        "get_boolean_attribute",
+        "get_boolean_map_attribute",
+        "get_list_attribute",
+        "get_number_attribute",
+        "get_number_list_attribute",
+        "get_number_map_attribute",
+        "get_string_attribute",
+        "get_string_map_attribute",
+        "has_resource_move",
+        "import_from",
+        "interpolation_for_attribute",
+        "is_construct",
+        "is_terraform_data_source",
+        "is_terraform_element",
+        "is_terraform_provider",
+        "is_terraform_resource",
+        "lifecycle",
+        "meta_attributes",
+        "move_from_id",
+        "move_to",
+        "move_to_id",
+        "node",
+        "override_logical_id",
+        "provider",
+        "provisioners",
+        "reset_override_logical_id",
+        "terraform_generator_metadata",
+        "terraform_meta_arguments",
+        "terraform_provider_source",
+        "terraform_resource_type",
+        "tf_values",
+        "to_hcl_terraform",
+        "to_metadata",
+        "to_string",
+        "to_terraform",
+        "with_",
+    ]
 )
 #: Constructor names a Terraform argument may not take (it gets a trailing underscore).
 CONSTRUCTOR_NAMES = frozenset({"self", "scope", "id", "depends_on", "lifecycle", "provider", "count", "for_each"})
@@ -254,7 +292,8 @@ def _block_param(bt: BlockTypeSchema, struct: str, reserved: frozenset[str]) -> 
         tf_name=bt.name,
         hint=hint if required else f"{hint} | None",
         default="" if required else "None",
-        doc=_doc(bt.block.description) or f"``{bt.name}`` block ({bt.nesting}, min {bt.min_items}, max {bt.max_items or 'any'}).",
+        doc=_doc(bt.block.description)
+        or f"``{bt.name}`` block ({bt.nesting}, min {bt.min_items}, max {bt.max_items or 'any'}).",
         spec=(
             f"Block({py!r}, {bt.name!r}, {bt.nesting!r}, {struct}, {bt.min_items!r}, {bt.max_items!r}, {bt.single!r})"
         ),
@@ -281,7 +320,9 @@ def _getters(block: BlockSchema) -> list[GetterModel]:
         method, hint = _GETTERS.get(attr.type, _OTHER_GETTER) if simple else _OTHER_GETTER
         what = "computed attribute" if not attr.is_input else "attribute"
         getters.append(
-            GetterModel(_safe(attr.name, BASE_MEMBERS), attr.name, method, hint, f"Reference to the {what} ``{attr.name}``.")
+            GetterModel(
+                _safe(attr.name, BASE_MEMBERS), attr.name, method, hint, f"Reference to the {what} ``{attr.name}``."
+            )
         )
     for bt in block.block_types.values():
         method, hint = _OTHER_GETTER
@@ -289,9 +330,7 @@ def _getters(block: BlockSchema) -> list[GetterModel]:
     return sorted(getters, key=lambda g: g.py_name)
 
 
-def _module(
-    schema: ProviderSchema, tf_type: str, block: BlockSchema, kind: str, version: str
-) -> ModuleModel:
+def _module(schema: ProviderSchema, tf_type: str, block: BlockSchema, kind: str, version: str) -> ModuleModel:
     data = kind == "data source"
     provider = kind == "provider"
     local = schema.local_name

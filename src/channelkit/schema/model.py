@@ -117,7 +117,11 @@ def _nested_type(raw: dict[str, Any], where: str) -> Any:
     obj = (
         "object",
         {
-            name: (_nested_type(a["nested_type"], f"{where}.{name}") if "nested_type" in a else parse_type(a["type"], where))
+            name: (
+                _nested_type(a["nested_type"], f"{where}.{name}")
+                if "nested_type" in a
+                else parse_type(a["type"], where)
+            )
             for name, a in sorted(attrs.items())
         },
     )
