@@ -148,14 +148,17 @@ def test_source_and_sink_acls_are_exactly_what_they_need(payments: dict[str, Any
     # source: its own prefix and the history topic (+ the history consumer group)
     for op in ("Write", "Describe", "Create"):
         assert (op, "Topic", "payments.", "Prefixed") in acls
-    for op in ("Read", "Write", "Describe"):
-        assert (op, "Topic", "payments.schema-history", "Literal") in acls
+    assert ("Read", "Topic", "payments.schema-history", "Literal") in acls  # write/create: via the prefix
+    assert ("Read", "Group", "payments-schemahistory", "Literal") in acls
     # sink: read the table topics, its own group, write the DLQ
     assert ("Read", "Topic", "payments.payments.fx_rates", "Literal") in acls
     assert ("Read", "Group", "connect-payments-sink", "Literal") in acls
     assert ("Write", "Topic", "payments-dlq", "Literal") in acls
     prefixed = {a for a in acls if a[3] == "Prefixed"}
     assert {a[2] for a in prefixed} == {"payments."}
+    assert "payments.schema-history".startswith("payments.")
+    # nothing else: 3 prefix + 2 history + 6 topics + group + DLQ
+    assert len(acls) == 3 + 2 + 6 + 1 + 1
 
 
 def test_readers_get_consume_acls_and_dataset_viewer(payments: dict[str, Any]) -> None:

@@ -120,3 +120,43 @@ def synth(app: str | None, out_dir: Path) -> None:
     run_app(shlex.split(app) if app else app_command(cwd), out_dir, cwd)
     for line in render(channel_reports(out_dir)):
         click.echo(line)
+
+
+@main.command("bootstrap-state")
+@click.option("--bucket", required=True, help="S3 bucket for Terraform state (created versioned, encrypted, private).")
+@click.option("--table", required=True, help="DynamoDB table for state locks (key LockID).")
+@click.option("--region", default="us-east-1", show_default=True, help="AWS region.")
+@click.option("--endpoint-url", default=None, help="A local AWS endpoint (e.g. moto_server) instead of AWS.")
+@_friendly
+def bootstrap_state_command(bucket: str, table: str, region: str, endpoint_url: str | None) -> None:
+    """Create the S3 backend's state bucket and lock table (idempotent: a second run changes nothing)."""
+    from .state import bootstrap_state
+
+    for line in bootstrap_state(bucket, table, region=region, endpoint_url=endpoint_url).lines():
+        click.echo(line)
+
+
+@main.command()
+@click.argument("app_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--local", "local", is_flag=True, required=True,
+              help="Deploy to a local AWS endpoint (moto); the only mode so far.")
+@click.option("--endpoint", default=None, help="Use this running endpoint instead of starting moto_server.")
+@click.option("--teardown/--keep", "teardown", default=None,
+              help="Destroy everything after printing it (default: ask; without a terminal: tear down).")
+@_friendly
+def deploy(app_dir: Path, local: bool, endpoint: str | None, teardown: bool | None) -> None:
+    """Deploy APP_DIR (a cdktf app) to a local moto endpoint, print what was created, then tear it down."""
+    from .local import DeployResult, deploy_local
+
+    if teardown is False and endpoint is None:
+        raise click.UsageError("--keep needs --endpoint: the moto_server started here stops when deploy ends")
+
+    def decide(result: DeployResult) -> bool:
+        if teardown is not None:
+            return teardown
+        if not sys.stdin.isatty():
+            return True
+        click.prompt("Press Enter to tear everything down", default="", show_default=False)
+        return True
+
+    deploy_local(app_dir, endpoint=endpoint, teardown=decide, echo=click.echo)

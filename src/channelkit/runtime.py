@@ -396,7 +396,12 @@ class GeneratedDataSource(_Bound, cdk.TerraformDataSource):
 
 
 class GeneratedProvider(_Bound, cdk.TerraformProvider):
-    """Base of every generated provider class."""
+    """Base of every generated provider class.
+
+    ``alias`` lives on the Python side only for providers that have one: node asks
+    for a provider's alias whenever it renders a reference to it, and a Python
+    property would turn every such question into a round trip.
+    """
 
     _tf_meta_args: ClassVar[tuple[str, ...]] = _PROVIDER_META_ARGS
 
@@ -410,6 +415,9 @@ class GeneratedProvider(_Bound, cdk.TerraformProvider):
         terraform_provider_source: str,
         alias: str | None = None,
     ) -> None:
+        if alias is not None:
+            self.__class__ = _aliased(type(self))
+            self._alias = alias
         super().__init__(
             scope,
             id,
@@ -417,21 +425,33 @@ class GeneratedProvider(_Bound, cdk.TerraformProvider):
             terraform_generator_metadata=terraform_generator_metadata,
             terraform_provider_source=terraform_provider_source,
         )
-        self._alias = alias
 
-    @property  # type: ignore[override]
+
+class _Aliased:
+    """Mixed into a provider class when an instance has an alias (see GeneratedProvider)."""
+
+    _alias: str | None = None
+
+    @property
     def alias(self) -> str | None:
-        """The provider alias (``provider = kafka.west`` in resources), or None."""
-        return getattr(self, "_alias", None)
+        """The provider alias (``provider = kafka.west`` in resources)."""
+        return self._alias
 
     @alias.setter
     def alias(self, value: str | None) -> None:
         self._alias = value
 
 
+@functools.cache
+def _aliased(cls: type) -> type:
+    return type(cls.__name__, (_Aliased, cls), {"__module__": cls.__module__, "__doc__": cls.__doc__})
+
+
 def generator_metadata(provider_name: str, constraint: str) -> Any:
     """cdktf's generator metadata, which writes ``required_providers``."""
-    return cdk.TerraformProviderGeneratorMetadata(provider_name=provider_name, provider_version_constraint=constraint)
+    return cdk.TerraformProviderGeneratorMetadata(
+        provider_name=provider_name, provider_version_constraint=constraint
+    )
 
 
 __all__ += ["check_fields", "generator_metadata", "to_terraform"]

@@ -1,0 +1,407 @@
+"""BigQuery L2 constructs: dataset (with IAM grants), change-log table, latest-state view, and the sink.
+
+- :class:`BigQueryDataset` — ``google_bigquery_dataset`` with labels, default partition expiration,
+  optional CMEK, ``deletion_policy = PREVENT`` and ``prevent_destroy``; ``grant_read`` / ``grant_write``
+  create ``google_bigquery_dataset_iam_member`` (predefined ``roles/bigquery.*`` roles only), with an
+  IAM condition when the grant expires.
+- :class:`BigQueryTable` — the change-log table: declared columns plus the CDC metadata columns,
+  day partitioning, clustering on the primary key, ``deletion_protection`` on.
+- :class:`LatestStateView` — a standard-SQL view keeping the newest row per key and dropping deletes.
+- :class:`BigQuerySink` — the KCBQ sink connector with its own service account and key.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from constructs import Construct
+
+from channelkit._cdk import cdk
+from channelkit.errors import ProblemCollector
+from channelkit.patterns.types import COLUMN_TYPES, bigquery_type
+from channelkit.providers.google import (
+    BigqueryDataset,
+    BigqueryDatasetIamMember,
+    BigqueryTable,
+    ServiceAccount,
+    ServiceAccountKey,
+)
+from channelkit.providers.google.bigquery_dataset import BigqueryDatasetDefaultEncryptionConfiguration
+from channelkit.providers.google.bigquery_dataset_iam_member import BigqueryDatasetIamMemberCondition
+from channelkit.providers.google.bigquery_table import BigqueryTableTimePartitioning, BigqueryTableView
+from channelkit.providers.kafka_connect import Connector
+from channelkit.sql import latest_state_sql
+
+from ._util import LazyProblems, child_id, protect, remembered
+from .errors import ConstructPropsError, InvalidNameError, PrincipalError, TableDefinitionError
+from .kafka import KafkaTopic
+from .naming import check_bigquery_column, check_bigquery_id, check_gcp_principal
+
+if TYPE_CHECKING:
+    from channelkit.patterns.model import Column
+
+__all__ = [
+    "KCBQ_CONNECTOR_CLASS",
+    "READ_ROLE",
+    "WRITE_ROLE",
+    "BigQueryDataset",
+    "BigQuerySink",
+    "BigQueryTable",
+    "LatestStateView",
+    "expiry_condition",
+]
+
+KCBQ_CONNECTOR_CLASS = "com.wepay.kafka.connect.bigquery.BigQuerySinkConnector"
+#: Predefined role of readers (never the legacy READER).
+READ_ROLE = "roles/bigquery.dataViewer"
+#: Predefined role of writers such as the sink (never the legacy WRITER).
+WRITE_ROLE = "roles/bigquery.dataEditor"
+_CLUSTERABLE = {"string", "int64", "numeric", "bool", "date", "timestamp"}
+
+
+def expiry_condition(path: str, expires: datetime | None, now: datetime | None = None) -> Any:
+    """The IAM condition ending a grant at ``expires`` (None for no expiry).
+
+    Naive datetimes are taken as UTC.
+
+    Raises:
+        ConstructPropsError: ``expires`` is not in the future.
+    """
+    if expires is None:
+        return None
+    problems = ProblemCollector(path)  # path given by the caller
+    when = expires if expires.tzinfo else expires.replace(tzinfo=UTC)
+    now = now or datetime.now(UTC)
+    problems.check(when > now, "expires", expires.isoformat(),
+                   f"a time in the future (now is {now:%Y-%m-%dT%H:%M:%SZ})")
+    problems.raise_if_any(ConstructPropsError, f"invalid grant expiry at {path}")
+    stamp = when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return BigqueryDatasetIamMemberCondition(
+        title=f"expires-{stamp[:10]}",
+        description=f"granted by channelkit until {stamp}",
+        expression=f'request.time < timestamp("{stamp}")',
+    )
+
+
+class BigQueryDataset(Construct):
+    """A BigQuery dataset (``google_bigquery_dataset``, id ``Resource``) with IAM grant methods.
+
+    Args:
+        scope: parent construct.
+        id: construct id.
+        dataset_id: dataset id (``[A-Za-z0-9_]``, at most 1024 characters).
+        project: GCP project id.
+        location: BigQuery location (``EU``, ``US``, ``europe-west1``...).
+        labels: labels, e.g. owner, channel, classification (default none).
+        default_partition_expiration_ms: partition expiry of new partitioned tables (default None: never).
+        kms_key_name: CMEK key for new tables (default None: Google-managed encryption).
+        description: dataset description (default None).
+        prevent_destroy: ``deletion_policy = PREVENT`` + ``lifecycle.prevent_destroy`` (default True).
+        provider: the ``google`` provider (default: the stack's default).
+    """
+
+    def __init__(
+        self, scope: Construct, id: str, *, dataset_id: str, project: str, location: str,
+        labels: Mapping[str, str] | None = None, default_partition_expiration_ms: int | None = None,
+        kms_key_name: str | None = None, description: str | None = None, prevent_destroy: bool = True,
+        provider: Any = None,
+    ) -> None:
+        super().__init__(scope, id)
+        names = LazyProblems(self)
+        check_bigquery_id(names, "dataset_id", dataset_id, "dataset")
+        names.raise_if_any(InvalidNameError, "invalid dataset id at {path}")
+        if default_partition_expiration_ms is not None:
+            problems = LazyProblems(self)
+            problems.check(default_partition_expiration_ms > 0, "default_partition_expiration_ms",
+                           default_partition_expiration_ms, "a positive number of milliseconds")
+            problems.raise_if_any(ConstructPropsError, "invalid dataset props at {path}")
+        self.dataset_name = dataset_id
+        self.project = project
+        self.location = location
+        self.provider = provider
+        self._dataset_ref: str | None = None
+        self.resource = BigqueryDataset(
+            self, "Resource",
+            dataset_id=dataset_id, project=project, location=location, labels=dict(labels or {}),
+            default_partition_expiration_ms=default_partition_expiration_ms, description=description,
+            default_encryption_configuration=(
+                BigqueryDatasetDefaultEncryptionConfiguration(kms_key_name=kms_key_name) if kms_key_name else None
+            ),
+            delete_contents_on_destroy=False,
+            deletion_policy="PREVENT" if prevent_destroy else None,
+            lifecycle=protect(prevent_destroy),
+            provider=provider,
+        )
+
+    @property
+    def dataset_ref(self) -> str:
+        """Reference token to the dataset id (``${google_bigquery_dataset.x.dataset_id}``)."""
+        if self._dataset_ref is None:
+            self._dataset_ref = self.resource.dataset_id
+        return self._dataset_ref
+
+    def _grant(
+        self, kind: str, principal: str, role: str, expires: datetime | None, grant_id: str | None = None
+    ) -> BigqueryDatasetIamMember:
+        problems = LazyProblems(self)
+        check_gcp_principal(problems, "principal", principal)
+        problems.raise_if_any(PrincipalError, "invalid GCP principal at {path}")
+        condition = expiry_condition(self.node.path, expires) if expires is not None else None
+        cid = child_id(kind, grant_id or principal)
+        return remembered(self, cid, lambda: BigqueryDatasetIamMember(
+            self, cid, dataset_id=self.dataset_ref, project=self.project, role=role, member=principal,
+            condition=condition, provider=self.provider,
+        ))
+
+    def grant_read(self, principal: str, *, expires: datetime | None = None) -> BigqueryDatasetIamMember:
+        """Give ``principal`` ``roles/bigquery.dataViewer`` on this dataset (tables and views).
+
+        Args:
+            principal: ``user:``, ``group:`` or ``serviceAccount:`` + email.
+            expires: end of the grant (default None: no end); adds an IAM condition.
+        """
+        return self._grant("Read", principal, READ_ROLE, expires)
+
+    def grant_write(self, principal: str, *, grant_id: str | None = None) -> BigqueryDatasetIamMember:
+        """Give ``principal`` ``roles/bigquery.dataEditor`` on this dataset.
+
+        Args:
+            principal: ``user:``, ``group:`` or ``serviceAccount:`` + email (a reference is fine).
+            grant_id: construct id suffix of the grant (default: from the principal; give one when the
+                principal is a reference token).
+        """
+        return self._grant("Write", principal, WRITE_ROLE, None, grant_id)
+
+
+def _description(column: Column) -> str:
+    tags = [f"classification={column.classification}"] + (["pii"] if column.pii else [])
+    text = column.description.strip()
+    return f"{text} [{', '.join(tags)}]" if text else f"[{', '.join(tags)}]"
+
+
+class BigQueryTable(Construct):
+    """A change-log table (``google_bigquery_table``, id ``Resource``).
+
+    The schema is the declared columns (with descriptions carrying classification and PII)
+    followed by the CDC metadata columns. Ingestion-time day partitions (expiry from the
+    dataset default), clustering on up to four clusterable primary-key columns,
+    ``deletion_protection = true``.
+
+    Args:
+        scope: parent construct.
+        id: construct id.
+        dataset: the dataset.
+        table_id: table id (``[A-Za-z0-9_]``).
+        columns: declared columns (``name``, ``type``, ``description``, ``classification``, ``pii``).
+        primary_key: primary-key column names.
+        metadata_columns: ``(name, portable type)`` CDC columns appended to the schema (default none).
+        key_record: name of a RECORD column holding the Kafka key (primary-key fields), as KCBQ writes it
+            in upsert mode (default None: no such column).
+        description: table description (default None).
+        labels: table labels (default none).
+        deletion_protection: default True.
+    """
+
+    def __init__(
+        self, scope: Construct, id: str, *, dataset: BigQueryDataset, table_id: str, columns: Sequence[Column],
+        primary_key: Sequence[str], metadata_columns: Sequence[tuple[str, str]] = (), key_record: str | None = None,
+        description: str | None = None, labels: Mapping[str, str] | None = None, deletion_protection: bool = True,
+    ) -> None:
+        super().__init__(scope, id)
+        names = LazyProblems(self)
+        check_bigquery_id(names, "table_id", table_id, "table")
+        for c in columns:
+            check_bigquery_column(names, "columns", c.name)
+        names.raise_if_any(InvalidNameError, "invalid table or column names at {path}")
+        problems = LazyProblems(self)
+        for c in columns:
+            problems.check(c.type in COLUMN_TYPES, f"columns[{c.name}].type", c.type,
+                           "one of " + ", ".join(COLUMN_TYPES))
+        declared = {c.name: c for c in columns}
+        problems.check(bool(primary_key), "primary_key", list(primary_key), "at least one column")
+        for k in primary_key:
+            problems.check(k in declared, "primary_key", k, "a declared column")
+        problems.raise_if_any(TableDefinitionError, "invalid table definition at {path}")
+
+        fields: list[dict[str, Any]] = [
+            {"name": c.name, "type": bigquery_type(c.type), "mode": "NULLABLE", "description": _description(c)}
+            for c in columns
+        ]
+        fields += [
+            {"name": n, "type": bigquery_type(t), "mode": "NULLABLE", "description": "CDC metadata (Debezium)"}
+            for n, t in metadata_columns
+        ]
+        if key_record:
+            fields.append({
+                "name": key_record, "type": "RECORD", "mode": "NULLABLE", "description": "Kafka record key (KCBQ)",
+                "fields": [
+                    {"name": k, "type": bigquery_type(declared[k].type), "mode": "NULLABLE"} for k in primary_key
+                ],
+            })
+        self.schema_fields = fields
+        self.table_name = table_id
+        self.dataset = dataset
+        clustering = [k for k in primary_key if declared[k].type in _CLUSTERABLE][:4]
+        self.resource = BigqueryTable(
+            self, "Resource",
+            dataset_id=dataset.dataset_ref, project=dataset.project, table_id=table_id,
+            schema=json.dumps(fields, separators=(",", ":")),
+            description=description, labels=dict(labels or {}),
+            time_partitioning=BigqueryTableTimePartitioning(type="DAY"),
+            clustering=clustering or None,
+            deletion_protection=deletion_protection,
+            provider=dataset.provider,
+        )
+
+    @property
+    def table_ref(self) -> str:
+        """Reference token to the table id."""
+        return self.resource.table_id
+
+
+class LatestStateView(Construct):
+    """The latest state of a change-log table as a view (``google_bigquery_table``, id ``Resource``).
+
+    ``use_legacy_sql`` is always ``false``. The query keeps the row with the greatest source
+    position per primary key and drops keys whose newest row is a delete
+    (see :func:`channelkit.sql.latest_state_sql`).
+
+    Args:
+        scope: parent construct.
+        id: construct id.
+        source: the change-log table.
+        view_id: the view's table id.
+        columns: column names exposed (the table's own columns).
+        primary_key: primary-key column names.
+        position_columns: source-position columns, most significant first.
+        description: view description (default None).
+        labels: view labels (default none).
+    """
+
+    def __init__(
+        self, scope: Construct, id: str, *, source: BigQueryTable, view_id: str, columns: Sequence[str],
+        primary_key: Sequence[str], position_columns: Sequence[str], description: str | None = None,
+        labels: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(scope, id)
+        names = LazyProblems(self)
+        check_bigquery_id(names, "view_id", view_id, "view")
+        names.raise_if_any(InvalidNameError, "invalid view id at {path}")
+        dataset = source.dataset
+        table = f"`{dataset.project}.{dataset.dataset_ref}.{source.table_ref}`"
+        self.query = latest_state_sql(
+            source_table=table, columns=columns, primary_key=primary_key, position_columns=position_columns
+        )
+        self.view_name = view_id
+        self.resource = BigqueryTable(
+            self, "Resource",
+            dataset_id=dataset.dataset_ref, project=dataset.project, table_id=view_id,
+            view=BigqueryTableView(query=self.query, use_legacy_sql=False),
+            description=description, labels=dict(labels or {}),
+            deletion_protection=False,
+            provider=dataset.provider,
+        )
+
+
+class BigQuerySink(Construct):
+    """The BigQuery sink connector (KCBQ, ``kafka-connect_connector`` id ``Resource``).
+
+    It creates a service account for itself (``ServiceAccount``) and its key (``Key``), grants that
+    account ``roles/bigquery.dataEditor`` on the dataset, and passes the key only through
+    ``config_sensitive`` (``keySource = JSON``). Table names come from ``topic2TableMap``, so they
+    match the tables channelkit creates; ``autoCreateTables`` and ``allowNewBigQueryFields`` are off.
+    Failed records go to the dead-letter topic (``errors.tolerance = all``).
+
+    Args:
+        scope: parent construct.
+        id: construct id.
+        name: connector name (also ``config["name"]``).
+        dataset: the target dataset.
+        topics: the table topics, in order.
+        table_for_topic: topic name → BigQuery table id, for every topic.
+        dlq_topic: the dead-letter topic.
+        account_id: id of the sink's service account (6-30 characters).
+        upsert: merge into the tables by key and delete on tombstones (default False: append change rows).
+        key_field: ``kafkaKeyFieldName`` in upsert mode (default ``__kafka_key``).
+        merge_interval_ms: ``mergeIntervalMs`` in upsert mode (default 60000; a positive number or -1).
+        merge_records_threshold: ``mergeRecordsThreshold`` in upsert mode (default -1: off).
+        provider: the ``kafka-connect`` provider (default: the stack's default).
+        google_provider: the ``google`` provider (default: the stack's default).
+        depends_on: resources that must exist first (ACLs; default none).
+    """
+
+    def __init__(
+        self, scope: Construct, id: str, *, name: str, dataset: BigQueryDataset, topics: Sequence[KafkaTopic],
+        table_for_topic: Mapping[str, str], dlq_topic: KafkaTopic, account_id: str, upsert: bool = False,
+        key_field: str = "__kafka_key", merge_interval_ms: int = 60_000, merge_records_threshold: int = -1,
+        provider: Any = None, google_provider: Any = None, depends_on: Sequence[Any] = (),
+    ) -> None:
+        super().__init__(scope, id)
+        problems = LazyProblems(self)
+        problems.check(len(topics) > 0, "topics", [], "at least one topic")
+        for t in topics:
+            problems.check(t.topic_name in table_for_topic, "table_for_topic", t.topic_name, "a table for every topic")
+        if upsert:
+            for field, value in (("merge_interval_ms", merge_interval_ms),
+                                 ("merge_records_threshold", merge_records_threshold)):
+                problems.check(isinstance(value, int) and (value == -1 or value > 0), field, value,
+                               "a positive integer, or -1 to disable")
+            problems.check(not (merge_interval_ms == -1 and merge_records_threshold == -1), "merge_interval_ms",
+                           merge_interval_ms, "a positive interval when merge_records_threshold is -1")
+        problems.check(
+            len(account_id) in range(6, 31) and account_id[:1].isalpha(), "account_id", account_id,
+            "6-30 characters, starting with a letter",
+        )
+        problems.raise_if_any(ConstructPropsError, "invalid BigQuery sink props at {path}")
+        self.service_account = ServiceAccount(
+            self, "ServiceAccount", account_id=account_id, project=dataset.project,
+            display_name=f"channelkit sink {name}", provider=google_provider,
+        )
+        self.key = ServiceAccountKey(self, "Key", service_account_id=self.service_account.name,
+                                     provider=google_provider)
+        self.member = f"serviceAccount:{self.service_account.email}"
+        self.dataset_grant = dataset.grant_write(self.member, grant_id=child_id("Sink", name))
+        self.connector_name = name
+        self.group = f"connect-{name}"
+        self.topic_names = [t.topic_name for t in topics]
+        config: dict[str, str] = {
+            "name": name,
+            "connector.class": KCBQ_CONNECTOR_CLASS,
+            "tasks.max": "1",
+            "topics": ",".join(self.topic_names),
+            "project": dataset.project,
+            "defaultDataset": dataset.dataset_ref,
+            "keySource": "JSON",
+            "topic2TableMap": ",".join(f"{t}:{table_for_topic[t]}" for t in self.topic_names),
+            "sanitizeTopics": "false",
+            "autoCreateTables": "false",
+            "allowNewBigQueryFields": "false",
+            "key.converter": "org.apache.kafka.connect.json.JsonConverter",
+            "key.converter.schemas.enable": "true",
+            "value.converter": "org.apache.kafka.connect.json.JsonConverter",
+            "value.converter.schemas.enable": "true",
+            "errors.tolerance": "all",
+            "errors.log.enable": "true",
+            "errors.deadletterqueue.topic.name": dlq_topic.topic_name,
+            "errors.deadletterqueue.context.headers.enable": "true",
+            "errors.deadletterqueue.topic.replication.factor": str(dlq_topic.replication_factor),
+        }
+        if upsert:
+            config.update({
+                "upsertEnabled": "true",
+                "deleteEnabled": "true",
+                "kafkaKeyFieldName": key_field,
+                "mergeIntervalMs": str(merge_interval_ms),
+                "mergeRecordsThreshold": str(merge_records_threshold),
+                "bigQueryPartitionDecorator": "false",
+            })
+        self.config = config
+        self.resource = Connector(
+            self, "Resource", name=name, config=config,
+            config_sensitive={"keyfile": cdk.Fn.base64decode(self.key.private_key)},
+            provider=provider,
+            depends_on=[*depends_on, self.dataset_grant, *(t.resource for t in topics), dlq_topic.resource],
+        )

@@ -1,0 +1,103 @@
+"""The database user a Debezium connector logs in as, with exactly the privileges CDC needs.
+
+MySQL: ``mysql_user`` + ``mysql_grant`` (global RELOAD, SHOW DATABASES, REPLICATION SLAVE,
+REPLICATION CLIENT; SELECT on the captured database only). Postgres: ``postgresql_role``
+with ``replication = true`` + ``postgresql_grant`` (USAGE on the schema, SELECT on the
+captured tables only). The password is a ``random_password``; only references to it
+appear in the synthesized JSON.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from constructs import Construct
+
+from channelkit.errors import ProblemCollector  # noqa: F401
+from channelkit.providers.mysql import Grant as MysqlGrant
+from channelkit.providers.mysql import User as MysqlUser
+from channelkit.providers.postgresql import Grant as PostgresqlGrant
+from channelkit.providers.postgresql import Role as PostgresqlRole
+from channelkit.providers.random import Password
+
+from ._util import LazyProblems
+from .errors import ConstructPropsError
+
+__all__ = ["MYSQL_CDC_GLOBAL_PRIVILEGES", "CdcDatabaseUser"]
+
+#: Global privileges the Debezium MySQL connector needs (granted ON *.*; MySQL has no narrower scope for them).
+MYSQL_CDC_GLOBAL_PRIVILEGES: tuple[str, ...] = ("RELOAD", "SHOW DATABASES", "REPLICATION SLAVE", "REPLICATION CLIENT")
+
+
+class CdcDatabaseUser(Construct):
+    """A CDC login for Debezium on MySQL or Postgres (main resource id ``Resource``).
+
+    Args:
+        scope: parent construct.
+        id: construct id.
+        engine: ``mysql`` or ``postgres``.
+        user_name: login name (MySQL at most 32 characters, Postgres at most 63; ``[A-Za-z0-9_]``).
+        database: the database (MySQL) or database name (Postgres) holding the tables.
+        tables: the captured tables (SELECT is granted on exactly these for Postgres; on the database for MySQL).
+        schema: Postgres schema of the tables (default ``public``; ignored for MySQL).
+        host: MySQL host pattern the user may connect from (default ``%``).
+        mysql_provider: the ``mysql`` provider (default: the stack's default).
+        postgresql_provider: the ``postgresql`` provider (default: the stack's default).
+        random_provider: the ``random`` provider (default: the stack's default).
+
+    Attributes:
+        resource: the ``mysql_user`` or ``postgresql_role``.
+        password: the ``random_password``; use :attr:`password_ref` to wire it.
+        grants: the grant resources.
+    """
+
+    def __init__(
+        self, scope: Construct, id: str, *, engine: str, user_name: str, database: str, tables: Sequence[str],
+        schema: str = "public", host: str = "%", mysql_provider: Any = None, postgresql_provider: Any = None,
+        random_provider: Any = None,
+    ) -> None:
+        super().__init__(scope, id)
+        problems = LazyProblems(self)
+        problems.check(engine in ("mysql", "postgres"), "engine", engine, "'mysql' or 'postgres'")
+        limit = 32 if engine == "mysql" else 63
+        problems.check(bool(re.match(rf"^[A-Za-z0-9_]{{1,{limit}}}$", str(user_name))), "user_name", user_name,
+                       f"1-{limit} characters from [A-Za-z0-9_]")
+        problems.check(len(tables) > 0, "tables", list(tables), "at least one table")
+        problems.raise_if_any(ConstructPropsError, "invalid CDC user props at {path}")
+        self.engine = engine
+        self.user_name = user_name
+        self.password = Password(self, "Password", length=32, special=False, provider=random_provider)
+        self.grants: list[Any] = []
+        if engine == "mysql":
+            user = MysqlUser(self, "Resource", user=user_name, host=host, plaintext_password=self.password.result,
+                             provider=mysql_provider)
+            self.resource: Any = user
+            self.grants.append(MysqlGrant(
+                self, "GlobalGrant", user=user.user, host=user.host, database="*", table="*",
+                privileges=list(MYSQL_CDC_GLOBAL_PRIVILEGES), provider=mysql_provider,
+            ))
+            self.grants.append(MysqlGrant(
+                self, "SelectGrant", user=user.user, host=user.host, database=database, table="*",
+                privileges=["SELECT"], provider=mysql_provider,
+            ))
+            self.user_ref: str = user.user
+        else:
+            role = PostgresqlRole(self, "Resource", name=user_name, login=True, replication=True,
+                                  password=self.password.result, provider=postgresql_provider)
+            self.resource = role
+            self.grants.append(PostgresqlGrant(
+                self, "SchemaUsage", database=database, role=role.name, schema=schema, object_type="schema",
+                privileges=["USAGE"], provider=postgresql_provider,
+            ))
+            self.grants.append(PostgresqlGrant(
+                self, "SelectGrant", database=database, role=role.name, schema=schema, object_type="table",
+                objects=list(tables), privileges=["SELECT"], provider=postgresql_provider,
+            ))
+            self.user_ref = role.name
+
+    @property
+    def password_ref(self) -> str:
+        """Reference to the generated password (``${random_password.x.result}``), for ``config_sensitive``."""
+        return self.password.result

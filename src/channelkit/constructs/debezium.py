@@ -1,0 +1,277 @@
+"""Debezium 3.x source connectors on a Kafka Connect cluster (``kafka-connect_connector``).
+
+The connector config is built by the pure functions :func:`mysql_connector_config`
+and :func:`postgres_connector_config`, so that other runtimes (MSK Connect) reuse it.
+The database password never enters ``config``: it goes into ``config_sensitive``
+as a reference (``${random_password.x.result}``).
+
+Every change event is flattened by the ``ExtractNewRecordState`` SMT: deletes are
+rewritten into a row with ``__deleted = "true"`` (so downstream sees them), and
+``__op``, ``__source_ts_ms`` plus the source position (MySQL ``__source_file``,
+``__source_pos``, ``__source_row``; Postgres ``__source_lsn``) are added to every row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from constructs import Construct
+
+from channelkit.errors import ProblemCollector
+from channelkit.providers.kafka_connect import Connector
+
+from ._util import LazyProblems
+from .errors import ConstructPropsError, InvalidNameError
+from .naming import check_kafka_topic
+
+__all__ = [
+    "DELETE_HANDLING_MODES",
+    "MYSQL_POSITION_COLUMNS",
+    "POSTGRES_POSITION_COLUMNS",
+    "SNAPSHOT_MODES",
+    "DebeziumMySqlSource",
+    "DebeziumPostgresSource",
+    "anchored_table_list",
+    "mysql_connector_config",
+    "postgres_connector_config",
+]
+
+MYSQL_CONNECTOR_CLASS = "io.debezium.connector.mysql.MySqlConnector"
+POSTGRES_CONNECTOR_CLASS = "io.debezium.connector.postgresql.PostgresConnector"
+
+#: Snapshot modes accepted (Debezium 3.x, common to MySQL and Postgres).
+SNAPSHOT_MODES = ("initial", "initial_only", "when_needed", "no_data", "recovery", "never", "always")
+#: ``delete.tombstone.handling.mode`` values that keep deletes visible downstream.
+DELETE_HANDLING_MODES = ("rewrite", "rewrite-with-tombstone")
+
+#: Columns (name, portable type) giving the source position of a MySQL change, newest is greatest.
+MYSQL_POSITION_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("__source_file", "string"),
+    ("__source_pos", "int64"),
+    ("__source_row", "int64"),
+)
+#: Columns (name, portable type) giving the source position of a Postgres change.
+POSTGRES_POSITION_COLUMNS: tuple[tuple[str, str], ...] = (("__source_lsn", "int64"),)
+
+_JSON = "org.apache.kafka.connect.json.JsonConverter"
+
+
+def anchored_table_list(schema: str, tables: Sequence[str]) -> str:
+    """``table.include.list`` matching exactly ``schema.table`` for each table: ``^db\\.orders$,...``."""
+    return ",".join(f"^{re.escape(schema)}\\.{re.escape(t)}$" for t in tables)
+
+
+def _common(
+    *, name: str, connector_class: str, hostname: str, port: int, user: str, topic_prefix: str,
+    schema: str, tables: Sequence[str], snapshot_mode: str, delete_handling: str, add_fields: str,
+) -> dict[str, str]:
+    return {
+        "name": name,
+        "connector.class": connector_class,
+        "tasks.max": "1",
+        "database.hostname": hostname,
+        "database.port": str(port),
+        "database.user": user,
+        "topic.prefix": topic_prefix,
+        "table.include.list": anchored_table_list(schema, tables),
+        "snapshot.mode": snapshot_mode,
+        "key.converter": _JSON,
+        "key.converter.schemas.enable": "true",
+        "value.converter": _JSON,
+        "value.converter.schemas.enable": "true",
+        "transforms": "unwrap",
+        "transforms.unwrap.type": "io.debezium.transforms.ExtractNewRecordState",
+        "transforms.unwrap.delete.tombstone.handling.mode": delete_handling,
+        "transforms.unwrap.add.fields": add_fields,
+    }
+
+
+def mysql_connector_config(
+    *, name: str, hostname: str, port: int, user: str, database: str, tables: Sequence[str],
+    topic_prefix: str, server_id: int, bootstrap_servers: str, history_topic: str,
+    snapshot_mode: str = "initial", delete_handling: str = "rewrite",
+) -> dict[str, str]:
+    """The Debezium MySQL connector config (no password) for ``tables`` of ``database``."""
+    config = _common(
+        name=name, connector_class=MYSQL_CONNECTOR_CLASS, hostname=hostname, port=port, user=user,
+        topic_prefix=topic_prefix, schema=database, tables=tables, snapshot_mode=snapshot_mode,
+        delete_handling=delete_handling, add_fields="op,source.ts_ms,source.file,source.pos,source.row",
+    )
+    config.update({
+        "database.server.id": str(server_id),
+        "database.include.list": database,
+        "include.schema.changes": "false",
+        "schema.history.internal.kafka.bootstrap.servers": bootstrap_servers,
+        "schema.history.internal.kafka.topic": history_topic,
+    })
+    return config
+
+
+def postgres_connector_config(
+    *, name: str, hostname: str, port: int, user: str, database: str, schema: str, tables: Sequence[str],
+    topic_prefix: str, slot_name: str, publication_name: str, snapshot_mode: str = "initial",
+    delete_handling: str = "rewrite",
+) -> dict[str, str]:
+    """The Debezium Postgres connector config (no password): pgoutput, own slot, filtered publication."""
+    config = _common(
+        name=name, connector_class=POSTGRES_CONNECTOR_CLASS, hostname=hostname, port=port, user=user,
+        topic_prefix=topic_prefix, schema=schema, tables=tables, snapshot_mode=snapshot_mode,
+        delete_handling=delete_handling, add_fields="op,source.ts_ms,source.lsn",
+    )
+    config.update({
+        "database.dbname": database,
+        "plugin.name": "pgoutput",
+        "slot.name": slot_name,
+        "publication.name": publication_name,
+        "publication.autocreate.mode": "filtered",
+    })
+    return config
+
+
+def _check_common(
+    problems: ProblemCollector, *, name: str, port: int, tables: Sequence[str], snapshot_mode: str,
+    delete_handling: str, password: Any,
+) -> None:
+    problems.check(bool(re.match(r"^[A-Za-z0-9._-]{1,249}$", str(name))), "name", name,
+                   "a connector name of 1-249 characters from [A-Za-z0-9._-]")
+    problems.check(isinstance(port, int) and 0 < port < 65536, "port", port, "a TCP port 1-65535")
+    problems.check(len(tables) > 0, "tables", list(tables), "at least one table")
+    problems.check(snapshot_mode in SNAPSHOT_MODES, "snapshot_mode", snapshot_mode,
+                   "one of " + ", ".join(SNAPSHOT_MODES))
+    problems.check(delete_handling in DELETE_HANDLING_MODES, "delete_handling", delete_handling,
+                   "one of " + ", ".join(DELETE_HANDLING_MODES))
+    problems.check(isinstance(password, str) and password.startswith("${"), "password", "<redacted>",
+                   "a reference (e.g. random_password.result or a config-provider '${...}'), never a literal")
+
+
+class _DebeziumSource(Construct):
+    """Shared behaviour of the two Debezium sources."""
+
+    resource: Connector
+    config: dict[str, str]
+
+    def _create(self, config: dict[str, str], password: str, provider: Any, depends_on: Sequence[Any]) -> None:
+        self.config = config
+        self.connector_name = config["name"]
+        self.resource = Connector(
+            self, "Resource",
+            name=config["name"],
+            config=config,
+            config_sensitive={"database.password": password},
+            provider=provider,
+            depends_on=list(depends_on) or None,
+        )
+
+
+class DebeziumMySqlSource(_DebeziumSource):
+    """A Debezium MySQL source connector (construct id ``Resource``).
+
+    Args:
+        scope: parent construct.
+        id: construct id.
+        name: connector name (also ``config["name"]``, as the kafka-connect provider requires).
+        hostname: MySQL host.
+        port: MySQL port (default 3306).
+        user: database user (a reference to a ``mysql_user`` is fine).
+        password: reference to the password; goes only into ``config_sensitive``.
+        database: the database holding ``tables``.
+        tables: table names to capture (``table.include.list`` is anchored).
+        topic_prefix: ``topic.prefix``; topics are ``<topic_prefix>.<database>.<table>``.
+        server_id: ``database.server.id``, unique among the server's replicas.
+        bootstrap_servers: Kafka bootstrap servers for the schema history.
+        history_topic: the schema-history topic (``schema.history.internal.kafka.topic``).
+        snapshot_mode: ``snapshot.mode`` (default ``initial``).
+        delete_handling: ``delete.tombstone.handling.mode`` of the SMT: ``rewrite`` (default) or
+            ``rewrite-with-tombstone`` (needed by a sink that deletes on tombstones).
+        provider: the ``kafka-connect`` provider (default: the stack's default).
+        depends_on: resources that must exist first (topics, ACLs, grants; default none).
+
+    Raises:
+        ConstructPropsError: bad port, server id, snapshot mode, empty tables, literal password.
+        InvalidNameError: bad connector name, topic prefix or history topic.
+    """
+
+    def __init__(
+        self, scope: Construct, id: str, *, name: str, hostname: str, port: int = 3306, user: str, password: str,
+        database: str, tables: Sequence[str], topic_prefix: str, server_id: int, bootstrap_servers: str,
+        history_topic: str, snapshot_mode: str = "initial", delete_handling: str = "rewrite",
+        provider: Any = None, depends_on: Sequence[Any] = (),
+    ) -> None:
+        super().__init__(scope, id)
+        names = LazyProblems(self)
+        check_kafka_topic(names, "topic_prefix", topic_prefix)
+        check_kafka_topic(names, "history_topic", history_topic)
+        names.raise_if_any(InvalidNameError, "invalid names for the MySQL source at {path}")
+        problems = LazyProblems(self)
+        _check_common(problems, name=name, port=port, tables=tables, snapshot_mode=snapshot_mode,
+                      delete_handling=delete_handling, password=password)
+        problems.check(isinstance(server_id, int) and 1 <= server_id < 2**32, "server_id", server_id,
+                       "an integer in [1, 4294967295], unique among the MySQL server's replicas")
+        problems.raise_if_any(ConstructPropsError, "invalid MySQL source props at {path}")
+        self._create(
+            mysql_connector_config(
+                name=name, hostname=hostname, port=port, user=user, database=database, tables=tables,
+                topic_prefix=topic_prefix, server_id=server_id, bootstrap_servers=bootstrap_servers,
+                history_topic=history_topic, snapshot_mode=snapshot_mode, delete_handling=delete_handling,
+            ),
+            password, provider, depends_on,
+        )
+
+
+class DebeziumPostgresSource(_DebeziumSource):
+    """A Debezium Postgres source connector (pgoutput, own slot, filtered publication; id ``Resource``).
+
+    Args:
+        scope: parent construct.
+        id: construct id.
+        name: connector name (also ``config["name"]``).
+        hostname: Postgres host.
+        port: Postgres port (default 5432).
+        user: database role (a reference to a ``postgresql_role`` is fine).
+        password: reference to the password; goes only into ``config_sensitive``.
+        database: ``database.dbname``.
+        schema: the schema holding ``tables`` (default ``public``).
+        tables: table names to capture (``table.include.list`` is anchored).
+        topic_prefix: ``topic.prefix``; topics are ``<topic_prefix>.<schema>.<table>``.
+        slot_name: ``slot.name`` (``[a-z0-9_]``, at most 63 characters), one per channel.
+        publication_name: ``publication.name`` (default: the slot name).
+        snapshot_mode: ``snapshot.mode`` (default ``initial``).
+        delete_handling: as for :class:`DebeziumMySqlSource` (default ``rewrite``).
+        provider: the ``kafka-connect`` provider (default: the stack's default).
+        depends_on: resources that must exist first (default none).
+
+    Raises:
+        ConstructPropsError: bad port, slot name, snapshot mode, empty tables, literal password.
+        InvalidNameError: bad connector name or topic prefix.
+    """
+
+    def __init__(
+        self, scope: Construct, id: str, *, name: str, hostname: str, port: int = 5432, user: str, password: str,
+        database: str, schema: str = "public", tables: Sequence[str], topic_prefix: str, slot_name: str,
+        publication_name: str | None = None, snapshot_mode: str = "initial", delete_handling: str = "rewrite",
+        provider: Any = None, depends_on: Sequence[Any] = (),
+    ) -> None:
+        super().__init__(scope, id)
+        names = LazyProblems(self)
+        check_kafka_topic(names, "topic_prefix", topic_prefix)
+        names.raise_if_any(InvalidNameError, "invalid names for the Postgres source at {path}")
+        problems = LazyProblems(self)
+        _check_common(problems, name=name, port=port, tables=tables, snapshot_mode=snapshot_mode,
+                      delete_handling=delete_handling, password=password)
+        for field, value in (("slot_name", slot_name), ("publication_name", publication_name or slot_name)):
+            problems.check(bool(re.match(r"^[a-z0-9_]{1,63}$", str(value))), field, value,
+                           "1-63 characters from [a-z0-9_]")
+        problems.raise_if_any(ConstructPropsError, "invalid Postgres source props at {path}")
+        self._create(
+            postgres_connector_config(
+                name=name, hostname=hostname, port=port, user=user, database=database, schema=schema,
+                tables=tables, topic_prefix=topic_prefix, slot_name=slot_name,
+                publication_name=publication_name or slot_name, snapshot_mode=snapshot_mode,
+                delete_handling=delete_handling,
+            ),
+            password, provider, depends_on,
+        )
+
+

@@ -1,0 +1,19 @@
+"""The example organisation: one stack per team, wired from ``main.py``."""
+
+import channelkit  # noqa: F401  (first: quiets the jsii runtime before ``constructs`` starts it)
+
+from .payments import PaymentsStack
+from .platform import CONNECT, KAFKA, WAREHOUSE
+from .support import SupportStack
+
+__all__ = ["CONNECT", "KAFKA", "WAREHOUSE", "PaymentsStack", "SupportStack", "build_app"]
+
+
+def build_app(outdir: str | None = None):  # noqa: ANN201 - returns cdk.App
+    """The example app: the payments and support stacks."""
+    from channelkit._cdk import cdk
+
+    app = cdk.App(outdir=outdir) if outdir else cdk.App()
+    PaymentsStack(app, "payments")
+    SupportStack(app, "support")
+    return app

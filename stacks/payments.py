@@ -1,0 +1,81 @@
+"""The payments team: a MySQL service database with six captured tables, some with PII."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from constructs import Construct
+
+from channelkit._cdk import cdk
+from channelkit.patterns import Channel, Column, MySqlSource, Reader, Table, Team
+
+from .platform import CONNECT, KAFKA, WAREHOUSE
+
+__all__ = ["PaymentsStack"]
+
+TEAM = Team(name="payments", email="payments-data@acme.example")
+
+TABLES = [
+    Table("customers", primary_key=["id"], description="Paying customers.", columns=[
+        Column(name="id", type="int64"),
+        Column(name="email", type="string", description="Contact email", classification="confidential", pii=True),
+        Column(name="full_name", type="string", classification="confidential", pii=True),
+        Column(name="country", type="string", classification="public"),
+        Column(name="created_at", type="timestamp"),
+    ]),
+    Table("accounts", primary_key=["id"], columns=[
+        Column(name="id", type="int64"),
+        Column(name="customer_id", type="int64"),
+        Column(name="iban", type="string", description="Bank account", classification="restricted", pii=True),
+        Column(name="currency", type="string", classification="public"),
+        Column(name="opened_on", type="date"),
+    ]),
+    Table("payments", primary_key=["id"], columns=[
+        Column(name="id", type="int64"),
+        Column(name="account_id", type="int64"),
+        Column(name="amount", type="numeric"),
+        Column(name="currency", type="string", classification="public"),
+        Column(name="status", type="string"),
+        Column(name="created_at", type="timestamp"),
+    ]),
+    Table("refunds", primary_key=["id"], columns=[
+        Column(name="id", type="int64"),
+        Column(name="payment_id", type="int64"),
+        Column(name="amount", type="numeric"),
+        Column(name="reason", type="string"),
+        Column(name="created_at", type="timestamp"),
+    ]),
+    Table("ledger_entries", primary_key=["account_id", "entry_no"], columns=[
+        Column(name="account_id", type="int64"),
+        Column(name="entry_no", type="int64"),
+        Column(name="amount", type="numeric"),
+        Column(name="booked_at", type="timestamp"),
+        Column(name="metadata", type="json"),
+    ]),
+    Table("fx_rates", primary_key=["currency", "day"], columns=[
+        Column(name="currency", type="string", classification="public"),
+        Column(name="day", type="date", classification="public"),
+        Column(name="rate", type="float64", classification="public"),
+    ]),
+]
+
+
+class PaymentsStack(cdk.TerraformStack):
+    """The payments service's CDC channel."""
+
+    def __init__(self, scope: Construct, id: str) -> None:
+        super().__init__(scope, id)
+        self.channel = Channel(
+            self, "payments",
+            source=MySqlSource(host="payments-db.internal", database="payments"),
+            tables=TABLES,
+            kafka=KAFKA,
+            connect=CONNECT,
+            warehouse=WAREHOUSE,
+            owner=TEAM,
+            readers=[
+                Reader(gcp="group:finance-analysts@acme.example", kafka="User:finance-analytics"),
+                Reader(gcp="user:auditor@acme.example", expires=datetime(2027, 6, 30, tzinfo=UTC)),
+            ],
+            retention=timedelta(days=14),
+        )
