@@ -75,7 +75,7 @@ class PaymentsStack(cdk.TerraformStack):
             owner=TEAM,
             readers=[
                 Reader(gcp="group:finance-analysts@acme.example", kafka="User:finance-analytics"),
-                Reader(gcp="user:auditor@acme.example", expires=datetime(2027, 6, 30, tzinfo=UTC)),
+                Reader(gcp="user:auditor@acme.example", expires=datetime(2030, 6, 30, tzinfo=UTC)),
             ],
             retention=timedelta(days=14),
         )

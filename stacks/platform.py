@@ -11,5 +11,11 @@ KAFKA = KafkaCluster(
     bootstrap_servers=("kafka-0.data.internal:9093", "kafka-1.data.internal:9093", "kafka-2.data.internal:9093"),
     broker_count=3,
 )
-CONNECT = ConnectCluster(name="main", url="https://connect.data.internal:8083", principal="User:connect")
+CONNECT = ConnectCluster(
+    name="main",
+    url="https://connect.data.internal:8083",
+    principal="User:connect",
+    source_principal="User:connect-source",
+    sink_principal="User:connect-sink",
+)
 WAREHOUSE = BigQuery(project="acme-warehouse", location="EU")

@@ -21,9 +21,9 @@ def test_synth_prints_each_channel(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert "== payments/payments: " in text and "== support/support: " in text
     assert "topics (8): payments-dlq, payments.payments.accounts" in text
     assert "connectors (2): payments-sink, payments-source" in text
-    assert "User:connect Write Topic payments.*" in text
-    assert "User:connect Read Topic payments.payments.customers" in text
-    assert "user:auditor@acme.example roles/bigquery.dataViewer (until 2027-06-30T00:00:00Z)" in text
+    assert "User:connect-source Write Topic payments.*" in text
+    assert "User:connect-sink Read Topic payments.payments.customers" in text
+    assert "user:auditor@acme.example roles/bigquery.dataViewer (until 2030-06-30T00:00:00Z)" in text
     assert (out / "stacks" / "support" / "cdk.tf.json").is_file()
 
 

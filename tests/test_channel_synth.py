@@ -144,21 +144,24 @@ def _acls(doc: dict[str, Any], principal: str) -> set[tuple[str, str, str, str]]
 
 
 def test_source_and_sink_acls_are_exactly_what_they_need(payments: dict[str, Any]) -> None:
-    acls = _acls(payments, "User:connect")
-    # source: its own prefix and the history topic (+ the history consumer group)
-    for op in ("Write", "Describe", "Create"):
-        assert (op, "Topic", "payments.", "Prefixed") in acls
-    assert ("Read", "Topic", "payments.schema-history", "Literal") in acls  # write/create: via the prefix
-    assert ("Read", "Group", "payments-schemahistory", "Literal") in acls
-    # sink: read the table topics, its own group, write the DLQ
-    assert ("Read", "Topic", "payments.payments.fx_rates", "Literal") in acls
-    assert ("Read", "Group", "connect-payments-sink", "Literal") in acls
-    assert ("Write", "Topic", "payments-dlq", "Literal") in acls
-    prefixed = {a for a in acls if a[3] == "Prefixed"}
-    assert {a[2] for a in prefixed} == {"payments."}
+    source = _acls(payments, "User:connect-source")
+    # source: its own prefix (which holds the history topic) + reading back the history topic
+    assert source == {
+        ("Write", "Topic", "payments.", "Prefixed"),
+        ("Describe", "Topic", "payments.", "Prefixed"),
+        ("Create", "Topic", "payments.", "Prefixed"),
+        ("Read", "Topic", "payments.schema-history", "Literal"),
+        ("Read", "Group", "payments-schemahistory", "Literal"),
+    }
     assert "payments.schema-history".startswith("payments.")
-    # nothing else: 3 prefix + 2 history + 6 topics + group + DLQ
-    assert len(acls) == 3 + 2 + 6 + 1 + 1
+    sink = _acls(payments, "User:connect-sink")
+    # sink: read exactly the six table topics and its own group, write the DLQ; nothing prefixed
+    tables = ("accounts", "customers", "fx_rates", "ledger_entries", "payments", "refunds")
+    assert sink == {("Read", "Topic", f"payments.payments.{t}", "Literal") for t in tables} | {
+        ("Read", "Group", "connect-payments-sink", "Literal"),
+        ("Write", "Topic", "payments-dlq", "Literal"),
+    }
+    assert _acls(payments, "User:connect") == set()
 
 
 def test_readers_get_consume_acls_and_dataset_viewer(payments: dict[str, Any]) -> None:
@@ -170,7 +173,7 @@ def test_readers_get_consume_acls_and_dataset_viewer(payments: dict[str, Any]) -
     viewer = members["group:finance-analysts@acme.example"]
     assert viewer["role"] == "roles/bigquery.dataViewer" and "condition" not in viewer
     auditor = members["user:auditor@acme.example"]
-    assert auditor["condition"]["expression"] == 'request.time < timestamp("2027-06-30T00:00:00Z")'
+    assert auditor["condition"]["expression"] == 'request.time < timestamp("2030-06-30T00:00:00Z")'
 
 
 def test_sink_service_account_writes_the_dataset(payments: dict[str, Any]) -> None:
