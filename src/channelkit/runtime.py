@@ -335,64 +335,45 @@ def _path_of(scope: Any, id: str) -> str:
     return f"{parent}/{id}" if parent else id
 
 
-def _meta(depends_on: Any, lifecycle: Any, provider: Any, count: Any, for_each: Any) -> dict[str, Any]:
-    return {
-        "depends_on": list(depends_on) if depends_on is not None else None,
-        "lifecycle": lifecycle,
-        "provider": provider,
-        "count": count,
-        "for_each": for_each,
-    }
+class _WithMetaArguments:
+    """The constructor shared by generated resources and data sources.
+
+    Normalizes the meta-arguments, then hands everything to the jsii base class that follows
+    this mixin in the MRO (``TerraformResource`` or ``TerraformDataSource``).
+    """
+
+    def __init__(
+        self,
+        scope: Any,
+        id: str,
+        *,
+        terraform_resource_type: str,
+        terraform_generator_metadata: Any,
+        depends_on: Any = None,
+        lifecycle: Any = None,
+        provider: Any = None,
+        count: Any = None,
+        for_each: Any = None,
+    ) -> None:
+        super().__init__(  # type: ignore[call-arg]
+            scope,
+            id,
+            terraform_resource_type=terraform_resource_type,
+            terraform_generator_metadata=terraform_generator_metadata,
+            depends_on=list(depends_on) if depends_on is not None else None,
+            lifecycle=lifecycle,
+            provider=provider,
+            count=count,
+            for_each=for_each,
+        )
 
 
-class GeneratedResource(_Bound, cdk.TerraformResource):
+class GeneratedResource(_Bound, _WithMetaArguments, cdk.TerraformResource):
     """Base of every generated resource class."""
 
-    def __init__(
-        self,
-        scope: Any,
-        id: str,
-        *,
-        terraform_resource_type: str,
-        terraform_generator_metadata: Any,
-        depends_on: Any = None,
-        lifecycle: Any = None,
-        provider: Any = None,
-        count: Any = None,
-        for_each: Any = None,
-    ) -> None:
-        super().__init__(
-            scope,
-            id,
-            terraform_resource_type=terraform_resource_type,
-            terraform_generator_metadata=terraform_generator_metadata,
-            **_meta(depends_on, lifecycle, provider, count, for_each),
-        )
 
-
-class GeneratedDataSource(_Bound, cdk.TerraformDataSource):
+class GeneratedDataSource(_Bound, _WithMetaArguments, cdk.TerraformDataSource):
     """Base of every generated data-source class."""
-
-    def __init__(
-        self,
-        scope: Any,
-        id: str,
-        *,
-        terraform_resource_type: str,
-        terraform_generator_metadata: Any,
-        depends_on: Any = None,
-        lifecycle: Any = None,
-        provider: Any = None,
-        count: Any = None,
-        for_each: Any = None,
-    ) -> None:
-        super().__init__(
-            scope,
-            id,
-            terraform_resource_type=terraform_resource_type,
-            terraform_generator_metadata=terraform_generator_metadata,
-            **_meta(depends_on, lifecycle, provider, count, for_each),
-        )
 
 
 class GeneratedProvider(_Bound, cdk.TerraformProvider):
