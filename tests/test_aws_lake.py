@@ -44,8 +44,7 @@ def synth(tmp_path: Path, *, lake: AwsLake | None = None, kafka: Any = None, con
     aws_provider(stack, region="us-east-1")
     channel = Channel(
         stack, "orders",
-        source=MySqlSource(host="db.internal", database="shop", manage_user=False, user="cdc_orders",
-                           password_ref="${secretsmanager:channelkit/orders/db:password}"),
+        source=MySqlSource(host="db.internal", database="shop", manage_user=False, user="cdc_orders"),
         tables=tables or TABLES,
         kafka=kafka or MskCluster(arn=ARN, bootstrap_brokers=BROKERS),
         connect=connect or CONNECT,
@@ -224,8 +223,7 @@ def _channel(stack: Any, **lake: Any) -> Channel:
     aws_provider(stack, region="us-east-1")
     return Channel(
         stack, "orders",
-        source=MySqlSource(host="db.internal", database="shop", manage_user=False, user="cdc_orders",
-                           password_ref="${secretsmanager:x:password}"),
+        source=MySqlSource(host="db.internal", database="shop", manage_user=False, user="cdc_orders"),
         tables=TABLES, kafka=MskCluster(arn=ARN, bootstrap_brokers=BROKERS), connect=CONNECT,
         warehouse=AwsLake(region="us-east-1", bucket_name="acme-orders-cdc", **lake),
         owner=Team(name="payments", email="payments@example.com"), readers=[ANALYST],

@@ -49,7 +49,6 @@ def build(app: cdk.App) -> cdk.TerraformStack:
         "orders",
         source=MySqlSource(
             host="shop-db.internal", database="shop", manage_user=False, user="cdc_orders",
-            password_ref="${secretsmanager:channelkit/orders/db:password}",
         ),
         tables=[
             Table("customers", primary_key=["id"], columns=[

@@ -46,17 +46,19 @@ class CdcDatabaseUser(Construct):
         mysql_provider: the ``mysql`` provider (default: the stack's default).
         postgresql_provider: the ``postgresql`` provider (default: the stack's default).
         random_provider: the ``random`` provider (default: the stack's default).
+        password: a reference to the password to set (e.g. read from a secrets manager); default None:
+            a ``random_password`` (child ``Password``) is generated.
 
     Attributes:
         resource: the ``mysql_user`` or ``postgresql_role``.
-        password: the ``random_password``; use :attr:`password_ref` to wire it.
+        password: the ``random_password``, or None when ``password`` was given; wire :attr:`password_ref`.
         grants: the grant resources.
     """
 
     def __init__(
         self, scope: Construct, id: str, *, engine: str, user_name: str, database: str, tables: Sequence[str],
         schema: str = "public", host: str = "%", mysql_provider: Any = None, postgresql_provider: Any = None,
-        random_provider: Any = None,
+        random_provider: Any = None, password: str | None = None,
     ) -> None:
         super().__init__(scope, id)
         problems = LazyProblems(self)
@@ -65,13 +67,19 @@ class CdcDatabaseUser(Construct):
         problems.check(bool(re.match(rf"^[A-Za-z0-9_]{{1,{limit}}}$", str(user_name))), "user_name", user_name,
                        f"1-{limit} characters from [A-Za-z0-9_]")
         problems.check(len(tables) > 0, "tables", list(tables), "at least one table")
+        problems.check(password is None or (isinstance(password, str) and "${" in password), "password",
+                       "<redacted>", "a reference (never a literal password), or None for a random_password")
         problems.raise_if_any(ConstructPropsError, "invalid CDC user props at {path}")
         self.engine = engine
         self.user_name = user_name
-        self.password = Password(self, "Password", length=32, special=False, provider=random_provider)
+        self.password: Password | None = None
+        if password is None:
+            self.password = Password(self, "Password", length=32, special=False, provider=random_provider)
+            password = self.password.result
+        self._password_ref: str = password
         self.grants: list[Any] = []
         if engine == "mysql":
-            user = MysqlUser(self, "Resource", user=user_name, host=host, plaintext_password=self.password.result,
+            user = MysqlUser(self, "Resource", user=user_name, host=host, plaintext_password=self._password_ref,
                              provider=mysql_provider)
             self.resource: Any = user
             self.grants.append(MysqlGrant(
@@ -85,7 +93,7 @@ class CdcDatabaseUser(Construct):
             self.user_ref: str = user.user
         else:
             role = PostgresqlRole(self, "Resource", name=user_name, login=True, replication=True,
-                                  password=self.password.result, provider=postgresql_provider)
+                                  password=self._password_ref, provider=postgresql_provider)
             self.resource = role
             self.grants.append(PostgresqlGrant(
                 self, "SchemaUsage", database=database, role=role.name, schema=schema, object_type="schema",
@@ -99,5 +107,5 @@ class CdcDatabaseUser(Construct):
 
     @property
     def password_ref(self) -> str:
-        """Reference to the generated password (``${random_password.x.result}``), for ``config_sensitive``."""
-        return self.password.result
+        """Reference to the password (``${random_password.x.result}`` or the one given), for ``config_sensitive``."""
+        return self._password_ref

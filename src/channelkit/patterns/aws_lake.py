@@ -82,12 +82,12 @@ from ..constructs.aws.rules import (
     check_principal,
     check_region,
     check_retention_days,
-    is_iam_principal_arn,
     parse_arn,
     parse_msk_cluster_arn,
 )
 from ..errors import ProblemCollector, ValidationError
 from ..providers.aws import DataAwsMskCluster
+from ._shared import build_db_user
 from .target import ChannelTarget
 from .types import CDC_METADATA_TYPES, glue_type
 
@@ -216,6 +216,9 @@ class AwsLake:
     local_emulator: bool = False
     tags: Mapping[str, str] = field(default_factory=dict)
 
+    #: The CDC password lives in the channel's generated Secrets Manager secret: sources give no password_ref.
+    owns_db_password: bool = field(default=True, init=False)
+
     def create_target(self, channel: Channel, id: str) -> AwsLakeTarget:
         """Build the AWS target below ``channel``."""
         return AwsLakeTarget(channel, id, self)
@@ -235,6 +238,8 @@ def _quote(ident: str) -> str:
 
 class AwsLakeTarget(ChannelTarget):
     """Everything AWS-specific below one Channel (see the module docs)."""
+
+    reader_fields = ("aws",)
 
     def __init__(self, channel: Channel, id: str, lake: AwsLake) -> None:
         super().__init__(channel, id)
@@ -308,6 +313,9 @@ class AwsLakeTarget(ChannelTarget):
         ))
         #: What the connector config holds instead of the password (MSK Connect's config provider resolves it).
         self.password_ref = f"${{secretsmanager:{self.secret.arn}:password}}"
+        #: The CDC database user (when the source's ``manage_user`` is on), with the secret's password.
+        self.db_user = build_db_user(self, channel, password=self.secret.password_value()) if channel.manage_db_user \
+            else None
         self.connectors: dict[str, Connector] = {}
         if not lake.local_emulator:
             self._connect(tags)
@@ -549,15 +557,14 @@ class AwsLakeTarget(ChannelTarget):
         """
         problems = ProblemCollector(self.node.path)
         check_principal(problems, "principal", principal)
-        role = _role_name(principal)
-        if is_iam_principal_arn(principal) and role is None:
-            problems.add("principal", principal,
-                         "an IAM role ARN (IAM user ARNs are not supported yet by the AWS target's IAM grant)")
+        role = _iam_name(principal, "role")
+        user = _iam_name(principal, "user")
         if expires is not None:
             problems.check(isinstance(expires, datetime) and expires.tzinfo is not None, "expires", expires,
                            "a timezone-aware datetime")
-            problems.check(role is not None, "expires", expires,
-                           "only for IAM role principals: Lake Formation grants cannot expire, IAM conditions can")
+            problems.check(role is not None or user is not None, "expires", expires,
+                           "only for IAM role or user principals: Lake Formation grants cannot expire, "
+                           "IAM conditions can")
         problems.raise_if_any(ValidationError, "invalid read grant")
         self._reader_count += 1
         scope = Construct(self, f"Reader{self._reader_count}")
@@ -570,7 +577,7 @@ class AwsLakeTarget(ChannelTarget):
             created.append(LakeGrant(scope, f"Table-{_dash(table.name)}", LakeGrantProps(
                 principal=principal, permissions=("DESCRIBE", "SELECT"), database=self.database_name,
                 table=self.table_names[table.name], excluded_columns=pii)))
-        if role is not None:
+        if role is not None or user is not None:
             statements = self.reader_statements()
             if expires is not None:
                 stamp = expires.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -579,7 +586,7 @@ class AwsLakeTarget(ChannelTarget):
             created.append(ManagedPolicy(scope, "Policy", ManagedPolicyProps(
                 name=f"{_dash(self.channel.channel_name)}-reader-{self._reader_count}",
                 description=f"Read channel {self.channel.channel_name}", statements=tuple(statements),
-                attach_to_roles=(role,),
+                attach_to_roles=(role,) if role else (), attach_to_users=(user,) if user else (),
             )))
         self._grants.append({"principal": principal, "expires": expires.isoformat() if expires else None})
         return created
@@ -642,8 +649,9 @@ def _db_user(channel: Any) -> str:
     return str(getattr(channel, "db_user_name", "") or f"cdc_{_glue_ident(channel.channel_name)}")
 
 
-def _role_name(principal: str) -> str | None:
+def _iam_name(principal: str, kind: str) -> str | None:
+    """The role (``kind="role"``) or user name of an IAM ARN of that kind, else None."""
     arn = parse_arn(principal)
-    if arn is None or arn.service != "iam" or not arn.resource.startswith("role/"):
+    if arn is None or arn.service != "iam" or not arn.resource.startswith(kind + "/"):
         return None
     return arn.resource.rsplit("/", 1)[-1]

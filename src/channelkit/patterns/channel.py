@@ -243,9 +243,13 @@ class Channel(Construct):
         if isinstance(principal, Reader):
             created: list[Any] = []
             when = principal.expires or expires
-            for p in (principal.kafka, principal.gcp):
-                if p:
-                    created += self.target.grant_read(p, expires=when)
+            principals = [getattr(principal, f) for f in self.target.reader_fields if getattr(principal, f)]
+            if not principals:
+                problems = ProblemCollector(self.node.path)
+                problems.add("reader", principal, "a Reader with one of: " + ", ".join(self.target.reader_fields))
+                problems.raise_if_any(PrincipalError, f"invalid reader at {self.node.path}")
+            for p in principals:
+                created += self.target.grant_read(p, expires=when)
             return created
         return self.target.grant_read(principal, expires=expires)
 
@@ -298,12 +302,18 @@ class Channel(Construct):
                     if value is not None:
                         problems.check(bool(re.match(r"^[a-z0-9_]{1,63}$", value)), f"source.{field}", value,
                                        "1-63 characters from [a-z0-9_]")
+            owns_password = bool(getattr(self.warehouse, "owns_db_password", False))
+            ref = self.source.password_ref
+            if owns_password:
+                problems.check(ref is None, "source.password_ref", "<redacted>",
+                               "nothing: this warehouse keeps the CDC password in its own generated secret")
             if not self.source.manage_user:
-                ref = self.source.password_ref
                 problems.check(bool(self.source.user), "source.user", self.source.user,
                                "the existing CDC user's name when manage_user=False")
-                problems.check(isinstance(ref, str) and ref.startswith("${"), "source.password_ref", "<redacted>",
-                               "a '${...}' reference to the existing user's password when manage_user=False")
+                if not owns_password:
+                    problems.check(isinstance(ref, str) and ref.startswith("${"), "source.password_ref",
+                                   "<redacted>",
+                                   "a '${...}' reference to the existing user's password when manage_user=False")
         problems.raise_if_any(ConstructPropsError, f"invalid channel props at {path}")
         readers = ProblemCollector(path)
         for i, reader in enumerate(self.readers):
@@ -312,8 +322,8 @@ class Channel(Construct):
                     check_kafka_principal(readers, f"readers[{i}].kafka", reader.kafka)
                 if reader.gcp is not None:
                     check_gcp_principal(readers, f"readers[{i}].gcp", reader.gcp)
-                readers.check(reader.kafka is not None or reader.gcp is not None, f"readers[{i}]", reader,
-                              "a Reader with a kafka or gcp principal")
+                readers.check(bool(reader.principals), f"readers[{i}]", reader,
+                              "a Reader with a kafka, gcp or aws principal")
             elif not isinstance(reader, str):
                 readers.add(f"readers[{i}]", reader, "a Reader or a principal string")
         readers.raise_if_any(PrincipalError, f"invalid readers at {path}")

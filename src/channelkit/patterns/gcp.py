@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from constructs import Construct
 
 from channelkit._cdk import cdk
-from channelkit.constructs._util import child_id, singleton
+from channelkit.constructs._util import child_id
 from channelkit.constructs.bigquery import BigQueryDataset, BigQuerySink, BigQueryTable, LatestStateView
 from channelkit.constructs.database import CdcDatabaseUser
 from channelkit.constructs.debezium import (
@@ -39,11 +39,10 @@ from channelkit.errors import ProblemCollector
 from channelkit.providers.google import GoogleProvider
 from channelkit.providers.kafka import KafkaProvider
 from channelkit.providers.kafka_connect import KafkaConnectProvider
-from channelkit.providers.mysql import MysqlProvider
-from channelkit.providers.postgresql import PostgresqlProvider
 from channelkit.providers.random import RandomProvider
 
-from .model import ConnectCluster, KafkaCluster, MySqlSource, PostgresSource
+from ._shared import build_db_user, stack_provider
+from .model import ConnectCluster, KafkaCluster, MySqlSource
 from .target import ChannelTarget
 from .types import CDC_METADATA_TYPES
 
@@ -95,21 +94,10 @@ class BigQuery:
         return GcpTarget(channel, id, warehouse=self)
 
 
-def _provider(stack: Construct, key: str, factory: Any) -> Any:
-    """One provider per (type, key) per stack; the first of a type is the default, later ones get an alias."""
-    kind, _, name = key.partition("-")
-
-    def make(stack: Construct, cid: str) -> Any:
-        counts: dict[str, int] = stack.__dict__.setdefault("_channelkit_provider_counts", {})
-        count = counts.get(kind, 0)
-        counts[kind] = count + 1
-        return factory(stack, cid, None if count == 0 else child_id(name).replace("-", "_"))
-
-    return singleton(stack, child_id("Provider", key), make, stack=stack)
-
-
 class GcpTarget(ChannelTarget):
     """Everything below a Channel on GCP (construct id ``Target``)."""
+
+    reader_fields = ("kafka", "gcp")
 
     def __init__(self, channel: Channel, id: str, *, warehouse: BigQuery) -> None:
         super().__init__(channel, id)
@@ -135,35 +123,17 @@ class GcpTarget(ChannelTarget):
 
         # Providers (one per stack and cluster / database / project).
         stack = cdk.TerraformStack.of(channel)
-        self.kafka_provider = _provider(stack, f"kafka-{kafka.name}", lambda s, i, a: KafkaProvider(
+        self.kafka_provider = stack_provider(stack, f"kafka-{kafka.name}", lambda s, i, a: KafkaProvider(
             s, i, bootstrap_servers=list(kafka.bootstrap_servers), tls_enabled=kafka.tls_enabled,
             sasl_mechanism=kafka.sasl_mechanism, alias=a))
-        self.connect_provider = _provider(stack, f"connect-{connect.name}", lambda s, i, a: KafkaConnectProvider(
+        self.connect_provider = stack_provider(stack, f"connect-{connect.name}", lambda s, i, a: KafkaConnectProvider(
             s, i, url=connect.url, alias=a))
-        self.google_provider = _provider(stack, f"google-{warehouse.project}", lambda s, i, a: GoogleProvider(
+        self.google_provider = stack_provider(stack, f"google-{warehouse.project}", lambda s, i, a: GoogleProvider(
             s, i, project=warehouse.project, region=warehouse.region, alias=a))
-        self.random_provider = _provider(stack, "random-default", lambda s, i, a: RandomProvider(s, i, alias=a))
+        self.random_provider = stack_provider(stack, "random-default", lambda s, i, a: RandomProvider(s, i, alias=a))
 
         # Database user.
-        self.db_user: CdcDatabaseUser | None = None
-        if c.manage_db_user:
-            if isinstance(source, MySqlSource):
-                db_provider = _provider(stack, f"mysql-{source.host}", lambda s, i, a: MysqlProvider(
-                    s, i, endpoint=f"{source.host}:{source.port}", username=source.admin_user, alias=a))
-                self.db_user = CdcDatabaseUser(
-                    self, "DbUser", engine="mysql", user_name=c.db_user_name, database=source.database,
-                    tables=[t.name for t in c.tables], mysql_provider=db_provider,
-                    random_provider=self.random_provider)
-            else:
-                assert isinstance(source, PostgresSource)
-                db_provider = _provider(stack, f"postgresql-{source.host}-{source.database}", lambda s, i, a:
-                                        PostgresqlProvider(s, i, host=source.host, port=source.port,
-                                                           database=source.database, username=source.admin_user,
-                                                           sslmode=source.sslmode, alias=a))
-                self.db_user = CdcDatabaseUser(
-                    self, "DbUser", engine="postgres", user_name=c.db_user_name, database=source.database,
-                    schema=source.schema, tables=[t.name for t in c.tables], postgresql_provider=db_provider,
-                    random_provider=self.random_provider)
+        self.db_user: CdcDatabaseUser | None = build_db_user(self, c, random_provider=self.random_provider)
         password = self.db_user.password_ref if self.db_user else (source.password_ref or "")
 
         # Topics.

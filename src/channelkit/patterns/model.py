@@ -113,12 +113,19 @@ class Reader:
     Args:
         gcp: GCP member (``user:``, ``group:`` or ``serviceAccount:`` + email), or None.
         kafka: Kafka principal ``User:<name>``, or None.
+        aws: IAM principal ARN (role or user) or another Lake Formation identifier (AWS target), or None.
         expires: when the grant ends (default None: it does not expire); must be in the future.
     """
 
     gcp: str | None = None
     kafka: str | None = None
+    aws: str | None = None
     expires: datetime | None = None
+
+    @property
+    def principals(self) -> tuple[str, ...]:
+        """Every principal this reader has, Kafka first, then GCP, then AWS."""
+        return tuple(p for p in (self.kafka, self.gcp, self.aws) if p)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -133,7 +140,8 @@ class MySqlSource:
         topic_prefix: Debezium ``topic.prefix`` (default: the channel name).
         manage_user: create the CDC user and its grants (default True).
         user: the CDC user name (default: ``cdc_<channel>``, shortened to 32 characters).
-        password_ref: password reference when ``manage_user=False`` (``${...}``; default None).
+        password_ref: password reference when ``manage_user=False`` (``${...}``; default None). Not used
+            on AWS, where the password always lives in the channel's Secrets Manager secret.
         admin_user: user the mysql Terraform provider logs in as (default ``admin``; its password comes
             from the ``MYSQL_PASSWORD`` environment variable, never from the code).
         snapshot_mode: Debezium ``snapshot.mode`` (default ``initial``).
@@ -172,7 +180,8 @@ class PostgresSource:
         topic_prefix: Debezium ``topic.prefix`` (default: the channel name).
         manage_user: create the CDC role and its grants (default True).
         user: the CDC role name (default: ``cdc_<channel>``).
-        password_ref: password reference when ``manage_user=False`` (``${...}``; default None).
+        password_ref: password reference when ``manage_user=False`` (``${...}``; default None). Not used
+            on AWS, where the password always lives in the channel's Secrets Manager secret.
         admin_user: role the postgresql Terraform provider logs in as (default ``postgres``; its password
             comes from the ``PGPASSWORD`` environment variable).
         sslmode: provider ``sslmode`` (default ``require``).

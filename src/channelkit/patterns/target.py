@@ -27,7 +27,13 @@ __all__ = ["ChannelTarget", "Warehouse"]
 
 
 class ChannelTarget(Construct):
-    """Builds the cloud-specific part of one channel (a construct below the Channel)."""
+    """Builds the cloud-specific part of one channel (a construct below the Channel).
+
+    ``reader_fields`` names the :class:`~channelkit.patterns.model.Reader` fields (platform
+    identities) this target grants; a Reader's other identities are for other targets.
+    """
+
+    reader_fields: tuple[str, ...] = ("kafka", "gcp", "aws")
 
     def __init__(self, channel: Channel, id: str) -> None:
         super().__init__(channel, id)

@@ -8,7 +8,14 @@ from dataclasses import dataclass, field
 from constructs import Construct
 
 from ...errors import ProblemCollector, ValidationError
-from ...providers.aws import DataAwsIamPolicyDocument, IamPolicy, IamRole, IamRolePolicy, IamRolePolicyAttachment
+from ...providers.aws import (
+    DataAwsIamPolicyDocument,
+    IamPolicy,
+    IamRole,
+    IamRolePolicy,
+    IamRolePolicyAttachment,
+    IamUserPolicyAttachment,
+)
 from ...providers.aws.data_aws_iam_policy_document import (
     DataAwsIamPolicyDocumentStatement,
     DataAwsIamPolicyDocumentStatementCondition,
@@ -156,6 +163,7 @@ class ManagedPolicyProps:
         name: the IAM policy name.
         statements: what the policy allows.
         attach_to_roles: role names (not ARNs) the policy is attached to.
+        attach_to_users: IAM user names (not ARNs) the policy is attached to.
         description: shown in the IAM console.
         tags: resource tags.
     """
@@ -163,12 +171,13 @@ class ManagedPolicyProps:
     name: str
     statements: tuple[Statement, ...]
     attach_to_roles: tuple[str, ...] = ()
+    attach_to_users: tuple[str, ...] = ()
     description: str = ""
     tags: Mapping[str, str] = field(default_factory=dict)
 
 
 class ManagedPolicy(Construct):
-    """A customer-managed IAM policy, attached to existing roles."""
+    """A customer-managed IAM policy, attached to existing roles and users."""
 
     def __init__(self, scope: Construct, id: str, props: ManagedPolicyProps) -> None:
         super().__init__(scope, id)
@@ -183,6 +192,9 @@ class ManagedPolicy(Construct):
         self.attachments = [
             IamRolePolicyAttachment(self, f"Attach{i}", role=role, policy_arn=self.resource.arn)
             for i, role in enumerate(props.attach_to_roles)
+        ] + [
+            IamUserPolicyAttachment(self, f"AttachUser{i}", user=user, policy_arn=self.resource.arn)
+            for i, user in enumerate(props.attach_to_users)
         ]
 
     @property

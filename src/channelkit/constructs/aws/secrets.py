@@ -10,7 +10,12 @@ from constructs import Construct
 
 from ..._cdk import cdk
 from ...errors import ProblemCollector, ValidationError
-from ...providers.aws import DataAwsSecretsmanagerRandomPassword, SecretsmanagerSecret, SecretsmanagerSecretVersion
+from ...providers.aws import (
+    DataAwsSecretsmanagerRandomPassword,
+    DataAwsSecretsmanagerSecretVersion,
+    SecretsmanagerSecret,
+    SecretsmanagerSecretVersion,
+)
 from .iam import Statement
 
 __all__ = ["GeneratedSecret", "GeneratedSecretProps"]
@@ -81,6 +86,16 @@ class GeneratedSecret(Construct):
     def arn(self) -> str:
         """The secret ARN (a token)."""
         return self.resource.arn
+
+    def password_value(self) -> str:
+        """A reference to the stored password, for a resource that must set it (the CDC database user).
+
+        Reads the secret back (data source ``Stored``, after the value is written), so the user gets
+        exactly the password the connector will read. The value only reaches state, never the configuration.
+        """
+        stored = DataAwsSecretsmanagerSecretVersion(self, "Stored", secret_id=self.resource.id,
+                                                    depends_on=[self.version])
+        return cdk.Fn.lookup(cdk.Fn.jsondecode(stored.secret_string), "password")
 
     def read_statement(self, sid: str = "ReadSecret") -> Statement:
         """Allow reading this one secret's value."""

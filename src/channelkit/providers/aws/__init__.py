@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .data_aws_partition import DataAwsPartition as DataAwsPartition
     from .data_aws_region import DataAwsRegion as DataAwsRegion
     from .data_aws_secretsmanager_random_password import DataAwsSecretsmanagerRandomPassword as DataAwsSecretsmanagerRandomPassword
+    from .data_aws_secretsmanager_secret_version import DataAwsSecretsmanagerSecretVersion as DataAwsSecretsmanagerSecretVersion
     from .dynamodb_table import DynamodbTable as DynamodbTable
     from .glue_catalog_database import GlueCatalogDatabase as GlueCatalogDatabase
     from .glue_catalog_table import GlueCatalogTable as GlueCatalogTable
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from .iam_role import IamRole as IamRole
     from .iam_role_policy import IamRolePolicy as IamRolePolicy
     from .iam_role_policy_attachment import IamRolePolicyAttachment as IamRolePolicyAttachment
+    from .iam_user_policy_attachment import IamUserPolicyAttachment as IamUserPolicyAttachment
     from .kms_alias import KmsAlias as KmsAlias
     from .kms_key import KmsKey as KmsKey
     from .lakeformation_permissions import LakeformationPermissions as LakeformationPermissions
@@ -60,6 +62,7 @@ _MODULES = {
     "DataAwsPartition": "data_aws_partition",
     "DataAwsRegion": "data_aws_region",
     "DataAwsSecretsmanagerRandomPassword": "data_aws_secretsmanager_random_password",
+    "DataAwsSecretsmanagerSecretVersion": "data_aws_secretsmanager_secret_version",
     "DynamodbTable": "dynamodb_table",
     "GlueCatalogDatabase": "glue_catalog_database",
     "GlueCatalogTable": "glue_catalog_table",
@@ -67,6 +70,7 @@ _MODULES = {
     "IamRole": "iam_role",
     "IamRolePolicy": "iam_role_policy",
     "IamRolePolicyAttachment": "iam_role_policy_attachment",
+    "IamUserPolicyAttachment": "iam_user_policy_attachment",
     "KmsAlias": "kms_alias",
     "KmsKey": "kms_key",
     "LakeformationPermissions": "lakeformation_permissions",
