@@ -1,11 +1,13 @@
 """The example AWS channel: MySQL ``shop`` → Debezium on MSK Connect → MSK → S3 + Glue + Athena.
 
 Synthesize with ``cdktf synth`` (or ``python3 main.py``); deploy to a local moto endpoint with
-``channelkit deploy --local examples/aws``. Environment switches (all optional):
+``channelkit deploy --local examples/aws``, or with ``cdktf deploy --auto-approve --skip-provider-lock``
+and the switches below (see docs/aws.md, "cdktf deploy"). Environment switches (all optional):
 
 - ``CHANNELKIT_AWS_ENDPOINT``: a local AWS endpoint (moto) for every service, with fake credentials;
-- ``CHANNELKIT_AWS_EMULATOR=1``: leave out what moto cannot apply (MSK Connect, Lake Formation
-  column grants), see ``channelkit.patterns.aws_lake.EMULATOR_OMITTED_TYPES``;
+- ``CHANNELKIT_AWS_EMULATOR=1``: leave out what moto cannot apply or delete (MSK Connect with its log
+  groups and roles, Athena named queries, Lake Formation column grants), see
+  ``channelkit.patterns.aws_lake.EMULATOR_OMITTED_TYPES``;
 - ``CHANNELKIT_PROTECT=0``: no ``prevent_destroy`` on the bucket, the key and the Glue tables;
 - ``CHANNELKIT_STATE_BUCKET`` + ``CHANNELKIT_STATE_TABLE``: S3 backend with DynamoDB locking
   (create them with ``channelkit bootstrap-state``).

@@ -2,6 +2,9 @@
 
 Creates, with boto3, a versioned, encrypted, private bucket and a ``LockID`` table (on-demand). It is
 idempotent: each part is checked first, and a second run changes nothing and says so.
+
+With ``endpoint_url`` (a local emulator such as moto_server) and no AWS credentials configured, it
+signs with the emulator's fake keys (``testing``), as ``LocalAwsEndpoint`` does for Terraform.
 """
 
 from __future__ import annotations
@@ -42,10 +45,16 @@ class BootstrapReport:
         return out
 
 
+_FAKE_KEYS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}  # a local emulator's
+
+
 def _client(service: str, region: str, endpoint_url: str | None) -> Any:
     import boto3
 
-    return boto3.client(service, region_name=region, endpoint_url=endpoint_url)
+    keys: dict[str, str] = {}
+    if endpoint_url and boto3.Session().get_credentials() is None:
+        keys = _FAKE_KEYS
+    return boto3.client(service, region_name=region, endpoint_url=endpoint_url, **keys)
 
 
 def bootstrap_state(bucket: str, table: str, *, region: str, endpoint_url: str | None = None) -> BootstrapReport:

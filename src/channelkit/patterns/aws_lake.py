@@ -181,7 +181,8 @@ class MskConnect:
     def problems(self, problems: ProblemCollector, field: str = "connect") -> None:
         """Record what is wrong with these props."""
         for i, subnet in enumerate(self.subnets):
-            problems.check(bool(_SUBNET.match(subnet)), f"{field}.subnets[{i}]", subnet, "a subnet id (subnet- and 8-17 hex digits)")
+            problems.check(bool(_SUBNET.match(subnet)), f"{field}.subnets[{i}]", subnet,
+                           "a subnet id (subnet- and 8-17 hex digits)")
         problems.check(bool(self.subnets), f"{field}.subnets", self.subnets, "at least one subnet id")
         for i, group in enumerate(self.security_groups):
             problems.check(bool(_SECURITY_GROUP.match(group)), f"{field}.security_groups[{i}]", group,
