@@ -250,6 +250,7 @@ def test_bigquery_sink_connector_config(payments: dict[str, Any]) -> None:
     assert cfg["errors.tolerance"] == "all"
     assert cfg["errors.deadletterqueue.topic.name"] == "payments-dlq"
     assert "upsertEnabled" not in cfg
+    assert "google_project_iam_member" not in payments["resource"]  # no project role unless upsert
 
 
 # -- BigQuery ------------------------------------------------------------------------------------------------

@@ -209,10 +209,17 @@ def test_bigquery_sink_upsert_mode_and_merge_interval(tmp_path: Path) -> None:
     dlq = KafkaTopic(stack, "Q", name="dlq", broker_count=3)
     BigQuerySink(stack, "K", name="sink", dataset=ds, topics=[topic], table_for_topic={"a.b.c": "c_changes"},
                  dlq_topic=dlq, account_id="ck-test-sink", upsert=True, merge_interval_ms=30_000)
-    (conn,) = resources(synth_stack(stack), "kafka-connect_connector").values()
+    doc = synth_stack(stack)
+    (conn,) = resources(doc, "kafka-connect_connector").values()
     cfg = conn["config"]
     assert (cfg["upsertEnabled"], cfg["deleteEnabled"], cfg["kafkaKeyFieldName"], cfg["mergeIntervalMs"]) == (
         "true", "true", "__kafka_key", "30000")
+    # MERGE jobs need roles/bigquery.jobUser on the project, for the sink's own account only
+    ((job_id, job),) = resources(doc, "google_project_iam_member").items()
+    (sa_id,) = resources(doc, "google_service_account")
+    assert job["role"] == "roles/bigquery.jobUser"
+    assert job["member"] == f"serviceAccount:${{google_service_account.{sa_id}.email}}"
+    assert f"google_project_iam_member.{job_id}" in conn["depends_on"]
     with pytest.raises(ConstructPropsError) as info:
         BigQuerySink(stack, "K2", name="sink2", dataset=ds, topics=[topic], table_for_topic={}, dlq_topic=dlq,
                      account_id="ck-test-sink2", upsert=True, merge_interval_ms=0)

@@ -26,6 +26,7 @@ from channelkit.providers.google import (
     BigqueryDataset,
     BigqueryDatasetIamMember,
     BigqueryTable,
+    ProjectIamMember,
     ServiceAccount,
     ServiceAccountKey,
 )
@@ -310,7 +311,8 @@ class BigQuerySink(Construct):
     """The BigQuery sink connector (KCBQ, ``kafka-connect_connector`` id ``Resource``).
 
     It creates a service account for itself (``ServiceAccount``) and its key (``Key``), grants that
-    account ``roles/bigquery.dataEditor`` on the dataset, and passes the key only through
+    account ``roles/bigquery.dataEditor`` on the dataset (in upsert mode also ``roles/bigquery.jobUser``
+    on the project, child ``JobUser``: KCBQ runs MERGE jobs), and passes the key only through
     ``config_sensitive`` (``keySource = JSON``). Table names come from ``topic2TableMap``, so they
     match the tables channelkit creates; ``autoCreateTables`` and ``allowNewBigQueryFields`` are off.
     Failed records go to the dead-letter topic (``errors.tolerance = all``).
@@ -364,6 +366,11 @@ class BigQuerySink(Construct):
                                      provider=google_provider)
         self.member = f"serviceAccount:{self.service_account.email}"
         self.dataset_grant = dataset.grant_write(self.member, grant_id=child_id("Sink", name))
+        #: ``roles/bigquery.jobUser`` on the project in upsert mode (the MERGE jobs), else None.
+        self.job_grant = ProjectIamMember(
+            self, "JobUser", project=dataset.project, role="roles/bigquery.jobUser", member=self.member,
+            provider=google_provider,
+        ) if upsert else None
         self.connector_name = name
         self.group = f"connect-{name}"
         self.topic_names = [t.topic_name for t in topics]
@@ -403,5 +410,6 @@ class BigQuerySink(Construct):
             self, "Resource", name=name, config=config,
             config_sensitive={"keyfile": cdk.Fn.base64decode(self.key.private_key)},
             provider=provider,
-            depends_on=[*depends_on, self.dataset_grant, *(t.resource for t in topics), dlq_topic.resource],
+            depends_on=[*depends_on, self.dataset_grant, *([self.job_grant] if self.job_grant else []),
+                        *(t.resource for t in topics), dlq_topic.resource],
         )

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from .kms_crypto_key import KmsCryptoKey as KmsCryptoKey
     from .kms_crypto_key_iam_member import KmsCryptoKeyIamMember as KmsCryptoKeyIamMember
     from .project_iam_audit_config import ProjectIamAuditConfig as ProjectIamAuditConfig
+    from .project_iam_member import ProjectIamMember as ProjectIamMember
     from .service_account import ServiceAccount as ServiceAccount
     from .service_account_key import ServiceAccountKey as ServiceAccountKey
 
@@ -45,6 +46,7 @@ _MODULES = {
     "KmsCryptoKey": "kms_crypto_key",
     "KmsCryptoKeyIamMember": "kms_crypto_key_iam_member",
     "ProjectIamAuditConfig": "project_iam_audit_config",
+    "ProjectIamMember": "project_iam_member",
     "ServiceAccount": "service_account",
     "ServiceAccountKey": "service_account_key",
 }
