@@ -1,7 +1,8 @@
 """Layer 3: patterns built from channelkit's constructs.
 
 The main entry point is :class:`Channel`; its props are in :mod:`channelkit.patterns.model`
-and the BigQuery warehouse prop is :class:`BigQuery`. Names are imported lazily, so the
+and the warehouse props are :class:`BigQuery` (GCP) and :class:`AwsLake` (AWS, with
+:class:`MskCluster` and :class:`MskConnect`). Names are imported lazily, so the
 light modules (``types``, ``model``) can be used without loading the constructs.
 """
 
@@ -11,6 +12,10 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from .aws_lake import AwsLake as AwsLake
+    from .aws_lake import AwsLakeTarget as AwsLakeTarget
+    from .aws_lake import MskCluster as MskCluster
+    from .aws_lake import MskConnect as MskConnect
     from .channel import Channel as Channel
     from .gcp import BigQuery as BigQuery
     from .gcp import GcpTarget as GcpTarget
@@ -28,6 +33,10 @@ if TYPE_CHECKING:
     from .target import Warehouse as Warehouse
 
 _WHERE = {
+    "AwsLake": "aws_lake",
+    "AwsLakeTarget": "aws_lake",
+    "MskCluster": "aws_lake",
+    "MskConnect": "aws_lake",
     "Channel": "channel",
     "BigQuery": "gcp",
     "GcpTarget": "gcp",
