@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ChannelkitError, TerraformError
-from .terraform import find_mirror, terraform_binary, write_cli_config
+from .errors import ChannelkitError
+from .terraform import TerraformRunner, find_mirror
 
 __all__ = [
     "ENDPOINT_ENV",
@@ -181,13 +181,6 @@ class DeployResult:
     destroyed: bool = False
 
 
-def _tf(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run([terraform_binary(), *args], cwd=cwd, env=env, capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise TerraformError(f"terraform {' '.join(args)} failed in {cwd}:\n{(proc.stderr or proc.stdout).strip()}")
-    return proc
-
-
 def deploy_local(
     app_dir: Path,
     *,
@@ -209,20 +202,21 @@ def deploy_local(
     server = None if endpoint else MotoServer().start()
     url = endpoint or (server.url if server else "")
     tmp = Path(tempfile.mkdtemp(prefix="channelkit-local-")) if workdir is None else workdir
+    runners: dict[Path, TerraformRunner] = {}
     try:
         echo(f"local AWS endpoint: {url}")
         env = {ENDPOINT_ENV: url, EMULATOR_ENV: "1", PROTECT_ENV: "0"}
         seed_local(app_dir, url)
         stacks = synth_app(app_dir, tmp / "cdktf.out", env)
-        config = write_cli_config(find_mirror() or Path(), tmp, plugin_cache=tmp / "plugin-cache")
-        tf_env = {**os.environ, "TF_CLI_CONFIG_FILE": str(config), "TF_IN_AUTOMATION": "1",
-                  "CHECKPOINT_DISABLE": "1", "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+        mirror = find_mirror()
+        fake_keys = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+        runners.update({stack: TerraformRunner(stack, mirror=mirror, env=fake_keys) for stack in stacks})
         resources: list[tuple[str, str, str]] = []
         for stack in stacks:
             echo(f"applying stack {stack.name} ...")
-            _tf(["init", "-input=false", "-no-color"], stack, tf_env)
-            _tf(["apply", "-input=false", "-no-color", "-auto-approve"], stack, tf_env)
-            shown = json.loads(_tf(["show", "-json", "-no-color"], stack, tf_env).stdout)
+            runners[stack].run("init", "-input=false", "-no-color")
+            runners[stack].run("apply", "-input=false", "-no-color", "-auto-approve")
+            shown = json.loads(runners[stack].run("show", "-json", "-no-color").stdout)
             resources += created_resources(shown)
         result = DeployResult(url, stacks, resources)
         echo(f"created {len(resources)} resources:")
@@ -231,15 +225,17 @@ def deploy_local(
         if teardown(result):
             for stack in reversed(stacks):
                 echo(f"destroying stack {stack.name} ...")
-                listed = _tf(["state", "list", "-no-color"], stack, tf_env).stdout.split()
+                listed = runners[stack].run("state", "list", "-no-color").stdout.split()
                 for address in [a for a in listed if a.split(".")[0] in LOCAL_STATE_ONLY_TYPES]:
                     echo(f"  (moto cannot delete {address}: dropped from state, gone with the emulator)")
-                    _tf(["state", "rm", "-no-color", address], stack, tf_env)
-                _tf(["destroy", "-input=false", "-no-color", "-auto-approve"], stack, tf_env)
+                    runners[stack].run("state", "rm", "-no-color", address)
+                runners[stack].run("destroy", "-input=false", "-no-color", "-auto-approve")
             result.destroyed = True
             echo("torn down")
         return result
     finally:
+        for runner in runners.values():
+            runner.close()
         if server is not None:
             server.stop()
         if workdir is None:
