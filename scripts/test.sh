@@ -12,8 +12,17 @@ untracked=$(git ls-files --others --exclude-standard -- src/channelkit/providers
 [ -z "$untracked" ] || { echo "untracked generated bindings: $untracked" >&2; exit 1; }
 
 echo "== ruff"
-.venv/bin/ruff check src tests tools benchmarks stacks main.py
+.venv/bin/ruff check src tests tools benchmarks stacks main.py examples
 echo "== mypy"
 .venv/bin/mypy
-echo "== pytest"
-.venv/bin/python -m pytest "$@"
+if [ "$#" -gt 0 ]; then
+  echo "== pytest $*"
+  .venv/bin/python -m pytest "$@"
+else
+  # Fast tests first, so a plain mistake fails in a minute; then the slow ones that run real engines.
+  slow="terraform or moto or engines"
+  echo "== pytest (fast)"
+  .venv/bin/python -m pytest -m "not ($slow)"
+  echo "== pytest (terraform, moto, engines)"
+  .venv/bin/python -m pytest -m "$slow"
+fi

@@ -9,9 +9,9 @@ from .support import SupportStack
 __all__ = ["CONNECT", "KAFKA", "WAREHOUSE", "PaymentsStack", "SupportStack", "build_app"]
 
 
-def build_app(outdir: str | None = None):  # noqa: ANN201 - returns cdk.App
+def build_app(outdir: str | None = None):
     """The example app: the payments and support stacks."""
-    from channelkit._cdk import cdk
+    from channelkit import cdk
 
     app = cdk.App(outdir=outdir) if outdir else cdk.App()
     PaymentsStack(app, "payments")

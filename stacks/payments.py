@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from constructs import Construct
 
-from channelkit._cdk import cdk
+from channelkit import cdk
 from channelkit.patterns import Channel, Column, MySqlSource, Reader, Table, Team
 
 from .platform import CONNECT, KAFKA, WAREHOUSE

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from constructs import Construct
 
-from channelkit._cdk import cdk
+from channelkit import cdk
 from channelkit.patterns import Channel, Column, PostgresSource, Table, Team
 
 from .platform import CONNECT, KAFKA, WAREHOUSE

@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from constructs import Construct
 
 from channelkit.local import EMULATOR_ENV, ENDPOINT_ENV, PROTECT_ENV, MotoServer, seed_local, synth_app
 from channelkit.terraform import find_mirror, terraform_binary, write_cli_config
@@ -40,109 +39,6 @@ STATE_ENV = ("CHANNELKIT_STATE_BUCKET", "CHANNELKIT_STATE_TABLE")
 
 ARN = "arn:aws:kafka:us-east-1:123456789012:cluster/platform/6357e0b2-0e6a-4b86-a0b4-70df934c2e31-5"
 BROKERS = "b-1.platform.abc.c2.kafka.us-east-1.amazonaws.com:9098"
-
-
-@dataclass(frozen=True)
-class FakeColumn:
-    """Stand-in for channelkit.patterns.channel.Column."""
-
-    name: str
-    type: str
-    description: str = ""
-    classification: str = "internal"
-    pii: bool = False
-
-
-@dataclass(frozen=True)
-class FakeTable:
-    """Stand-in for channelkit.patterns.channel.Table."""
-
-    name: str
-    primary_key: tuple[str, ...]
-    columns: tuple[FakeColumn, ...]
-
-
-@dataclass(frozen=True)
-class FakeTeam:
-    """Stand-in for channelkit.patterns.channel.Team."""
-
-    name: str
-    email: str
-
-
-@dataclass(frozen=True)
-class FakeMySql:
-    """Stand-in for channelkit.patterns.channel.MySqlSource."""
-
-    host: str = "db.internal"
-    database: str = "shop"
-    user: str = "cdc_orders"
-
-
-class FakeChannel(Construct):
-    """The Channel attributes the AWS target relies on (issue contract), without channel.py."""
-
-    def __init__(
-        self,
-        scope: Construct,
-        id: str,
-        *,
-        warehouse: Any,
-        kafka: Any,
-        connect: Any,
-        channel_name: str = "orders",
-        tables: tuple[FakeTable, ...] = (),
-        readers: tuple[str, ...] = (),
-        retention_days: int = 7,
-        owner: FakeTeam | None = None,
-        source: FakeMySql | None = None,
-    ) -> None:
-        super().__init__(scope, id)
-        self.warehouse, self.kafka, self.connect = warehouse, kafka, connect
-        self.channel_name, self.readers, self.retention_days = channel_name, readers, retention_days
-        self.owner = owner or FakeTeam("payments", "payments@example.com")
-        self.source = source or FakeMySql()
-        self.tables = tables or (
-            FakeTable("customers", ("id",), (
-                FakeColumn("id", "int64", "customer id"),
-                FakeColumn("email", "string", "e-mail address", "confidential", pii=True),
-                FakeColumn("created_at", "timestamp", "creation time"),
-            )),
-            FakeTable("orders", ("id",), (
-                FakeColumn("id", "int64", "order id"),
-                FakeColumn("customer_id", "int64", "buyer"),
-                FakeColumn("amount", "numeric", "total amount"),
-            )),
-        )
-        self.topic_prefix = f"cdc.{self.channel_name}"
-        self.retention_ms = self.retention_days * 86_400_000
-        self.history_topic = f"{self.topic_prefix}.schema-history"
-        self.dlq_topic = f"{self.topic_prefix}.dlq"
-        self.sink_group = f"channelkit-{self.channel_name}-sink"
-        self.table_topics = {t.name: self.topic_name(t) for t in self.tables}
-        self.target = self.warehouse.create_target(self, "Target")
-        for reader in self.readers:
-            self.grant_read(reader)
-
-    def topic_name(self, table: FakeTable) -> str:
-        """Topic of one table."""
-        return f"{self.topic_prefix}.{self.source.database}.{table.name}"
-
-    def debezium_config(self, password_ref: str, **extra: str) -> dict[str, str]:
-        """A Debezium MySQL config (minus the password value)."""
-        return {
-            "connector.class": "io.debezium.connector.mysql.MySqlConnector",
-            "database.hostname": self.source.host,
-            "database.user": self.source.user,
-            "database.password": password_ref,
-            "topic.prefix": self.topic_prefix,
-            "schema.history.internal.kafka.topic": self.history_topic,
-            **extra,
-        }
-
-    def grant_read(self, principal: str, expires: Any = None) -> list[Any]:
-        """Delegates to the target."""
-        return self.target.grant_read(principal, expires=expires)
 
 
 def run_process_group(
@@ -298,6 +194,6 @@ def example_deployment(
                              moto_inventory(moto_endpoint))
 
 
-__all__ = ["ARN", "BROKERS", "CDKTF", "EXAMPLE", "ExampleDeployment", "FakeChannel", "FakeColumn", "FakeMySql",
-           "FakeTable", "FakeTeam", "Terraform", "cdktf_env", "example_deployment", "example_env",
-           "kill_process_group", "moto_endpoint", "moto_inventory", "run_process_group", "terraform", "tf_env"]
+__all__ = ["ARN", "BROKERS", "CDKTF", "EXAMPLE", "ExampleDeployment", "Terraform", "cdktf_env", "example_deployment",
+           "example_env", "kill_process_group", "moto_endpoint", "moto_inventory", "run_process_group", "terraform",
+           "tf_env"]

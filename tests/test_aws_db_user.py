@@ -14,9 +14,8 @@ from channelkit._cdk import cdk
 from channelkit.constructs.aws import aws_provider
 from channelkit.constructs.errors import ConstructPropsError, PrincipalError
 from channelkit.errors import ValidationError
-from channelkit.patterns.aws_lake import AwsLake, MskCluster
+from channelkit.patterns import AwsLake, MskCluster, MySqlSource, PostgresSource, Reader, Team
 from channelkit.patterns.channel import Channel
-from channelkit.patterns.model import MySqlSource, PostgresSource, Reader, Team
 from channelkit.validate import validate_stack_document
 
 
@@ -95,7 +94,7 @@ def test_iam_user_readers_get_a_policy_with_an_expiry(tmp_path: Path) -> None:
 
 
 def test_a_reader_without_an_aws_identity_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(PrincipalError, match="a Reader with one of: aws"):
+    with pytest.raises(PrincipalError, match="an identity this channel grants: aws"):
         _synth(tmp_path, MySqlSource(host="db", database="shop", manage_user=False, user="cdc"),
                [Reader(gcp="group:analysts@acme.example")])
 
@@ -104,4 +103,4 @@ def test_a_malformed_aws_reader_is_a_typed_error(tmp_path: Path) -> None:
     with pytest.raises(ValidationError) as caught:
         _synth(tmp_path, MySqlSource(host="db", database="shop", manage_user=False, user="cdc"),
                [Reader(aws="arn:aws:iam::12345:role/x")])
-    assert caught.value.fields == ["principal"]
+    assert caught.value.fields == ["readers[0].aws"]

@@ -11,10 +11,19 @@ import pytest
 
 from channelkit._cdk import cdk
 from channelkit.constructs.aws import aws_provider
+from channelkit.constructs.errors import ConstructPropsError, InvalidNameError
 from channelkit.errors import ChannelkitError, ValidationError
-from channelkit.patterns.aws_lake import EMULATOR_OMITTED_TYPES, AwsLake, MskCluster, MskConnect
+from channelkit.patterns import (
+    EMULATOR_OMITTED_TYPES,
+    AwsLake,
+    Column,
+    MskCluster,
+    MskConnect,
+    MySqlSource,
+    Table,
+    Team,
+)
 from channelkit.patterns.channel import Channel
-from channelkit.patterns.model import Column, MySqlSource, Table, Team
 
 ARN = "arn:aws:kafka:us-east-1:123456789012:cluster/platform/6357e0b2-0e6a-4b86-a0b4-70df934c2e31-5"
 BROKERS = "b-1.platform.abc.c2.kafka.us-east-1.amazonaws.com:9098"
@@ -189,7 +198,8 @@ def test_athena_workgroup_and_latest_state_queries(full: tuple[dict[str, Any], C
     assert enc["encryption_option"] == "SSE_KMS" and enc["kms_key_arn"].startswith("${aws_kms_key.")
     queries = {q["name"]: q["query"] for q in resources(doc, "aws_athena_named_query")}
     assert set(queries) == {"customers_latest", "orders_latest"}
-    assert 'PARTITION BY "id"' in queries["orders_latest"] and '"__rn" = 1' in queries["orders_latest"]
+    assert 'PARTITION BY "id"' in queries["orders_latest"] and '__channelkit_rank = 1' in queries["orders_latest"]
+    assert '"__source_file" DESC, "__source_pos" DESC, "__source_row" DESC' in queries["orders_latest"]
 
 
 def test_reader_grants_lake_formation_without_pii_and_iam(full: tuple[dict[str, Any], Channel]) -> None:
@@ -266,10 +276,14 @@ def test_bad_names_regions_and_arns_are_gathered(tmp_path: Path) -> None:
         lake=AwsLake(region="mars-north-1", bucket_name="Bad_Bucket", database_name="Orders-DB"),
         kafka=MskCluster(arn="arn:aws:kafka:us-east-1:123:cluster/x", bootstrap_brokers=BROKERS),
     )
-    assert isinstance(err, ValidationError)
-    assert set(err.fields) == {"warehouse.region", "warehouse.bucket_name", "warehouse.database_name", "kafka.arn"}
-    text = str(err)
-    assert "orders/Target" in text and "mars-north-1" in text and "S3 bucket naming rules" in text
+    assert isinstance(err, ConstructPropsError)
+    assert set(err.fields) == {"warehouse.region", "kafka.arn"}
+    assert "s/orders" in str(err) and "mars-north-1" in str(err)
+    err = _error(tmp_path, lake=AwsLake(region="us-east-1", bucket_name="Bad_Bucket",
+                                                   database_name="Orders-DB"))
+    assert isinstance(err, InvalidNameError)
+    assert set(err.fields) == {"warehouse.bucket_name", "warehouse.database_name"}
+    assert "s/orders" in str(err) and "S3 bucket naming rules" in str(err)
 
 
 @pytest.mark.parametrize("bucket", ["ab", "a" * 64, "192.168.1.1", "my..bucket", "xn--abc", "data-s3alias",

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from channelkit.local import EMULATOR_ENV, ENDPOINT_ENV, LOCAL_STATE_ONLY_TYPES, PROTECT_ENV, synth_app
-from channelkit.patterns.aws_lake import EMULATOR_OMITTED_TYPES
+from channelkit.patterns import EMULATOR_OMITTED_TYPES
 
 if TYPE_CHECKING:
     from aws_fixtures import ExampleDeployment, Terraform

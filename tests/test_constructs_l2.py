@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from channel_helpers import new_stack, orders, resources, synth_stack
+from channel_helpers import new_stack, resources, synth_stack
 
 from channelkit.constructs import (
     BigQueryDataset,
+    BigQueryField,
     BigQuerySink,
     BigQueryTable,
     CdcDatabaseUser,
@@ -24,7 +25,6 @@ from channelkit.constructs import (
     PrincipalError,
     TableDefinitionError,
 )
-from channelkit.patterns import Column
 
 
 def _topic(stack: Any, **kw: Any) -> KafkaTopic:
@@ -133,9 +133,11 @@ def test_dataset_rejects_bad_members_and_past_expiry(tmp_path: Path) -> None:
 def test_table_and_view(tmp_path: Path) -> None:
     app, stack = new_stack(tmp_path)
     ds = _dataset(stack)
-    t = orders()
-    table = BigQueryTable(stack, "T", dataset=ds, table_id="orders_changes", columns=t.columns,
-                          primary_key=t.primary_key, metadata_columns=[("__op", "string"), ("__source_lsn", "int64")],
+    fields = [BigQueryField(name="id", type="INT64"), BigQueryField(name="email", type="STRING", description="pii"),
+              BigQueryField(name="total", type="NUMERIC")]
+    table = BigQueryTable(stack, "T", dataset=ds, table_id="orders_changes", fields=fields, primary_key=["id"],
+                          metadata_fields=[BigQueryField(name="__op", type="STRING"),
+                                           BigQueryField(name="__source_lsn", type="INT64")],
                           key_record="__kafka_key")
     LatestStateView(stack, "V", source=table, view_id="orders", columns=["id", "email", "total"],
                     primary_key=["id"], position_columns=["__source_lsn"])
@@ -154,8 +156,8 @@ def test_table_rejects_unknown_type_and_missing_key(tmp_path: Path) -> None:
     _, stack = new_stack(tmp_path)
     with pytest.raises(TableDefinitionError) as info:
         BigQueryTable(stack, "T", dataset=_dataset(stack), table_id="t",
-                      columns=[Column(name="a", type="uuid")], primary_key=["b"])
-    assert info.value.fields == ["columns[a].type", "primary_key"]
+                      fields=[BigQueryField(name="a", type="UUID")], primary_key=["b"])
+    assert info.value.fields == ["fields[a].type", "primary_key"]
 
 
 def _mysql(stack: Any, **kw: Any) -> DebeziumMySqlSource:

@@ -20,7 +20,7 @@ import time
 T0 = time.perf_counter()
 
 
-def _channelkit(app, n: int) -> None:  # noqa: ANN001
+def _channelkit(app, n: int) -> None:
     from channelkit._cdk import cdk
     from channelkit.patterns import BigQuery, Channel, Column, ConnectCluster, KafkaCluster, MySqlSource, Table, Team
 
@@ -39,7 +39,7 @@ def _channelkit(app, n: int) -> None:  # noqa: ANN001
             ])], kafka=kafka, connect=connect, warehouse=wh, owner=team)
 
 
-def _prebuilt(app, n: int) -> None:  # noqa: ANN001
+def _prebuilt(app, n: int) -> None:
     import json as _json
 
     from cdktf_cdktf_provider_google.bigquery_dataset import BigqueryDataset

@@ -7,7 +7,7 @@ and the switches below (see docs/aws.md, "cdktf deploy"). Environment switches (
 - ``CHANNELKIT_AWS_ENDPOINT``: a local AWS endpoint (moto) for every service, with fake credentials;
 - ``CHANNELKIT_AWS_EMULATOR=1``: leave out what moto cannot apply or delete (MSK Connect with its log
   groups and roles, Athena named queries, Lake Formation column grants), see
-  ``channelkit.patterns.aws_lake.EMULATOR_OMITTED_TYPES``;
+  ``channelkit.warehouses.EMULATOR_OMITTED_TYPES``;
 - ``CHANNELKIT_PROTECT=0``: no ``prevent_destroy`` on the bucket, the key and the Glue tables;
 - ``CHANNELKIT_STATE_BUCKET`` + ``CHANNELKIT_STATE_TABLE``: S3 backend with DynamoDB locking
   (create them with ``channelkit bootstrap-state``).
@@ -18,11 +18,12 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 
-from channelkit._cdk import cdk
+from channelkit import cdk
 from channelkit.constructs.aws import LocalAwsEndpoint, aws_provider, s3_backend
-from channelkit.patterns.aws_lake import AwsLake, MskCluster, MskConnect
-from channelkit.patterns.channel import Channel
-from channelkit.patterns.model import Column, MySqlSource, Table, Team
+from channelkit.patterns import Channel, Column, Table, Team
+from channelkit.platforms import MskCluster, MskConnect
+from channelkit.sources import MySqlSource
+from channelkit.warehouses import AwsLake
 
 REGION = "us-east-1"
 BROKERS = "b-1.platform.abc123.c2.kafka.us-east-1.amazonaws.com:9098"

@@ -1,5 +1,7 @@
-"""The ``channelkit`` command line. It parses arguments and calls the library;
-library errors become one message on stderr and exit code 1."""
+"""The ``channelkit`` command line.
+
+It parses arguments and calls the library; library errors become one message on stderr and exit code 1.
+"""
 
 from __future__ import annotations
 
@@ -114,7 +116,8 @@ def synth(app: str | None, out_dir: Path) -> None:
     """Run the app and print, per channel, resources by type, topics, connectors and grants."""
     import shlex
 
-    from .patterns.report import app_command, channel_reports, render, run_app
+    from .app_runner import app_command, run_app
+    from .synth_report import channel_reports, render
 
     cwd = Path.cwd()
     run_app(shlex.split(app) if app else app_command(cwd), out_dir, cwd)

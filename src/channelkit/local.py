@@ -9,8 +9,6 @@ mirror, prints what was created, and tears it all down when asked.
 from __future__ import annotations
 
 import json
-import os
-import shlex
 import shutil
 import socket
 import subprocess
@@ -24,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .app_runner import app_command, run_app
 from .errors import ChannelkitError
 from .terraform import TerraformRunner, find_mirror
 
@@ -118,19 +117,6 @@ class MotoServer:
         self.stop()
 
 
-def _app_command(app_dir: Path) -> list[str]:
-    config = app_dir / "cdktf.json"
-    if not config.is_file():
-        raise LocalDeployError(f"{app_dir} has no cdktf.json: not a CDK for Terraform app")
-    app = json.loads(config.read_text(encoding="utf-8")).get("app")
-    if not app:
-        raise LocalDeployError(f"{config} has no 'app' command")
-    cmd = shlex.split(app)
-    if cmd and Path(cmd[0]).name.startswith("python"):
-        cmd[0] = sys.executable  # the interpreter channelkit runs in
-    return cmd
-
-
 def seed_local(app_dir: Path, endpoint: str) -> bool:
     """Run ``APP_DIR/local_seed.py ENDPOINT`` when present (what the app assumes exists); True if run."""
     seed = app_dir / "local_seed.py"
@@ -144,11 +130,7 @@ def seed_local(app_dir: Path, endpoint: str) -> bool:
 
 def synth_app(app_dir: Path, outdir: Path, env: dict[str, str]) -> list[Path]:
     """Run the app of ``app_dir`` (its cdktf.json ``app``) into ``outdir``; return the stack directories."""
-    full_env = {**os.environ, **env, "CDKTF_OUTDIR": str(outdir)}
-    proc = subprocess.run(_app_command(app_dir), cwd=app_dir, env=full_env, capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise LocalDeployError(f"the app in {app_dir} failed:\n{proc.stderr.strip()[-4000:]}")
-    stacks = sorted(p.parent for p in (outdir / "stacks").glob("*/cdk.tf.json"))
+    stacks = run_app(app_command(app_dir, require_config=True), outdir, app_dir, env)
     if not stacks:
         raise LocalDeployError(f"the app in {app_dir} synthesized no stack into {outdir}")
     return stacks

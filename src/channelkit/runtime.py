@@ -330,7 +330,7 @@ def _checked_construct_init(cls: type[_Bound], init: Callable[..., None]) -> Cal
 def _path_of(scope: Any, id: str) -> str:
     try:
         parent = scope.node.path
-    except Exception:  # noqa: BLE001 - a bad scope is reported as such below
+    except Exception:
         return f"<not a construct: {scope!r}>/{id}"
     return f"{parent}/{id}" if parent else id
 
@@ -429,7 +429,7 @@ def _aliased(cls: type) -> type:
 
 
 def generator_metadata(provider_name: str, constraint: str) -> Any:
-    """cdktf's generator metadata, which writes ``required_providers``."""
+    """Cdktf's generator metadata, which writes ``required_providers``."""
     return cdk.TerraformProviderGeneratorMetadata(
         provider_name=provider_name, provider_version_constraint=constraint
     )

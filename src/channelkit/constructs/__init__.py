@@ -1,6 +1,7 @@
 """Layer 2: one main resource each (construct id ``Resource``), typed props, ``grant_*`` methods."""
 
-from .bigquery import BigQueryDataset, BigQuerySink, BigQueryTable, LatestStateView
+from .bigquery import BigQueryDataset, BigQueryField, BigQuerySink, BigQueryTable, LatestStateView
+from .connect import connector_resource
 from .database import CdcDatabaseUser
 from .debezium import DebeziumMySqlSource, DebeziumPostgresSource
 from .errors import CollisionError, ConstructPropsError, InvalidNameError, PrincipalError, TableDefinitionError
@@ -8,6 +9,7 @@ from .kafka import KafkaTopic, grant_acls
 
 __all__ = [
     "BigQueryDataset",
+    "BigQueryField",
     "BigQuerySink",
     "BigQueryTable",
     "CdcDatabaseUser",
@@ -20,5 +22,6 @@ __all__ = [
     "LatestStateView",
     "PrincipalError",
     "TableDefinitionError",
+    "connector_resource",
     "grant_acls",
 ]

@@ -11,9 +11,12 @@ from constructs import Construct
 from channelkit._cdk import cdk
 from channelkit.errors import ProblemCollector, ValidationError
 
-__all__ = ["LazyProblems", "child_id", "protect", "remembered", "singleton"]
+__all__ = ["PROTECT_CONTEXT", "LazyProblems", "child_id", "protect", "protection_default", "remembered", "singleton"]
 
 T = TypeVar("T")
+
+#: cdktf context key that turns off destroy protection for a whole app (``"false"`` or ``False``).
+PROTECT_CONTEXT = "channelkit:protect"
 
 
 def child_id(*parts: str) -> str:
@@ -24,6 +27,25 @@ def child_id(*parts: str) -> str:
 def protect(enabled: bool) -> Any:
     """``lifecycle { prevent_destroy = true }`` when ``enabled``, else None."""
     return cdk.TerraformResourceLifecycle(prevent_destroy=True) if enabled else None
+
+
+def protection_default(scope: Construct, given: bool | None) -> bool:
+    """Whether a data-bearing construct is protected from destroy.
+
+    Args:
+        scope: the construct (its app's context is read).
+        given: the construct's ``protect`` prop; when not None it wins.
+
+    Returns:
+        ``given`` when set; otherwise False when the app's ``channelkit:protect`` context is
+        ``false``/``0``/``no``/``off`` (any case), else True (protected by default).
+    """
+    if given is not None:
+        return given
+    value = scope.node.try_get_context(PROTECT_CONTEXT)
+    if value is None:
+        return True
+    return str(value).strip().lower() not in ("false", "0", "no", "off")
 
 
 def singleton(scope: Construct, id: str, factory: Callable[[Construct, str], T], stack: Any = None) -> T:

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from constructs import Construct
 
 from channelkit._cdk import cdk
 from channelkit.errors import ProblemCollector
-from channelkit.patterns.types import COLUMN_TYPES, bigquery_type
 from channelkit.providers.google import (
     BigqueryDataset,
     BigqueryDatasetIamMember,
@@ -33,26 +33,29 @@ from channelkit.providers.google import (
 from channelkit.providers.google.bigquery_dataset import BigqueryDatasetDefaultEncryptionConfiguration
 from channelkit.providers.google.bigquery_dataset_iam_member import BigqueryDatasetIamMemberCondition
 from channelkit.providers.google.bigquery_table import BigqueryTableTimePartitioning, BigqueryTableView
-from channelkit.providers.kafka_connect import Connector
 from channelkit.sql import latest_state_sql
 
 from ._util import LazyProblems, child_id, protect, remembered
+from .connect import connector_resource
 from .errors import ConstructPropsError, InvalidNameError, PrincipalError, TableDefinitionError
 from .kafka import KafkaTopic
 from .naming import check_bigquery_column, check_bigquery_id, check_gcp_principal
-
-if TYPE_CHECKING:
-    from channelkit.patterns.model import Column
 
 __all__ = [
     "KCBQ_CONNECTOR_CLASS",
     "READ_ROLE",
     "WRITE_ROLE",
+    "FIELD_TYPES",
     "BigQueryDataset",
+    "BigQueryField",
     "BigQuerySink",
     "BigQueryTable",
     "LatestStateView",
+    "SinkAccount",
+    "check_upsert_merge",
+    "create_sink_account",
     "expiry_condition",
+    "kcbq_config",
 ]
 
 KCBQ_CONNECTOR_CLASS = "com.wepay.kafka.connect.bigquery.BigQuerySinkConnector"
@@ -60,7 +63,7 @@ KCBQ_CONNECTOR_CLASS = "com.wepay.kafka.connect.bigquery.BigQuerySinkConnector"
 READ_ROLE = "roles/bigquery.dataViewer"
 #: Predefined role of writers such as the sink (never the legacy WRITER).
 WRITE_ROLE = "roles/bigquery.dataEditor"
-_CLUSTERABLE = {"string", "int64", "numeric", "bool", "date", "timestamp"}
+_CLUSTERABLE = {"STRING", "INT64", "NUMERIC", "BIGNUMERIC", "BOOL", "DATE", "DATETIME", "TIMESTAMP", "GEOGRAPHY"}
 
 
 def expiry_condition(path: str, expires: datetime | None, now: datetime | None = None) -> Any:
@@ -177,79 +180,99 @@ class BigQueryDataset(Construct):
         return self._grant("Write", principal, WRITE_ROLE, None, grant_id)
 
 
-def _description(column: Column) -> str:
-    tags = [f"classification={column.classification}"] + (["pii"] if column.pii else [])
-    text = column.description.strip()
-    return f"{text} [{', '.join(tags)}]" if text else f"[{', '.join(tags)}]"
+@dataclass(frozen=True, kw_only=True)
+class BigQueryField:
+    """One field of a BigQuery table schema.
+
+    Args:
+        name: the column name (``[A-Za-z_][A-Za-z0-9_]*``, at most 300 characters).
+        type: a BigQuery standard SQL type (``INT64``, ``STRING``, ``NUMERIC``, ...; see :data:`FIELD_TYPES`).
+        description: the column description (default empty).
+        mode: ``NULLABLE`` (default), ``REQUIRED`` or ``REPEATED``.
+    """
+
+    name: str
+    type: str
+    description: str = ""
+    mode: str = "NULLABLE"
+
+    def schema(self) -> dict[str, Any]:
+        """This field in the table schema JSON."""
+        out: dict[str, Any] = {"name": self.name, "type": self.type, "mode": self.mode}
+        if self.description:
+            out["description"] = self.description
+        return out
+
+
+#: BigQuery standard SQL types a :class:`BigQueryField` may have.
+FIELD_TYPES: tuple[str, ...] = (
+    "STRING", "BYTES", "INT64", "FLOAT64", "NUMERIC", "BIGNUMERIC", "BOOL", "DATE", "DATETIME", "TIME",
+    "TIMESTAMP", "JSON", "GEOGRAPHY", "INTERVAL",
+)
+_MODES = ("NULLABLE", "REQUIRED", "REPEATED")
 
 
 class BigQueryTable(Construct):
     """A change-log table (``google_bigquery_table``, id ``Resource``).
 
-    The schema is the declared columns (with descriptions carrying classification and PII)
-    followed by the CDC metadata columns. Ingestion-time day partitions (expiry from the
-    dataset default), clustering on up to four clusterable primary-key columns,
-    ``deletion_protection = true``.
+    The schema is the given fields followed by the metadata fields (and, in KCBQ upsert mode, a
+    RECORD holding the Kafka key). Ingestion-time day partitions (expiry from the dataset
+    default), clustering on up to four clusterable primary-key fields, ``deletion_protection = true``.
 
     Args:
         scope: parent construct.
         id: construct id.
         dataset: the dataset.
         table_id: table id (``[A-Za-z0-9_]``).
-        columns: declared columns (``name``, ``type``, ``description``, ``classification``, ``pii``).
-        primary_key: primary-key column names.
-        metadata_columns: ``(name, portable type)`` CDC columns appended to the schema (default none).
+        fields: the table's own fields, in order.
+        primary_key: primary-key field names (among ``fields``).
+        metadata_fields: CDC metadata fields appended to the schema (default none).
         key_record: name of a RECORD column holding the Kafka key (primary-key fields), as KCBQ writes it
             in upsert mode (default None: no such column).
         description: table description (default None).
         labels: table labels (default none).
         deletion_protection: default True.
+
+    Raises:
+        InvalidNameError: a bad table id or field name.
+        TableDefinitionError: an unknown type or mode, no primary key, a key field that is not declared.
     """
 
     def __init__(
-        self, scope: Construct, id: str, *, dataset: BigQueryDataset, table_id: str, columns: Sequence[Column],
-        primary_key: Sequence[str], metadata_columns: Sequence[tuple[str, str]] = (), key_record: str | None = None,
+        self, scope: Construct, id: str, *, dataset: BigQueryDataset, table_id: str, fields: Sequence[BigQueryField],
+        primary_key: Sequence[str], metadata_fields: Sequence[BigQueryField] = (), key_record: str | None = None,
         description: str | None = None, labels: Mapping[str, str] | None = None, deletion_protection: bool = True,
     ) -> None:
         super().__init__(scope, id)
         names = LazyProblems(self)
         check_bigquery_id(names, "table_id", table_id, "table")
-        for c in columns:
-            check_bigquery_column(names, "columns", c.name)
+        for f in [*fields, *metadata_fields]:
+            check_bigquery_column(names, "fields", f.name)
         names.raise_if_any(InvalidNameError, "invalid table or column names at {path}")
         problems = LazyProblems(self)
-        for c in columns:
-            problems.check(c.type in COLUMN_TYPES, f"columns[{c.name}].type", c.type,
-                           "one of " + ", ".join(COLUMN_TYPES))
-        declared = {c.name: c for c in columns}
+        for f in [*fields, *metadata_fields]:
+            problems.check(f.type in FIELD_TYPES, f"fields[{f.name}].type", f.type, "one of " + ", ".join(FIELD_TYPES))
+            problems.check(f.mode in _MODES, f"fields[{f.name}].mode", f.mode, "one of " + ", ".join(_MODES))
+        declared = {f.name: f for f in fields}
         problems.check(bool(primary_key), "primary_key", list(primary_key), "at least one column")
         for k in primary_key:
             problems.check(k in declared, "primary_key", k, "a declared column")
         problems.raise_if_any(TableDefinitionError, "invalid table definition at {path}")
 
-        fields: list[dict[str, Any]] = [
-            {"name": c.name, "type": bigquery_type(c.type), "mode": "NULLABLE", "description": _description(c)}
-            for c in columns
-        ]
-        fields += [
-            {"name": n, "type": bigquery_type(t), "mode": "NULLABLE", "description": "CDC metadata (Debezium)"}
-            for n, t in metadata_columns
-        ]
+        schema: list[dict[str, Any]] = [f.schema() for f in [*fields, *metadata_fields]]
         if key_record:
-            fields.append({
+            schema.append({
                 "name": key_record, "type": "RECORD", "mode": "NULLABLE", "description": "Kafka record key (KCBQ)",
-                "fields": [
-                    {"name": k, "type": bigquery_type(declared[k].type), "mode": "NULLABLE"} for k in primary_key
-                ],
+                "fields": [{"name": k, "type": declared[k].type, "mode": "NULLABLE"} for k in primary_key],
             })
-        self.schema_fields = fields
+        self.schema_fields = schema
         self.table_name = table_id
         self.dataset = dataset
         clustering = [k for k in primary_key if declared[k].type in _CLUSTERABLE][:4]
         self.resource = BigqueryTable(
             self, "Resource",
             dataset_id=dataset.dataset_ref, project=dataset.project, table_id=table_id,
-            schema=json.dumps(fields, separators=(",", ":")),
+            schema=json.dumps(schema, separators=(",", ":")),
             description=description, labels=dict(labels or {}),
             time_partitioning=BigqueryTableTimePartitioning(type="DAY"),
             clustering=clustering or None,
@@ -307,15 +330,127 @@ class LatestStateView(Construct):
         )
 
 
-class BigQuerySink(Construct):
-    """The BigQuery sink connector (KCBQ, ``kafka-connect_connector`` id ``Resource``).
+@dataclass(frozen=True)
+class SinkAccount:
+    """The identity a BigQuery sink connector writes with (see :func:`create_sink_account`).
 
-    It creates a service account for itself (``ServiceAccount``) and its key (``Key``), grants that
-    account ``roles/bigquery.dataEditor`` on the dataset (in upsert mode also ``roles/bigquery.jobUser``
-    on the project, child ``JobUser``: KCBQ runs MERGE jobs), and passes the key only through
-    ``config_sensitive`` (``keySource = JSON``). Table names come from ``topic2TableMap``, so they
-    match the tables channelkit creates; ``autoCreateTables`` and ``allowNewBigQueryFields`` are off.
-    Failed records go to the dead-letter topic (``errors.tolerance = all``).
+    Attributes:
+        service_account: the ``google_service_account``.
+        key: its ``google_service_account_key``.
+        member: ``serviceAccount:<email>`` (a reference token).
+        dataset_grant: ``roles/bigquery.dataEditor`` on the dataset.
+        job_grant: ``roles/bigquery.jobUser`` on the project (upsert mode), else None.
+    """
+
+    service_account: Any
+    key: Any
+    member: str
+    dataset_grant: Any
+    job_grant: Any
+
+    @property
+    def keyfile(self) -> str:
+        """The key's JSON (a reference: ``base64decode(private_key)``), for a secret config value only."""
+        return str(cdk.Fn.base64decode(self.key.private_key))
+
+    @property
+    def grants(self) -> list[Any]:
+        """The IAM bindings the account needs before the connector starts."""
+        return [self.dataset_grant, *([self.job_grant] if self.job_grant else [])]
+
+
+def create_sink_account(
+    scope: Construct, *, name: str, dataset: BigQueryDataset, account_id: str, upsert: bool = False,
+    google_provider: Any = None,
+) -> SinkAccount:
+    """Create the sink's service account (``ServiceAccount``), key (``Key``) and grants in ``scope``.
+
+    The account gets ``roles/bigquery.dataEditor`` on ``dataset`` (grant id ``Write-Sink-<name>`` on the
+    dataset) and, in upsert mode, ``roles/bigquery.jobUser`` on the project (child ``JobUser``: KCBQ runs
+    MERGE jobs).
+
+    Raises:
+        ConstructPropsError: ``account_id`` is not 6-30 characters starting with a letter.
+    """
+    problems = LazyProblems(scope)
+    problems.check(
+        isinstance(account_id, str) and len(account_id) in range(6, 31) and account_id[:1].isalpha(), "account_id",
+        account_id, "6-30 characters, starting with a letter",
+    )
+    problems.raise_if_any(ConstructPropsError, "invalid BigQuery sink account at {path}")
+    service_account = ServiceAccount(
+        scope, "ServiceAccount", account_id=account_id, project=dataset.project,
+        display_name=f"channelkit sink {name}", provider=google_provider,
+    )
+    key = ServiceAccountKey(scope, "Key", service_account_id=service_account.name, provider=google_provider)
+    member = f"serviceAccount:{service_account.email}"
+    job_grant = ProjectIamMember(
+        scope, "JobUser", project=dataset.project, role="roles/bigquery.jobUser", member=member,
+        provider=google_provider,
+    ) if upsert else None
+    return SinkAccount(service_account, key, member, dataset.grant_write(member, grant_id=child_id("Sink", name)),
+                       job_grant)
+
+
+def kcbq_config(
+    *, name: str, project: str, dataset: str, topics: Sequence[str], table_for_topic: Mapping[str, str],
+    dlq_topic: str, dlq_replication_factor: int, upsert: bool = False, key_field: str = "__kafka_key",
+    merge_interval_ms: int = 60_000, merge_records_threshold: int = -1,
+) -> dict[str, str]:
+    """The KCBQ (BigQuery sink) connector config, without the key file (a secret: pass it as ``keyfile``).
+
+    Table names come from ``topic2TableMap``; ``autoCreateTables`` and ``allowNewBigQueryFields`` are
+    off; failed records go to ``dlq_topic`` (``errors.tolerance = all``).
+    """
+    config: dict[str, str] = {
+        "name": name,
+        "connector.class": KCBQ_CONNECTOR_CLASS,
+        "tasks.max": "1",
+        "topics": ",".join(topics),
+        "project": project,
+        "defaultDataset": dataset,
+        "keySource": "JSON",
+        "topic2TableMap": ",".join(f"{t}:{table_for_topic[t]}" for t in topics),
+        "sanitizeTopics": "false",
+        "autoCreateTables": "false",
+        "allowNewBigQueryFields": "false",
+        "key.converter": "org.apache.kafka.connect.json.JsonConverter",
+        "key.converter.schemas.enable": "true",
+        "value.converter": "org.apache.kafka.connect.json.JsonConverter",
+        "value.converter.schemas.enable": "true",
+        "errors.tolerance": "all",
+        "errors.log.enable": "true",
+        "errors.deadletterqueue.topic.name": dlq_topic,
+        "errors.deadletterqueue.context.headers.enable": "true",
+        "errors.deadletterqueue.topic.replication.factor": str(dlq_replication_factor),
+    }
+    if upsert:
+        config.update({
+            "upsertEnabled": "true",
+            "deleteEnabled": "true",
+            "kafkaKeyFieldName": key_field,
+            "mergeIntervalMs": str(merge_interval_ms),
+            "mergeRecordsThreshold": str(merge_records_threshold),
+            "bigQueryPartitionDecorator": "false",
+        })
+    return config
+
+
+def check_upsert_merge(problems: ProblemCollector, merge_interval_ms: Any, merge_records_threshold: Any) -> None:
+    """Record what is wrong with KCBQ's upsert merge settings (each a positive integer or -1, not both -1)."""
+    settings = (("merge_interval_ms", merge_interval_ms), ("merge_records_threshold", merge_records_threshold))
+    for field, value in settings:
+        problems.check(isinstance(value, int) and not isinstance(value, bool) and (value == -1 or value > 0), field,
+                       value, "a positive integer, or -1 to disable")
+    problems.check(not (merge_interval_ms == -1 and merge_records_threshold == -1), "merge_interval_ms",
+                   merge_interval_ms, "a positive interval when merge_records_threshold is -1")
+
+
+class BigQuerySink(Construct):
+    """The BigQuery sink connector on a Kafka Connect cluster (KCBQ, ``kafka-connect_connector`` id ``Resource``).
+
+    It creates its own service account, key and grants (:func:`create_sink_account`) and passes the
+    key only through ``config_sensitive`` (``keySource = JSON``); the config is :func:`kcbq_config`.
 
     Args:
         scope: parent construct.
@@ -333,6 +468,9 @@ class BigQuerySink(Construct):
         provider: the ``kafka-connect`` provider (default: the stack's default).
         google_provider: the ``google`` provider (default: the stack's default).
         depends_on: resources that must exist first (ACLs; default none).
+
+    Raises:
+        ConstructPropsError: no topics, a topic without a table, bad merge settings or account id.
     """
 
     def __init__(
@@ -347,69 +485,23 @@ class BigQuerySink(Construct):
         for t in topics:
             problems.check(t.topic_name in table_for_topic, "table_for_topic", t.topic_name, "a table for every topic")
         if upsert:
-            for field, value in (("merge_interval_ms", merge_interval_ms),
-                                 ("merge_records_threshold", merge_records_threshold)):
-                problems.check(isinstance(value, int) and (value == -1 or value > 0), field, value,
-                               "a positive integer, or -1 to disable")
-            problems.check(not (merge_interval_ms == -1 and merge_records_threshold == -1), "merge_interval_ms",
-                           merge_interval_ms, "a positive interval when merge_records_threshold is -1")
-        problems.check(
-            len(account_id) in range(6, 31) and account_id[:1].isalpha(), "account_id", account_id,
-            "6-30 characters, starting with a letter",
-        )
+            check_upsert_merge(problems, merge_interval_ms, merge_records_threshold)
         problems.raise_if_any(ConstructPropsError, "invalid BigQuery sink props at {path}")
-        self.service_account = ServiceAccount(
-            self, "ServiceAccount", account_id=account_id, project=dataset.project,
-            display_name=f"channelkit sink {name}", provider=google_provider,
-        )
-        self.key = ServiceAccountKey(self, "Key", service_account_id=self.service_account.name,
-                                     provider=google_provider)
-        self.member = f"serviceAccount:{self.service_account.email}"
-        self.dataset_grant = dataset.grant_write(self.member, grant_id=child_id("Sink", name))
-        #: ``roles/bigquery.jobUser`` on the project in upsert mode (the MERGE jobs), else None.
-        self.job_grant = ProjectIamMember(
-            self, "JobUser", project=dataset.project, role="roles/bigquery.jobUser", member=self.member,
-            provider=google_provider,
-        ) if upsert else None
+        self.account = create_sink_account(self, name=name, dataset=dataset, account_id=account_id, upsert=upsert,
+                                           google_provider=google_provider)
+        self.service_account, self.key, self.member = (
+            self.account.service_account, self.account.key, self.account.member)
         self.connector_name = name
         self.group = f"connect-{name}"
         self.topic_names = [t.topic_name for t in topics]
-        config: dict[str, str] = {
-            "name": name,
-            "connector.class": KCBQ_CONNECTOR_CLASS,
-            "tasks.max": "1",
-            "topics": ",".join(self.topic_names),
-            "project": dataset.project,
-            "defaultDataset": dataset.dataset_ref,
-            "keySource": "JSON",
-            "topic2TableMap": ",".join(f"{t}:{table_for_topic[t]}" for t in self.topic_names),
-            "sanitizeTopics": "false",
-            "autoCreateTables": "false",
-            "allowNewBigQueryFields": "false",
-            "key.converter": "org.apache.kafka.connect.json.JsonConverter",
-            "key.converter.schemas.enable": "true",
-            "value.converter": "org.apache.kafka.connect.json.JsonConverter",
-            "value.converter.schemas.enable": "true",
-            "errors.tolerance": "all",
-            "errors.log.enable": "true",
-            "errors.deadletterqueue.topic.name": dlq_topic.topic_name,
-            "errors.deadletterqueue.context.headers.enable": "true",
-            "errors.deadletterqueue.topic.replication.factor": str(dlq_topic.replication_factor),
-        }
-        if upsert:
-            config.update({
-                "upsertEnabled": "true",
-                "deleteEnabled": "true",
-                "kafkaKeyFieldName": key_field,
-                "mergeIntervalMs": str(merge_interval_ms),
-                "mergeRecordsThreshold": str(merge_records_threshold),
-                "bigQueryPartitionDecorator": "false",
-            })
-        self.config = config
-        self.resource = Connector(
-            self, "Resource", name=name, config=config,
-            config_sensitive={"keyfile": cdk.Fn.base64decode(self.key.private_key)},
+        self.config = kcbq_config(
+            name=name, project=dataset.project, dataset=dataset.dataset_ref, topics=self.topic_names,
+            table_for_topic=table_for_topic, dlq_topic=dlq_topic.topic_name,
+            dlq_replication_factor=dlq_topic.replication_factor, upsert=upsert, key_field=key_field,
+            merge_interval_ms=merge_interval_ms, merge_records_threshold=merge_records_threshold,
+        )
+        self.resource = connector_resource(
+            self, "Resource", name=name, config=self.config, sensitive={"keyfile": self.account.keyfile},
             provider=provider,
-            depends_on=[*depends_on, self.dataset_grant, *([self.job_grant] if self.job_grant else []),
-                        *(t.resource for t in topics), dlq_topic.resource],
+            depends_on=[*depends_on, *self.account.grants, *(t.resource for t in topics), dlq_topic.resource],
         )

@@ -23,6 +23,7 @@ from channelkit.errors import ProblemCollector
 from channelkit.providers.kafka_connect import Connector
 
 from ._util import LazyProblems
+from .connect import connector_resource
 from .errors import ConstructPropsError, InvalidNameError
 from .naming import check_kafka_topic
 
@@ -59,7 +60,7 @@ _JSON = "org.apache.kafka.connect.json.JsonConverter"
 
 
 def anchored_table_list(schema: str, tables: Sequence[str]) -> str:
-    """``table.include.list`` matching exactly ``schema.table`` for each table: ``^db\\.orders$,...``."""
+    """``table.include.list`` matching exactly ``schema.table`` for each table (``^db[.]orders$`` escaped)."""
     return ",".join(f"^{re.escape(schema)}\\.{re.escape(t)}$" for t in tables)
 
 
@@ -155,13 +156,9 @@ class _DebeziumSource(Construct):
     def _create(self, config: dict[str, str], password: str, provider: Any, depends_on: Sequence[Any]) -> None:
         self.config = config
         self.connector_name = config["name"]
-        self.resource = Connector(
-            self, "Resource",
-            name=config["name"],
-            config=config,
-            config_sensitive={"database.password": password},
-            provider=provider,
-            depends_on=list(depends_on) or None,
+        self.resource = connector_resource(
+            self, "Resource", name=config["name"], config=config, sensitive={"database.password": password},
+            provider=provider, depends_on=depends_on,
         )
 
 

@@ -1,16 +1,24 @@
 """The L3 :class:`Channel`: one object provisions a whole CDC channel.
 
-``Channel`` validates what every channel shares and computes the names both warehouse
-targets use, then asks its ``warehouse`` prop to build the cloud-specific part::
+A channel is three independent choices, each a family of its own:
 
-    self.target = warehouse.create_target(self, "Target")
+- a **source** (:mod:`channelkit.sources`): the service database and its Debezium connector;
+- a **streaming platform** (:mod:`channelkit.platforms`), given as the ``kafka=`` + ``connect=`` props:
+  topics, their access model and the connector runtime;
+- a **warehouse** (:mod:`channelkit.warehouses`): storage, the sink connector and read grants.
 
-Attributes other targets rely on (stable contract): ``channel_name``, ``tables``,
-``source``, ``kafka``, ``connect``, ``warehouse``, ``owner``, ``readers``,
-``retention_days``, ``retention_ms``, ``topic_prefix``, ``topic_name(table)``,
-``table_topics``, ``history_topic``, ``dlq_topic``, ``server_id``, ``slot_name``,
-``source_connector_name``, ``sink_connector_name``, ``sink_group``, ``labels``,
-``manage_db_user``, ``debezium_config(...)``, ``target``, ``grant_read(...)``.
+``Channel`` holds only what every channel shares: validation of the common props (every part's own
+checks gathered with them), naming, and names claimed across the app. It then builds, below its
+construct ``Target``: the platform's part, the warehouse's storage, the CDC user, the source
+connector and the sink connector.
+
+Attributes other code may rely on (stable contract): ``channel_name``, ``tables``, ``source``,
+``kafka``, ``connect``, ``platform``, ``warehouse``, ``owner``, ``readers``, ``retention_days``,
+``retention_ms``, ``topic_prefix``, ``topic_name(table)``, ``table_topics``, ``history_topic``,
+``dlq_topic``, ``server_id``, ``slot_name``, ``publication_name``, ``source_connector_name``,
+``sink_connector_name``, ``sink_group``, ``labels``, ``manage_db_user``, ``db_user_name``,
+``debezium_config(...)``, ``target``, ``platform_deployment``, ``warehouse_deployment``, ``db_user``,
+``grant_read(...)``, ``summary()``.
 """
 
 from __future__ import annotations
@@ -22,7 +30,9 @@ from typing import Any
 
 from constructs import Construct
 
-from channelkit.constructs.debezium import SNAPSHOT_MODES, mysql_connector_config, postgres_connector_config
+from channelkit._stack import random_provider
+from channelkit.constructs.aws.rules import check_principal
+from channelkit.constructs.database import CdcDatabaseUser
 from channelkit.constructs.errors import (
     CollisionError,
     ConstructPropsError,
@@ -31,36 +41,28 @@ from channelkit.constructs.errors import (
     TableDefinitionError,
 )
 from channelkit.constructs.naming import (
-    check_bigquery_column,
-    check_bigquery_id,
     check_gcp_principal,
     check_kafka_principal,
     check_kafka_topic,
-    derive_server_id,
-    derive_slot_name,
     label_value,
     snake,
 )
 from channelkit.errors import ProblemCollector
+from channelkit.platforms import ConnectorSpec, Platform, PlatformDeployment, accepted_pairs, resolve
+from channelkit.sources import Source, SourceNames
+from channelkit.warehouses import Warehouse, WarehouseDeployment
 
-from .model import (
-    CLASSIFICATIONS,
-    ConnectClusterLike,
-    KafkaClusterLike,
-    MySqlSource,
-    PostgresSource,
-    Reader,
-    Table,
-    Team,
-    bootstrap_string,
-)
-from .target import ChannelTarget, Warehouse
+from .model import CLASSIFICATIONS, Reader, Table, Team
 from .types import COLUMN_TYPES
 
-__all__ = ["Channel"]
+__all__ = ["EMULATOR_CONTEXT", "Channel"]
 
-_LABEL = re.compile(r"^[a-z0-9_-]{1,63}$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+#: cdktf context key: ``true`` leaves out, in every channel of the app, what a local emulator cannot apply.
+EMULATOR_CONTEXT = "channelkit:local-emulator"
+
+_LABEL = re.compile(r"[a-z0-9_-]{1,63}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_PRINCIPAL_CHECKS = {"kafka": check_kafka_principal, "gcp": check_gcp_principal, "aws": check_principal}
 
 
 class _Registry:
@@ -73,11 +75,10 @@ class _Registry:
 
 def _registry(scope: Construct) -> _Registry:
     root: Any = scope.node.root
-    reg = getattr(root, "_channelkit_registry", None)
+    reg = root.__dict__.get("_channelkit_registry")
     if reg is None:
-        reg = _Registry()
-        root._channelkit_registry = reg
-    return reg
+        reg = root.__dict__["_channelkit_registry"] = _Registry()
+    return reg  # type: ignore[no-any-return]
 
 
 class Channel(Construct):
@@ -86,22 +87,21 @@ class Channel(Construct):
     Args:
         scope: parent construct (usually a stack).
         id: construct id; the channel name is derived from it (lower case, ``[a-z0-9_]``).
-        source: :class:`~channelkit.patterns.model.MySqlSource` or :class:`~channelkit.patterns.model.PostgresSource`.
+        source: a source prop (:class:`~channelkit.sources.MySqlSource`, :class:`~channelkit.sources.PostgresSource`).
         tables: the captured tables (at least one; each with a primary key).
-        kafka: the Kafka cluster (``KafkaCluster``, ``MskCluster`` or anything with ``name``,
-            ``bootstrap_servers`` and ``broker_count``).
-        connect: the Kafka Connect cluster (``ConnectCluster``, ``MskConnect``...).
-        warehouse: the warehouse prop (``BigQuery(...)``, ``AwsLake(...)``) that builds the target.
+        kafka: the Kafka cluster prop (``KafkaCluster``, ``MskCluster``).
+        connect: the connector runtime prop that goes with it (``ConnectCluster``, ``MskConnect``).
+        warehouse: the warehouse prop (``BigQuery(...)``, ``AwsLake(...)``).
         owner: the owning team.
         readers: readers granted on creation: :class:`~channelkit.patterns.model.Reader` or principal
             strings (default none).
         retention: how long topics keep change events (default 7 days; whole days, at least 1);
-            also the warehouse's default partition expiration unless the warehouse says otherwise.
+            also the warehouse's default expiry unless the warehouse says otherwise.
         partitions: partitions of each table topic (default 3).
-        replication_factor: replication factor of every topic (default ``min(3, kafka.broker_count)``).
+        replication_factor: replication factor of every topic (default ``min(3, brokers)``).
 
     Raises:
-        TableDefinitionError, InvalidNameError, ConstructPropsError, PrincipalError, CollisionError:
+        ConstructPropsError, PrincipalError, TableDefinitionError, InvalidNameError, CollisionError:
             each with every problem found by its check.
     """
 
@@ -110,10 +110,10 @@ class Channel(Construct):
         scope: Construct,
         id: str,
         *,
-        source: MySqlSource | PostgresSource,
+        source: Source,
         tables: Sequence[Table],
-        kafka: KafkaClusterLike,
-        connect: ConnectClusterLike,
+        kafka: Any,
+        connect: Any,
         warehouse: Warehouse,
         owner: Team,
         readers: Sequence[Reader | str] = (),
@@ -126,40 +126,34 @@ class Channel(Construct):
         self.channel_name: str = snake(id)
         self.source = source
         self.tables: tuple[Table, ...] = tuple(tables)
-        self.kafka = kafka
-        self.connect = connect
-        self.warehouse = warehouse
-        self.owner = owner
+        self.kafka, self.connect, self.warehouse, self.owner = kafka, connect, warehouse, owner
         self.readers: tuple[Reader | str, ...] = tuple(readers)
         self.partitions = partitions
-        self._check_props(path, retention, partitions, replication_factor)
-        self._check_tables(path)
+        found = resolve(kafka, connect)
+        self._check_props(path, found, retention, partitions, replication_factor)
+        assert found is not None
+        self.platform: Platform = found
         self.retention_days: int = retention.days
         self.retention_ms: int = self.retention_days * 86_400_000
         self.replication_factor: int = (
-            replication_factor if replication_factor is not None else min(3, kafka.broker_count)
-        )
+            replication_factor if replication_factor is not None else min(3, self.platform.broker_count))
+        self._check_readers(path)
+        self._check_tables(path)
 
+        self.names: SourceNames = source.names(self.channel_name)
         self.topic_prefix: str = source.topic_prefix or self.channel_name
         self.table_topics: dict[str, str] = {t.name: self.topic_name(t) for t in self.tables}
         self.dlq_topic: str = f"{self.topic_prefix}-dlq"
-        is_mysql = isinstance(source, MySqlSource)
-        self.history_topic: str | None = f"{self.topic_prefix}.schema-history" if is_mysql else None
-        self.server_id: int | None = (
-            (source.server_id or derive_server_id(self.channel_name)) if isinstance(source, MySqlSource) else None
-        )
-        self.slot_name: str | None = (
-            (source.slot_name or derive_slot_name(self.channel_name)) if isinstance(source, PostgresSource) else None
-        )
-        self.publication_name: str | None = (
-            (source.publication_name or self.slot_name) if isinstance(source, PostgresSource) else None
-        )
+        self.history_topic: str | None = f"{self.topic_prefix}.schema-history" if source.uses_history_topic else None
+        self.server_id: int | None = self.names.server_id
+        self.slot_name: str | None = self.names.slot_name
+        self.publication_name: str | None = self.names.publication_name
         self.source_connector_name: str = f"{self.channel_name}-source"
         self.sink_connector_name: str = f"{self.channel_name}-sink"
         #: Consumer group of the sink connector (Kafka Connect's ``connect-<connector name>``).
         self.sink_group: str = f"connect-{self.sink_connector_name}"
         self.manage_db_user: bool = source.manage_user
-        self.db_user_name: str = source.user or _db_user(self.channel_name, 32 if is_mysql else 63)
+        self.db_user_name: str = self.names.db_user
         self.labels: dict[str, str] = {
             "owner": label_value(owner.name),
             "channel": label_value(self.channel_name),
@@ -167,8 +161,17 @@ class Channel(Construct):
         }
         self._check_names(path)
         self._claim(path)
+        self.local_emulator: bool = warehouse.local_emulator or _flag(self.node.try_get_context(EMULATOR_CONTEXT))
+        #: Tags for every taggable cloud resource of the channel.
+        self.aws_tags: dict[str, str] = warehouse.resource_tags(self)
 
-        self.target: ChannelTarget = warehouse.create_target(self, "Target")
+        self.target = Construct(self, "Target")
+        self.platform_deployment: PlatformDeployment = self.platform.deploy(
+            self, self.target, local_emulator=self.local_emulator)
+        self.warehouse_deployment: WarehouseDeployment = warehouse.deploy(self, self.target, self.platform_deployment)
+        self.db_user: CdcDatabaseUser | None = None
+        self.source_connector = self._deploy_source()
+        self.sink_connector = self.warehouse_deployment.deploy_sink()
         self.reader_grants: list[Any] = []
         for reader in self.readers:
             self.reader_grants += self.grant_read(reader)
@@ -182,14 +185,15 @@ class Channel(Construct):
     @property
     def bootstrap_servers(self) -> str:
         """The Kafka bootstrap servers as one comma-separated string."""
-        return bootstrap_string(self.kafka)
+        servers = self.kafka.bootstrap_servers
+        return servers if isinstance(servers, str) else ",".join(servers)
 
     def debezium_config(self, password_ref: str | None = None, **extra: str) -> dict[str, str]:
-        """The complete Debezium source connector config of this channel.
+        """The complete Debezium source connector config of this channel, as the source builds it.
 
-        The password is not part of it: a runtime that keeps it in ``config_sensitive`` (kafka-connect)
-        passes nothing; a runtime that resolves secrets through a config provider passes the
-        placeholder (``${secretsmanager:...}``) as ``password_ref``, which becomes ``database.password``.
+        The password is not part of it unless given: a runtime that keeps it in ``config_sensitive``
+        (Kafka Connect) passes nothing; a runtime that resolves secrets through a config provider passes
+        the placeholder (``${secretsmanager:...}``) as ``password_ref``, which becomes ``database.password``.
 
         Args:
             password_ref: a reference/placeholder for ``database.password`` (default None: left out).
@@ -198,24 +202,7 @@ class Channel(Construct):
         Raises:
             ConstructPropsError: ``password_ref`` is a literal rather than a ``${...}`` reference.
         """
-        source = self.source
-        user = self.db_user_name
-        if isinstance(source, MySqlSource):
-            assert self.server_id is not None and self.history_topic is not None
-            config = mysql_connector_config(
-                name=self.source_connector_name, hostname=source.host, port=source.port, user=user,
-                database=source.database, tables=[t.name for t in self.tables], topic_prefix=self.topic_prefix,
-                server_id=self.server_id, bootstrap_servers=self.bootstrap_servers,
-                history_topic=self.history_topic, snapshot_mode=source.snapshot_mode,
-            )
-        else:
-            assert self.slot_name is not None and self.publication_name is not None
-            config = postgres_connector_config(
-                name=self.source_connector_name, hostname=source.host, port=source.port, user=user,
-                database=source.database, schema=source.schema, tables=[t.name for t in self.tables],
-                topic_prefix=self.topic_prefix, slot_name=self.slot_name, publication_name=self.publication_name,
-                snapshot_mode=source.snapshot_mode,
-            )
+        config = self._connector_config(self.db_user_name)
         if password_ref:
             problems = ProblemCollector(self.node.path)
             problems.check(password_ref.startswith("${"), "password_ref", "<redacted>",
@@ -225,13 +212,40 @@ class Channel(Construct):
         config.update(extra)
         return config
 
+    def _connector_config(self, user: str) -> dict[str, str]:
+        return self.source.connector_config(
+            name=self.source_connector_name, user=user, topic_prefix=self.topic_prefix,
+            tables=[t.name for t in self.tables], names=self.names, bootstrap_servers=self.bootstrap_servers,
+            history_topic=self.history_topic, delete_handling=self.warehouse.delete_handling)
+
+    def _deploy_source(self) -> Any:
+        """The CDC user, its password as the platform keeps it, and the Debezium connector on the platform."""
+        platform, target = self.platform_deployment, self.target
+        db_password, secret = platform.password(target, username=self.db_user_name,
+                                                key=self.warehouse_deployment.secret_key,
+                                                for_db_user=self.manage_db_user)
+        if self.manage_db_user:
+            self.db_user = self.source.db_user(
+                target, names=self.names, tables=[t.name for t in self.tables], password=db_password,
+                random_provider=random_provider(self) if db_password is None else None)
+        if secret is None:
+            ref = self.db_user.password_ref if self.db_user else (self.source.password_ref or "")
+            secret = platform.store_secret(target, "Source", "database.password", ref)
+        user = self.db_user.user_ref if self.db_user else self.db_user_name
+        config = {**self._connector_config(user), **platform.source_settings()}
+        return platform.deploy_connector(platform.connector_scope(target, "Source"), ConnectorSpec(
+            kind="Source", name=self.source_connector_name, config=config, plugin="debezium",
+            secrets={"database.password": secret}, depends_on=self.db_user.grants if self.db_user else [],
+            description="Debezium source connector with msk-config-providers"))
+
     # -- grants ----------------------------------------------------------------------------------------------
     def grant_read(self, principal: Reader | str, expires: datetime | None = None) -> list[Any]:
-        """Grant a reader everything needed to read this channel, in one call (delegates to the target).
+        """Grant a reader everything needed to read this channel, in one call.
 
-        On GCP: consume ACLs on the table topics (for ``User:`` principals), ``roles/bigquery.dataViewer``
-        on the dataset, which holds the change-log tables and the latest-state views (for ``user:``,
-        ``group:`` and ``serviceAccount:`` members; with an IAM condition when ``expires`` is set).
+        A :class:`Reader`'s identities are looked up by system: its identity on the platform's
+        ``reader_system`` (``kafka``: consume ACLs on the table topics) and on the warehouse's (``gcp``:
+        ``roles/bigquery.dataViewer`` on the dataset; ``aws``: Lake Formation grants and an IAM policy).
+        A principal string goes to the platform when it is a Kafka ``User:`` principal, else to the warehouse.
 
         Args:
             principal: a :class:`Reader` or one principal string.
@@ -239,94 +253,94 @@ class Channel(Construct):
 
         Returns:
             The resources created.
+
+        Raises:
+            PrincipalError: the reader has no identity this channel's platform or warehouse grants.
         """
-        if isinstance(principal, Reader):
-            created: list[Any] = []
-            when = principal.expires or expires
-            principals = [getattr(principal, f) for f in self.target.reader_fields if getattr(principal, f)]
-            if not principals:
-                problems = ProblemCollector(self.node.path)
-                problems.add("reader", principal, "a Reader with one of: " + ", ".join(self.target.reader_fields))
-                problems.raise_if_any(PrincipalError, f"invalid reader at {self.node.path}")
-            for p in principals:
-                created += self.target.grant_read(p, expires=when)
-            return created
-        return self.target.grant_read(principal, expires=expires)
+        platform, warehouse = self.platform_deployment, self.warehouse_deployment
+        if isinstance(principal, str):
+            part = platform if principal.startswith("User:") else warehouse
+            return part.grant_read(principal, expires=expires)
+        when = principal.expires or expires
+        created: list[Any] = []
+        for system, part in self._reader_parts():
+            identity = principal.identity(system)
+            if identity:
+                created += part.grant_read(identity, expires=when)
+        return created
+
+    def _reader_parts(self) -> list[tuple[str, PlatformDeployment | WarehouseDeployment]]:
+        parts: list[tuple[str, Any]] = []
+        if self.platform.reader_system:
+            parts.append((self.platform.reader_system, self.platform_deployment))
+        parts.append((self.warehouse.reader_system, self.warehouse_deployment))
+        return parts
 
     def summary(self) -> dict[str, Any]:
-        """Channel name, owner and the target's summary (topics, connectors, grants)."""
-        return {"channel": self.channel_name, "owner": self.owner.name, **self.target.summary()}
+        """Channel name, owner, and each part's summary (source, platform, warehouse)."""
+        return {
+            "channel": self.channel_name,
+            "owner": self.owner.name,
+            "source": dict(self.source.summary(self.names)),
+            **self.platform_deployment.summary(),
+            **self.warehouse_deployment.summary(),
+        }
 
     # -- checks ----------------------------------------------------------------------------------------------
-    def _check_props(self, path: str, retention: Any, partitions: Any, replication_factor: Any) -> None:
+    def _check_props(
+        self, path: str, platform: Platform | None, retention: Any, partitions: Any, replication_factor: Any,
+    ) -> None:
         problems = ProblemCollector(path)
         problems.check(bool(self.channel_name) and self.channel_name[0].isalpha(), "id", self.node.id,
                        "an id starting with a letter (the channel name is derived from it)")
-        problems.check(isinstance(self.source, MySqlSource | PostgresSource), "source", self.source,
-                       "a MySqlSource or a PostgresSource")
-        problems.check(isinstance(self.kafka, KafkaClusterLike), "kafka", self.kafka,
-                       "a Kafka cluster prop (name, bootstrap_servers, broker_count)")
-        problems.check(isinstance(self.connect, ConnectClusterLike), "connect", self.connect,
-                       "a Kafka Connect cluster prop (name, ...)")
-        problems.check(callable(getattr(self.warehouse, "create_target", None)), "warehouse", self.warehouse,
-                       "a warehouse prop such as BigQuery(...) or AwsLake(...)")
+        source_ok = problems.check(isinstance(self.source, Source), "source", self.source,
+                                   "a source prop such as MySqlSource(...) or PostgresSource(...)")
+        problems.check(platform is not None, "kafka", self.kafka, f"a platform's props: {accepted_pairs()}")
+        warehouse_ok = problems.check(isinstance(self.warehouse, Warehouse), "warehouse", self.warehouse,
+                                      "a warehouse prop such as BigQuery(...) or AwsLake(...)")
         problems.check(isinstance(self.owner, Team), "owner", self.owner, "a Team(name=..., email=...)")
         if isinstance(self.owner, Team):
-            problems.check(bool(_LABEL.match(self.owner.name)), "owner.name", self.owner.name,
-                           "1-63 characters from [a-z0-9_-] (it becomes a label)")
-            problems.check(bool(_EMAIL.match(self.owner.email)), "owner.email", self.owner.email, "an email address")
+            problems.check(isinstance(self.owner.name, str) and bool(_LABEL.fullmatch(self.owner.name)),
+                           "owner.name", self.owner.name, "1-63 characters from [a-z0-9_-] (it becomes a label)")
+            problems.check(isinstance(self.owner.email, str) and bool(_EMAIL.fullmatch(self.owner.email)),
+                           "owner.email", self.owner.email, "an email address")
         ok_ret = (
             isinstance(retention, timedelta) and retention.days >= 1 and retention == timedelta(days=retention.days)
         )
         problems.check(ok_ret, "retention", retention, "a timedelta of whole days, at least 1 day")
-        problems.check(isinstance(partitions, int) and not isinstance(partitions, bool) and partitions >= 1,
-                       "partitions", partitions, "an integer >= 1")
-        brokers = getattr(self.kafka, "broker_count", None)
-        if isinstance(brokers, int):
-            problems.check(brokers >= 1, "kafka.broker_count", brokers, "an integer >= 1")
+        problems.check(_is_int(partitions) and partitions >= 1, "partitions", partitions, "an integer >= 1")
+        brokers = platform.broker_count if platform is not None else None
+        if brokers is not None:
+            problems.check(_is_int(brokers) and brokers >= 1, "kafka.broker_count", brokers, "an integer >= 1")
         if replication_factor is not None:
-            limit = brokers if isinstance(brokers, int) else None
-            ok = isinstance(replication_factor, int) and replication_factor >= 1 and (
+            limit = brokers if _is_int(brokers) else None
+            ok = _is_int(replication_factor) and replication_factor >= 1 and (
                 limit is None or replication_factor <= limit)
             problems.check(ok, "replication_factor", replication_factor,
                            f"an integer between 1 and the cluster's broker count ({limit})")
-        if isinstance(self.source, MySqlSource | PostgresSource):
-            problems.check(self.source.snapshot_mode in SNAPSHOT_MODES, "source.snapshot_mode",
-                           self.source.snapshot_mode, "one of " + ", ".join(SNAPSHOT_MODES))
-            if isinstance(self.source, MySqlSource) and self.source.server_id is not None:
-                problems.check(isinstance(self.source.server_id, int) and 1 <= self.source.server_id < 2**32,
-                               "source.server_id", self.source.server_id, "an integer in [1, 4294967295]")
-            if isinstance(self.source, PostgresSource):
-                for field in ("slot_name", "publication_name"):
-                    value = getattr(self.source, field)
-                    if value is not None:
-                        problems.check(bool(re.match(r"^[a-z0-9_]{1,63}$", value)), f"source.{field}", value,
-                                       "1-63 characters from [a-z0-9_]")
-            owns_password = bool(getattr(self.warehouse, "owns_db_password", False))
-            ref = self.source.password_ref
-            if owns_password:
-                problems.check(ref is None, "source.password_ref", "<redacted>",
-                               "nothing: this warehouse keeps the CDC password in its own generated secret")
-            if not self.source.manage_user:
-                problems.check(bool(self.source.user), "source.user", self.source.user,
-                               "the existing CDC user's name when manage_user=False")
-                if not owns_password:
-                    problems.check(isinstance(ref, str) and ref.startswith("${"), "source.password_ref",
-                                   "<redacted>",
-                                   "a '${...}' reference to the existing user's password when manage_user=False")
+        if source_ok:
+            self.source.check(problems, platform_owns_password=bool(platform and platform.owns_db_password))
+        if platform is not None:
+            platform.check(problems, self)
+        if warehouse_ok and platform is not None and ok_ret:
+            self.retention_days = retention.days
+            self.warehouse.check(problems, self, platform)
         problems.raise_if_any(ConstructPropsError, f"invalid channel props at {path}")
-        readers = ProblemCollector(path)
+
+    def _check_readers(self, path: str) -> None:
+        problems = ProblemCollector(path)
+        systems = [s for s in (self.platform.reader_system, self.warehouse.reader_system) if s]
         for i, reader in enumerate(self.readers):
             if isinstance(reader, Reader):
-                if reader.kafka is not None:
-                    check_kafka_principal(readers, f"readers[{i}].kafka", reader.kafka)
-                if reader.gcp is not None:
-                    check_gcp_principal(readers, f"readers[{i}].gcp", reader.gcp)
-                readers.check(bool(reader.principals), f"readers[{i}]", reader,
-                              "a Reader with a kafka, gcp or aws principal")
+                for system, check in _PRINCIPAL_CHECKS.items():
+                    identity = reader.identity(system)
+                    if identity is not None:
+                        check(problems, f"readers[{i}].{system}", identity)
+                problems.check(any(reader.identity(s) for s in systems), f"readers[{i}]", reader,
+                               "a Reader with an identity this channel grants: " + ", ".join(systems))
             elif not isinstance(reader, str):
-                readers.add(f"readers[{i}]", reader, "a Reader or a principal string")
-        readers.raise_if_any(PrincipalError, f"invalid readers at {path}")
+                problems.add(f"readers[{i}]", reader, "a Reader or a principal string")
+        problems.raise_if_any(PrincipalError, f"invalid readers at {path}")
 
     def _check_tables(self, path: str) -> None:
         problems = ProblemCollector(path)
@@ -363,12 +377,10 @@ class Channel(Construct):
         check_kafka_topic(problems, "topic_prefix", self.topic_prefix)
         for t in self.tables:
             check_kafka_topic(problems, f"tables[{t.name}].name (topic)", self.topic_name(t))
-            check_bigquery_id(problems, f"tables[{t.name}].name", t.name, "table")
-            for c in t.columns:
-                check_bigquery_column(problems, f"tables[{t.name}].columns", c.name)
         for topic in (self.history_topic, self.dlq_topic):
             if topic is not None:
                 check_kafka_topic(problems, "topic", topic)
+        self.warehouse.check_names(problems, self, self.platform)
         problems.raise_if_any(InvalidNameError, f"invalid names at {path}")
 
     def _claim(self, path: str) -> None:
@@ -379,9 +391,7 @@ class Channel(Construct):
             claims.append(("MySQL server id", str(self.server_id)))
         if self.slot_name is not None:
             claims.append(("Postgres slot name", f"{self.source.host}/{self.source.database}/{self.slot_name}"))
-        dataset = getattr(self.warehouse, "dataset_key", None)
-        if callable(dataset):
-            claims.append(("dataset", dataset(self)))
+        claims += self.platform.claims(self) + self.warehouse.claims(self, self.platform)
         for kind, value in claims:
             owner = reg.claims.get((kind, value))
             if owner is not None and owner != path:
@@ -398,10 +408,9 @@ class Channel(Construct):
         reg.prefixes[self.topic_prefix] = path
 
 
-def _db_user(channel_name: str, limit: int) -> str:
-    name = f"cdc_{channel_name}"
-    if len(name) <= limit:
-        return name
-    import hashlib
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
-    return name[: limit - 7] + "_" + hashlib.sha256(channel_name.encode()).hexdigest()[:6]
+
+def _flag(value: Any) -> bool:
+    return value is not None and str(value).strip().lower() in ("true", "1", "yes", "on")

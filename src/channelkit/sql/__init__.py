@@ -1,5 +1,5 @@
-"""SQL that channelkit generates (BigQuery standard SQL)."""
+"""SQL channelkit generates: the latest-state query over a change-log table, per warehouse dialect."""
 
-from .latest_state import latest_state_sql, quote_identifier
+from .latest_state import DIALECTS, RANK_COLUMN, latest_state_sql, quote_identifier
 
-__all__ = ["latest_state_sql", "quote_identifier"]
+__all__ = ["DIALECTS", "RANK_COLUMN", "latest_state_sql", "quote_identifier"]

@@ -1,10 +1,14 @@
-"""The latest-state view over a CDC change-log table.
+"""The latest state of a CDC change-log table, in each warehouse's SQL dialect.
 
 The change-log table holds one row per change event, as flattened by Debezium's
 ``ExtractNewRecordState`` SMT: the row's columns plus ``__deleted`` (``"true"`` for
-a delete), ``__op``, ``__source_ts_ms`` and the source position columns. The view
-keeps, per primary key, the row with the greatest source position, and drops the
-key when that newest row is a delete.
+a delete), ``__op``, ``__source_ts_ms`` and the source position columns. The query
+keeps, per primary key, the row with the greatest source position (then the greatest
+``__source_ts_ms``), and drops the key when that newest row is a delete.
+
+One definition serves every warehouse: :data:`DIALECTS` names the SQL dialects it
+renders (``bigquery`` for BigQuery standard SQL, ``athena`` for Athena/Trino). Only
+the identifier quoting differs between them.
 """
 
 from __future__ import annotations
@@ -12,19 +16,31 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-__all__ = ["RANK_COLUMN", "latest_state_sql", "quote_identifier"]
+__all__ = ["DIALECTS", "RANK_COLUMN", "latest_state_sql", "quote_identifier"]
 
-#: Name of the helper column the view ranks with (never exposed).
+#: Name of the helper column the query ranks with (never exposed).
 RANK_COLUMN = "__channelkit_rank"
 
-_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+#: SQL dialect → (opening quote, closing quote) of identifiers.
+_QUOTES: dict[str, tuple[str, str]] = {"bigquery": ("`", "`"), "athena": ('"', '"')}
+#: The dialects :func:`latest_state_sql` renders.
+DIALECTS: tuple[str, ...] = tuple(_QUOTES)
+
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def quote_identifier(name: str) -> str:
-    """``name`` as a BigQuery quoted identifier (backticks); only plain identifiers are accepted."""
-    if not _IDENT.match(name):
+def quote_identifier(name: str, dialect: str = "bigquery") -> str:
+    """``name`` as a quoted identifier of ``dialect``; only plain identifiers are accepted.
+
+    Raises:
+        ValueError: ``name`` is not a plain identifier, or ``dialect`` is unknown.
+    """
+    if dialect not in _QUOTES:
+        raise ValueError(f"unknown SQL dialect {dialect!r}: one of {', '.join(DIALECTS)}")
+    if not isinstance(name, str) or not _IDENT.fullmatch(name):
         raise ValueError(f"not a plain identifier: {name!r}")
-    return f"`{name}`"
+    start, end = _QUOTES[dialect]
+    return f"{start}{name}{end}"
 
 
 def latest_state_sql(
@@ -35,26 +51,35 @@ def latest_state_sql(
     position_columns: Sequence[str],
     deleted_column: str = "__deleted",
     extra_columns: Sequence[str] = ("__source_ts_ms",),
+    dialect: str = "bigquery",
 ) -> str:
-    """BigQuery standard SQL selecting the newest non-deleted row per primary key.
+    """SQL selecting the newest non-deleted row per primary key.
 
     Args:
-        source_table: the change-log table, already quoted (``\\`project.dataset.orders_changes\\```).
+        source_table: the change-log table, already quoted for ``dialect``
+            (BigQuery: in backticks, ``project.dataset.orders_changes``; Athena ``"db"."orders"``).
         columns: the table's own columns, in order (all are selected).
         primary_key: the primary-key columns (the partition of the ranking).
         position_columns: source-position columns, most significant first; newest is greatest.
         deleted_column: the string column that is ``"true"`` for a delete (default ``__deleted``).
-        extra_columns: metadata columns also exposed by the view (default ``__source_ts_ms``).
+        extra_columns: metadata columns also selected (default ``__source_ts_ms``).
+        dialect: ``bigquery`` (default) or ``athena``.
 
     Returns:
         One ``SELECT`` statement, without a trailing semicolon.
+
+    Raises:
+        ValueError: no primary key, an identifier that is not plain, or an unknown dialect.
     """
     if not primary_key:
-        raise ValueError("a latest-state view needs a primary key")
-    selected = ",\n  ".join(quote_identifier(c) for c in [*columns, *extra_columns])
-    partition = ", ".join(quote_identifier(c) for c in primary_key)
-    order = ", ".join(f"{quote_identifier(c)} DESC" for c in [*position_columns, "__source_ts_ms"])
-    deleted = quote_identifier(deleted_column)
+        raise ValueError("a latest-state query needs a primary key")
+
+    def q(name: str) -> str:
+        return quote_identifier(name, dialect)
+
+    selected = ",\n  ".join(q(c) for c in [*columns, *extra_columns])
+    partition = ", ".join(q(c) for c in primary_key)
+    order = ", ".join(f"{q(c)} DESC" for c in [*position_columns, "__source_ts_ms"])
     return (
         f"SELECT\n  {selected}\n"
         f"FROM (\n"
@@ -63,5 +88,5 @@ def latest_state_sql(
         f"  FROM {source_table}\n"
         f")\n"
         f"WHERE {RANK_COLUMN} = 1\n"
-        f"  AND COALESCE({deleted}, 'false') != 'true'"
+        f"  AND COALESCE({q(deleted_column)}, 'false') != 'true'"
     )

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from constructs import Construct
 
-from ...errors import ProblemCollector, ValidationError
 from ...providers.aws import GlueCatalogDatabase, GlueCatalogTable
 from ...providers.aws.glue_catalog_table import (
     GlueCatalogTablePartitionKeys,
@@ -15,11 +14,13 @@ from ...providers.aws.glue_catalog_table import (
     GlueCatalogTableStorageDescriptorColumns,
     GlueCatalogTableStorageDescriptorSerDeInfo,
 )
-from ._common import lifecycle, protection_default
+from .._util import protect as protect_lifecycle
+from .._util import protection_default
+from ._common import Checks, check_construct, check_protect, check_text, is_str_map
 from .iam import Statement
-from .rules import check_glue_name
+from .rules import check_glue_name, check_sid
 
-__all__ = ["GlueColumn", "GlueDatabase", "GlueDatabaseProps", "GlueTable", "GlueTableProps"]
+__all__ = ["GlueColumn", "GlueDatabase", "GlueTable"]
 
 _JSON_SERDE = "org.openx.data.jsonserde.JsonSerDe"
 _TEXT_INPUT = "org.apache.hadoop.mapred.TextInputFormat"
@@ -36,32 +37,52 @@ class GlueColumn:
     parameters: Mapping[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, kw_only=True)
-class GlueDatabaseProps:
-    """Props of :class:`GlueDatabase`: ``name`` (lowercase, digits, ``_``), ``description``, ``parameters``."""
-
-    name: str
-    description: str = ""
-    parameters: Mapping[str, str] = field(default_factory=dict)
-
-
 class GlueDatabase(Construct):
-    """A Glue catalog database."""
+    """A Glue catalog database (``aws_glue_catalog_database``, id ``Resource``).
 
-    def __init__(self, scope: Construct, id: str, props: GlueDatabaseProps) -> None:
+    Args:
+        scope: parent construct.
+        id: construct id.
+        name: the database name (1-255 lowercase letters, digits and ``_``: a name Athena can query).
+        description: the database comment (default empty: none).
+        parameters: database parameters (default none).
+
+    Attributes:
+        resource: the ``aws_glue_catalog_database``.
+        database_name: the name as given (a plain string, e.g. for SQL and Lake Formation grants).
+
+    Raises:
+        InvalidNameError: the name is not a Glue name Athena can query.
+        ConstructPropsError: description or parameters malformed (with a bad name too: one error deriving
+            from both classes).
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        name: str,
+        description: str = "",
+        parameters: Mapping[str, str] | None = None,
+    ) -> None:
+        """Check every prop (all problems in one error), then create the database."""
         super().__init__(scope, id)
-        problems = ProblemCollector(self.node.path)
-        check_glue_name(problems, "name", props.name)
-        problems.raise_if_any(ValidationError, "invalid Glue database")
-        self.props = props
+        checks = Checks(self)
+        check_glue_name(checks.names, "name", name)
+        check_text(checks.props, "description", description, max_len=2048)
+        checks.props.check(parameters is None or is_str_map(parameters), "parameters", parameters,
+                           "a mapping of strings to strings")
+        checks.raise_if_any("invalid Glue database at {path}")
+        self.database_name = name
         self.resource = GlueCatalogDatabase(
-            self, "Resource", name=props.name, description=props.description or None,
-            parameters=dict(props.parameters) or None,
+            self, "Resource", name=name, description=description or None,
+            parameters=dict(parameters or {}) or None,
         )
 
     @property
     def name(self) -> str:
-        """The database name (a token)."""
+        """The database name (a token: referencing it orders Terraform after the database)."""
         return self.resource.name
 
     @property
@@ -70,67 +91,114 @@ class GlueDatabase(Construct):
         return self.resource.arn
 
 
-@dataclass(frozen=True, kw_only=True)
-class GlueTableProps:
-    """Props of :class:`GlueTable`.
-
-    Attributes:
-        database: the database the table belongs to.
-        name: the table name (lowercase letters, digits, ``_``).
-        columns: the data columns, in order.
-        partition_keys: the partition columns (Hive-style ``key=value`` directories).
-        location: ``s3://bucket/prefix/`` the table reads.
-        description: the table comment.
-        owner: the owning team.
-        parameters: table parameters (classification, source, ...).
-        protect: ``prevent_destroy`` (None: the app's ``channelkit:protect`` context, default on).
-    """
-
-    database: GlueDatabase
-    name: str
-    columns: tuple[GlueColumn, ...]
-    location: str
-    partition_keys: tuple[GlueColumn, ...] = ()
-    description: str = ""
-    owner: str = ""
-    parameters: Mapping[str, str] = field(default_factory=dict)
-    protect: bool | None = None
+def _check_columns(checks: Checks, field: str, columns: object, seen: set[str], *, required: bool) -> bool:
+    """Record every problem of a column list; return whether it is a sequence of :class:`GlueColumn`."""
+    if not (isinstance(columns, Sequence) and not isinstance(columns, str | bytes)):
+        return checks.props.check(False, field, columns, "a sequence of GlueColumn")
+    if required:
+        checks.props.check(bool(columns), field, list(columns), "at least one column")
+    for i, col in enumerate(columns):
+        where = f"{field}[{i}]"
+        if not isinstance(col, GlueColumn):
+            checks.props.add(where, col, "a GlueColumn")
+            continue
+        if check_glue_name(checks.names, f"{where}.name", col.name):
+            checks.names.check(col.name not in seen, f"{where}.name", col.name, "a column name used once per table")
+            seen.add(col.name)
+        checks.props.check(isinstance(col.type, str) and bool(col.type), f"{where}.type", col.type,
+                           "a Glue/Hive type such as string, bigint or timestamp")
+        checks.props.check(isinstance(col.comment, str), f"{where}.comment", col.comment, "a string")
+        checks.props.check(is_str_map(col.parameters), f"{where}.parameters", col.parameters,
+                           "a mapping of strings to strings")
+    return True
 
 
 class GlueTable(Construct):
-    """An external Glue table of JSON lines under an S3 prefix, protected from destroy by default."""
+    """An external Glue table of JSON lines under an S3 prefix (``aws_glue_catalog_table``, id ``Resource``).
 
-    def __init__(self, scope: Construct, id: str, props: GlueTableProps) -> None:
+    Rows are read with the OpenX JSON SerDe (malformed lines ignored) from ``location``; the table
+    parameters always include ``EXTERNAL = TRUE`` and ``classification = json``. The table is protected
+    from destroy unless ``protect`` is False or the app's ``channelkit:protect`` context is ``false``.
+
+    Args:
+        scope: parent construct.
+        id: construct id.
+        database: the database the table belongs to.
+        name: the table name (lowercase letters, digits, ``_``).
+        columns: the data columns, in order (at least one).
+        location: ``s3://bucket/prefix/`` the table reads (ending with ``/``).
+        partition_keys: the partition columns, Hive-style ``key=value`` directories (default none).
+        description: the table comment (default empty: none).
+        owner: the owning team (default empty: none).
+        parameters: further table parameters, e.g. classification and source (default none).
+        protect: ``prevent_destroy`` (default None: the app's ``channelkit:protect`` context, protected
+            unless it is ``false``).
+
+    Attributes:
+        resource: the ``aws_glue_catalog_table``.
+        database: the database.
+        protected: whether ``prevent_destroy`` is set.
+        table_name: the name as given (a plain string).
+        columns: the data columns (a tuple).
+        partition_keys: the partition columns (a tuple).
+
+    Raises:
+        InvalidNameError: the table name or a column name is malformed, or a column name repeats.
+        ConstructPropsError: database, columns, location or another prop malformed (with a bad name too:
+            one error deriving from both classes).
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        database: GlueDatabase,
+        name: str,
+        columns: Sequence[GlueColumn],
+        location: str,
+        partition_keys: Sequence[GlueColumn] = (),
+        description: str = "",
+        owner: str = "",
+        parameters: Mapping[str, str] | None = None,
+        protect: bool | None = None,
+    ) -> None:
+        """Check every prop (all problems in one error), then create the table."""
         super().__init__(scope, id)
-        problems = ProblemCollector(self.node.path)
-        check_glue_name(problems, "name", props.name)
-        problems.check(bool(props.columns), "columns", props.columns, "at least one column")
+        checks = Checks(self)
+        check_construct(checks.props, "database", database, GlueDatabase)
+        check_glue_name(checks.names, "name", name)
         seen: set[str] = set()
-        for i, col in enumerate(props.columns + props.partition_keys):
-            check_glue_name(problems, f"columns[{i}].name", col.name)
-            problems.check(col.name not in seen, f"columns[{i}].name", col.name, "a name used once per table")
-            seen.add(col.name)
-            problems.check(bool(col.type), f"columns[{i}].type", col.type, "a Glue/Hive type such as string")
-        problems.check(props.location.startswith("s3://") and props.location.endswith("/"), "location",
-                       props.location, "s3://BUCKET/PREFIX/ (ending with '/')")
-        problems.raise_if_any(ValidationError, "invalid Glue table")
-        self.props = props
-        self.protected = protection_default(self, props.protect)
+        _check_columns(checks, "columns", columns, seen, required=True)
+        _check_columns(checks, "partition_keys", partition_keys, seen, required=False)
+        checks.props.check(isinstance(location, str) and location.startswith("s3://") and location.endswith("/"),
+                           "location", location, "s3://BUCKET/PREFIX/ (ending with '/')")
+        check_text(checks.props, "description", description, max_len=2048)
+        check_text(checks.props, "owner", owner, max_len=255)
+        checks.props.check(parameters is None or is_str_map(parameters), "parameters", parameters,
+                           "a mapping of strings to strings")
+        check_protect(checks.props, protect)
+        checks.raise_if_any("invalid Glue table at {path}")
+        self.database = database
+        self.table_name = name
+        self.columns: tuple[GlueColumn, ...] = tuple(columns)
+        self.partition_keys: tuple[GlueColumn, ...] = tuple(partition_keys)
+        self.protected = protection_default(self, protect)
         self.resource = GlueCatalogTable(
             self,
             "Resource",
-            database_name=props.database.name,
-            name=props.name,
-            description=props.description or None,
-            owner=props.owner or None,
+            database_name=database.name,
+            name=name,
+            description=description or None,
+            owner=owner or None,
             table_type="EXTERNAL_TABLE",
-            parameters={"EXTERNAL": "TRUE", "classification": "json", **props.parameters},
+            parameters={"EXTERNAL": "TRUE", "classification": "json", **(parameters or {})},
             partition_keys=[
                 GlueCatalogTablePartitionKeys(name=c.name, type=c.type, comment=c.comment or None)
-                for c in props.partition_keys
+                for c in self.partition_keys
             ] or None,
             storage_descriptor=GlueCatalogTableStorageDescriptor(
-                location=props.location,
+                location=location,
                 input_format=_TEXT_INPUT,
                 output_format=_TEXT_OUTPUT,
                 ser_de_info=GlueCatalogTableStorageDescriptorSerDeInfo(
@@ -140,15 +208,15 @@ class GlueTable(Construct):
                     GlueCatalogTableStorageDescriptorColumns(
                         name=c.name, type=c.type, comment=c.comment or None, parameters=dict(c.parameters) or None
                     )
-                    for c in props.columns
+                    for c in self.columns
                 ],
             ),
-            lifecycle=lifecycle(self.protected),
+            lifecycle=protect_lifecycle(self.protected),
         )
 
     @property
     def name(self) -> str:
-        """The table name (a token)."""
+        """The table name (a token: referencing it orders Terraform after the table)."""
         return self.resource.name
 
     @property
@@ -156,10 +224,24 @@ class GlueTable(Construct):
         """The table ARN (a token)."""
         return self.resource.arn
 
-    def read_statement(self, sid: str = "GlueRead") -> Statement:
-        """Allow reading this table's metadata (and its database's) from the Glue catalog."""
+    def grant_read_metadata(self, sid: str = "GlueRead") -> Statement:
+        """The statement allowing to read this table's metadata (and its database's) from the Glue catalog.
+
+        Actions: ``glue:GetDatabase``, ``glue:GetTable``, ``glue:GetTables``, ``glue:GetPartition``,
+        ``glue:GetPartitions`` on the database and this table. Reading the data also needs the bucket's
+        :meth:`~channelkit.constructs.aws.DataBucket.grant_read` (which covers the key).
+
+        Args:
+            sid: the statement id (default ``GlueRead``; letters and digits).
+
+        Raises:
+            ConstructPropsError: ``sid`` is not letters and digits.
+        """
+        checks = Checks(self)
+        check_sid(checks.props, "sid", sid)
+        checks.raise_if_any("invalid Glue grant at {path}")
         return Statement(
             sid=sid,
             actions=("glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:GetPartition", "glue:GetPartitions"),
-            resources=(self.props.database.arn, self.arn),
+            resources=(self.database.arn, self.arn),
         )

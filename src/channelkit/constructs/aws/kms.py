@@ -2,74 +2,118 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from constructs import Construct
 
-from ...errors import ProblemCollector, ValidationError
 from ...providers.aws import KmsAlias, KmsKey
-from ._common import lifecycle, protection_default
+from .._util import protect as protect_lifecycle
+from .._util import protection_default
+from ._common import Checks, check_protect, check_tags, check_text, is_int
 from .iam import Statement
+from .rules import check_kms_alias, check_sid
 
-__all__ = ["ChannelKey", "ChannelKeyProps"]
-
-_ALIAS = re.compile(r"^alias/(?!aws/)[a-zA-Z0-9/_-]{1,250}$")
-
-
-@dataclass(frozen=True, kw_only=True)
-class ChannelKeyProps:
-    """Props of :class:`ChannelKey`.
-
-    Attributes:
-        alias: ``alias/...`` name of the key (not under ``alias/aws/``).
-        description: shown in the KMS console.
-        deletion_window_days: 7-30 days between scheduling deletion and deleting.
-        protect: ``prevent_destroy`` on the key (None: the app's ``channelkit:protect`` context, default on).
-        tags: resource tags.
-    """
-
-    alias: str
-    description: str = "channelkit channel key"
-    deletion_window_days: int = 30
-    protect: bool | None = None
-    tags: Mapping[str, str] = field(default_factory=dict)
+__all__ = ["ChannelKey"]
 
 
 class ChannelKey(Construct):
-    """A symmetric KMS key with yearly automatic rotation, protected from destroy by default."""
+    """A symmetric KMS key (``aws_kms_key``, id ``Resource``) with yearly rotation and an alias (``Alias``).
 
-    def __init__(self, scope: Construct, id: str, props: ChannelKeyProps) -> None:
+    The key is protected from destroy (``lifecycle.prevent_destroy``) unless ``protect`` is False or
+    the app's ``channelkit:protect`` context is ``false``.
+
+    Args:
+        scope: parent construct.
+        id: construct id.
+        alias: ``alias/...`` name of the key (not under ``alias/aws/``).
+        description: shown in the KMS console (default ``"channelkit channel key"``).
+        deletion_window_days: days between scheduling deletion and deleting, 7-30 (default 30).
+        protect: ``prevent_destroy`` on the key (default None: the app's ``channelkit:protect`` context,
+            protected unless it is ``false``).
+        tags: resource tags (default none).
+
+    Attributes:
+        resource: the ``aws_kms_key``.
+        alias_resource: the ``aws_kms_alias`` (child ``Alias``).
+        protected: whether ``prevent_destroy`` is set.
+
+    Raises:
+        InvalidNameError: the alias is malformed.
+        ConstructPropsError: deletion window, description, protect or tags out of range or of the wrong type
+            (with a bad alias too: one error deriving from both classes).
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        alias: str,
+        description: str = "channelkit channel key",
+        deletion_window_days: int = 30,
+        protect: bool | None = None,
+        tags: Mapping[str, str] | None = None,
+    ) -> None:
+        """Check every prop (all problems in one error), then create the key and its alias."""
         super().__init__(scope, id)
-        problems = ProblemCollector(self.node.path)
-        problems.check(bool(_ALIAS.match(props.alias)), "alias", props.alias,
-                       "alias/NAME with letters, digits, '/', '_' and '-' (not under alias/aws/)")
-        problems.check(7 <= props.deletion_window_days <= 30, "deletion_window_days", props.deletion_window_days,
-                       "an integer from 7 to 30")
-        problems.raise_if_any(ValidationError, "invalid KMS key")
-        self.props = props
-        self.protected = protection_default(self, props.protect)
+        checks = Checks(self)
+        check_kms_alias(checks.names, "alias", alias)
+        check_text(checks.props, "description", description, max_len=8192)
+        checks.props.check(is_int(deletion_window_days) and 7 <= deletion_window_days <= 30,
+                           "deletion_window_days", deletion_window_days, "an integer from 7 to 30")
+        check_protect(checks.props, protect)
+        check_tags(checks.props, tags)
+        checks.raise_if_any("invalid KMS key at {path}")
+        self.protected = protection_default(self, protect)
         self.resource = KmsKey(
-            self, "Resource", description=props.description, enable_key_rotation=True,
-            deletion_window_in_days=props.deletion_window_days, tags=dict(props.tags) or None,
-            lifecycle=lifecycle(self.protected),
+            self, "Resource", description=description, enable_key_rotation=True,
+            deletion_window_in_days=deletion_window_days, tags=dict(tags or {}) or None,
+            lifecycle=protect_lifecycle(self.protected),
         )
-        self.alias = KmsAlias(self, "Alias", name=props.alias, target_key_id=self.resource.key_id)
+        self.alias_resource = KmsAlias(self, "Alias", name=alias, target_key_id=self.resource.key_id)
 
     @property
     def arn(self) -> str:
         """The key ARN (a token)."""
         return self.resource.arn
 
-    def decrypt_statement(self, sid: str = "KmsDecrypt") -> Statement:
-        """Allow reading data encrypted with this key."""
+    @property
+    def key_id(self) -> str:
+        """The key id (a token)."""
+        return self.resource.key_id
+
+    def grant_decrypt(self, sid: str = "KmsDecrypt") -> Statement:
+        """The statement allowing to read data encrypted with this key (``kms:Decrypt``, ``kms:DescribeKey``).
+
+        Args:
+            sid: the statement id (default ``KmsDecrypt``; letters and digits).
+
+        Raises:
+            ConstructPropsError: ``sid`` is not letters and digits.
+        """
+        self._check_sid(sid)
         return Statement(sid=sid, actions=("kms:Decrypt", "kms:DescribeKey"), resources=(self.arn,))
 
-    def encrypt_decrypt_statement(self, sid: str = "KmsEncryptDecrypt") -> Statement:
-        """Allow writing and reading data encrypted with this key."""
+    def grant_encrypt_decrypt(self, sid: str = "KmsEncryptDecrypt") -> Statement:
+        """The statement allowing to write and read data encrypted with this key.
+
+        Actions: ``kms:Decrypt``, ``kms:DescribeKey``, ``kms:Encrypt``, ``kms:GenerateDataKey``,
+        ``kms:ReEncrypt*``, on this key only.
+
+        Args:
+            sid: the statement id (default ``KmsEncryptDecrypt``; letters and digits).
+
+        Raises:
+            ConstructPropsError: ``sid`` is not letters and digits.
+        """
+        self._check_sid(sid)
         return Statement(
             sid=sid,
             actions=("kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncrypt*"),
             resources=(self.arn,),
         )
+
+    def _check_sid(self, sid: object) -> None:
+        checks = Checks(self)
+        check_sid(checks.props, "sid", sid)
+        checks.raise_if_any("invalid KMS grant at {path}")

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from constructs import Construct
 
 from ..._cdk import cdk
-from ...errors import ProblemCollector, ValidationError
 from ...providers.aws import AwsProvider
 from ...providers.aws.provider import AwsProviderDefaultTags, AwsProviderEndpoints
-from .rules import check_bucket_name, check_region
+from ._common import Checks, is_str_map
+from .rules import check_bucket_name, check_dynamodb_table_name, check_region
 
 __all__ = ["LOCAL_SERVICES", "LocalAwsEndpoint", "aws_provider", "s3_backend"]
 
@@ -28,12 +28,13 @@ class LocalAwsEndpoint:
 
     Attributes:
         url: e.g. ``http://127.0.0.1:5000``.
-        access_key, secret_key: any value; moto does not check them.
+        access_key: any value; moto does not check it (default ``testing``).
+        secret_key: any value; moto does not check it (default ``testing``).
     """
 
     url: str
     access_key: str = "testing"
-    secret_key: str = "testing"  # noqa: S105 - a fake key for a local emulator
+    secret_key: str = "testing"  # a fake key: moto accepts any
 
 
 def aws_provider(
@@ -44,10 +45,26 @@ def aws_provider(
     local: LocalAwsEndpoint | None = None,
     default_tags: Mapping[str, str] | None = None,
 ) -> AwsProvider:
-    """The ``hashicorp/aws`` provider for ``region``; with ``local``, every service points at the emulator."""
-    problems = ProblemCollector(f"{scope.node.path}/{id}")
-    check_region(problems, "region", region)
-    problems.raise_if_any(ValidationError, "invalid AWS provider")
+    """The ``hashicorp/aws`` provider for ``region``; with ``local``, every service points at the emulator.
+
+    Args:
+        scope: where the provider goes (usually the stack).
+        id: construct id of the provider (default ``aws``).
+        region: the AWS region code, e.g. ``us-east-1``.
+        local: a local emulator (default None: real AWS with the usual credential chain).
+        default_tags: tags every taggable resource gets (default none).
+
+    Raises:
+        ConstructPropsError: region, local or default tags malformed; the summary names the provider's
+            path.
+    """
+    checks = Checks(path=f"{scope.node.path}/{id}")
+    check_region(checks.props, "region", region)
+    checks.props.check(local is None or isinstance(local, LocalAwsEndpoint), "local", local,
+                       "None or a LocalAwsEndpoint")
+    checks.props.check(default_tags is None or is_str_map(default_tags), "default_tags", default_tags,
+                       "a mapping of tag names to string values")
+    checks.raise_if_any("invalid AWS provider at {path}")
     tags = [AwsProviderDefaultTags(tags=dict(default_tags))] if default_tags else None
     if local is None:
         return AwsProvider(scope, id, region=region, default_tags=tags)
@@ -75,13 +92,30 @@ def s3_backend(
     lock_table: str,
     local: LocalAwsEndpoint | None = None,
 ) -> cdk.S3Backend:
-    """An S3 backend (encrypted state) with DynamoDB locking; with ``local``, against the emulator."""
-    problems = ProblemCollector(f"{stack.node.path}/backend")
-    check_bucket_name(problems, "bucket", bucket)
-    check_region(problems, "region", region)
-    problems.check(bool(key) and not key.startswith("/"), "key", key, "a state object key (no leading '/')")
-    problems.check(3 <= len(lock_table) <= 255, "lock_table", lock_table, "a DynamoDB table name of 3-255 characters")
-    problems.raise_if_any(ValidationError, "invalid S3 backend")
+    """An S3 backend (encrypted state) with DynamoDB locking; with ``local``, against the emulator.
+
+    Args:
+        stack: the stack whose state the backend holds.
+        bucket: the state bucket name.
+        key: the state object key (no leading ``/``).
+        region: the bucket's region code.
+        lock_table: the DynamoDB lock table name.
+        local: a local emulator (default None: real AWS).
+
+    Raises:
+        InvalidNameError: the bucket or lock table name is malformed.
+        ConstructPropsError: region, key or local malformed (with a bad name too: one error deriving from
+            both classes). The summary names ``<stack path>/backend``.
+    """
+    checks = Checks(path=f"{stack.node.path}/backend")
+    check_bucket_name(checks.names, "bucket", bucket)
+    check_dynamodb_table_name(checks.names, "lock_table", lock_table)
+    check_region(checks.props, "region", region)
+    checks.props.check(isinstance(key, str) and bool(key) and not key.startswith("/"), "key", key,
+                       "a state object key (no leading '/')")
+    checks.props.check(local is None or isinstance(local, LocalAwsEndpoint), "local", local,
+                       "None or a LocalAwsEndpoint")
+    checks.raise_if_any("invalid S3 backend at {path}")
     extra: dict[str, object] = {}
     if local is not None:
         extra = {

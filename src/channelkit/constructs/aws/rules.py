@@ -2,7 +2,11 @@
 
 Every checker takes a :class:`~channelkit.errors.ProblemCollector` and records
 what is wrong (construct path, field, value, what is allowed) instead of
-raising, so one construction reports every failure at once.
+raising, so one construction reports every failure at once. The constructs
+raise what was recorded as :class:`~channelkit.constructs.errors.InvalidNameError`
+(names) or :class:`~channelkit.constructs.errors.ConstructPropsError` (values),
+with the construct path in the summary. Each checker also rejects values of the
+wrong type (a non-string name, a ``bool`` where a number is expected).
 """
 
 from __future__ import annotations
@@ -17,13 +21,20 @@ __all__ = [
     "ARN_PARTITIONS",
     "Arn",
     "MskClusterArn",
+    "check_athena_workgroup_name",
     "check_bucket_name",
+    "check_dynamodb_table_name",
     "check_glue_name",
+    "check_iam_name",
     "check_iam_role_arn",
+    "check_kms_alias",
     "check_msk_cluster_arn",
+    "check_mskconnect_name",
     "check_principal",
     "check_region",
     "check_retention_days",
+    "check_secret_name",
+    "check_sid",
     "is_iam_principal_arn",
     "parse_arn",
     "parse_msk_cluster_arn",
@@ -62,6 +73,16 @@ _PRINCIPAL_ALLOWED = (
     "ARN, a QuickSight user or group ARN, an IAM Identity Center user or group ARN, or an organization or "
     "organizational unit ARN"
 )
+
+
+_KMS_ALIAS = re.compile(r"^alias/(?!aws/)[a-zA-Z0-9/_-]{1,250}$")
+_KMS_ALIAS_ALLOWED = "alias/NAME with letters, digits, '/', '_' and '-' (at most 256 characters, not under alias/aws/)"
+_WORKGROUP = re.compile(r"^[a-zA-Z0-9._-]{1,128}$")
+_SECRET_NAME = re.compile(r"^[A-Za-z0-9/_+=.@-]{1,512}$")
+_MSKCONNECT_NAME = re.compile(r"^[A-Za-z0-9-]{1,128}$")
+_IAM_NAME = re.compile(r"^[\w+=,.@-]+$", re.ASCII)
+_DYNAMODB_TABLE = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
+_SID = re.compile(r"^[A-Za-z0-9]+$")
 
 
 @dataclass(frozen=True)
@@ -148,6 +169,48 @@ def _is_ip(name: str) -> bool:
 def check_glue_name(problems: ProblemCollector, field: str, name: object) -> bool:
     """Record a problem unless ``name`` is a Glue database/table/column name Athena can query."""
     return problems.check(isinstance(name, str) and bool(_GLUE_NAME.match(name)), field, name, _GLUE_ALLOWED)
+
+
+def check_kms_alias(problems: ProblemCollector, field: str, name: object) -> bool:
+    """Record a problem unless ``name`` is a KMS alias name a customer may create (``alias/...``)."""
+    return problems.check(isinstance(name, str) and bool(_KMS_ALIAS.match(name)), field, name, _KMS_ALIAS_ALLOWED)
+
+
+def check_athena_workgroup_name(problems: ProblemCollector, field: str, name: object) -> bool:
+    """Record a problem unless ``name`` is an Athena workgroup name."""
+    ok = isinstance(name, str) and bool(_WORKGROUP.match(name))
+    return problems.check(ok, field, name, "1-128 letters, digits, '.', '_' or '-' (an Athena workgroup name)")
+
+
+def check_secret_name(problems: ProblemCollector, field: str, name: object) -> bool:
+    """Record a problem unless ``name`` is a Secrets Manager secret name."""
+    ok = isinstance(name, str) and bool(_SECRET_NAME.match(name))
+    return problems.check(ok, field, name, "1-512 letters, digits and /_+=.@- (a Secrets Manager name)")
+
+
+def check_mskconnect_name(problems: ProblemCollector, field: str, name: object) -> bool:
+    """Record a problem unless ``name`` is an MSK Connect plugin, worker configuration or connector name."""
+    ok = isinstance(name, str) and bool(_MSKCONNECT_NAME.match(name))
+    return problems.check(ok, field, name, "1-128 letters, digits and '-' (an MSK Connect name)")
+
+
+def check_iam_name(problems: ProblemCollector, field: str, name: object, *, kind: str, max_len: int) -> bool:
+    """Record a problem unless ``name`` is an IAM ``kind`` name (role, policy, user) of at most ``max_len``."""
+    ok = isinstance(name, str) and 1 <= len(name) <= max_len and bool(_IAM_NAME.match(name))
+    return problems.check(ok, field, name,
+                          f"an IAM {kind} name: 1-{max_len} letters, digits and '+=,.@_-' (a name, not an ARN)")
+
+
+def check_dynamodb_table_name(problems: ProblemCollector, field: str, name: object) -> bool:
+    """Record a problem unless ``name`` is a DynamoDB table name."""
+    ok = isinstance(name, str) and bool(_DYNAMODB_TABLE.match(name))
+    return problems.check(ok, field, name, "a DynamoDB table name: 3-255 letters, digits, '_', '.' and '-'")
+
+
+def check_sid(problems: ProblemCollector, field: str, sid: object) -> bool:
+    """Record a problem unless ``sid`` is an IAM statement id (ASCII letters and digits)."""
+    ok = isinstance(sid, str) and bool(_SID.match(sid))
+    return problems.check(ok, field, sid, "an IAM statement id: one or more ASCII letters and digits")
 
 
 def check_region(problems: ProblemCollector, field: str, region: object) -> bool:

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from constructs import Construct
 
-from ...errors import ProblemCollector, ValidationError
 from ...providers.aws import (
     S3Bucket,
     S3BucketLifecycleConfiguration,
@@ -28,48 +26,73 @@ from ...providers.aws.s3_bucket_server_side_encryption_configuration import (
     S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefault,
 )
 from ...providers.aws.s3_bucket_versioning import S3BucketVersioningVersioningConfiguration
-from ._common import lifecycle, protection_default
+from .._util import protect as protect_lifecycle
+from .._util import protection_default
+from ._common import Checks, check_construct, check_protect, check_tags
 from .iam import Condition, Statement, policy_document
 from .kms import ChannelKey
-from .rules import check_bucket_name, check_retention_days
+from .rules import check_bucket_name, check_retention_days, check_sid
 
-__all__ = ["DataBucket", "DataBucketProps"]
-
-
-@dataclass(frozen=True, kw_only=True)
-class DataBucketProps:
-    """Props of :class:`DataBucket`.
-
-    Attributes:
-        bucket_name: the S3 bucket name (AWS naming rules are checked).
-        key: the channel KMS key every object is encrypted with (SSE-KMS, bucket key on).
-        expiration_days: objects expire this many days after creation (the channel's retention).
-        protect: ``prevent_destroy`` on the bucket (None: the app's ``channelkit:protect`` context, default
-            on). An unprotected bucket is also ``force_destroy``: destroying it deletes its objects.
-        tags: resource tags.
-    """
-
-    bucket_name: str
-    key: ChannelKey
-    expiration_days: int
-    protect: bool | None = None
-    tags: Mapping[str, str] = field(default_factory=dict)
+__all__ = ["DataBucket"]
 
 
 class DataBucket(Construct):
-    """An S3 bucket for channel data: SSE-KMS, versioning, public access blocked, TLS only, lifecycle."""
+    """An S3 bucket for channel data (``aws_s3_bucket``, id ``Resource``).
 
-    def __init__(self, scope: Construct, id: str, props: DataBucketProps) -> None:
+    Next to the bucket: versioning (``Versioning``), SSE-KMS with the channel key and the bucket key on
+    (``Encryption``), every public access blocked (``PublicAccessBlock``), a lifecycle expiring objects
+    after ``expiration_days``, noncurrent versions after a day and aborting incomplete uploads after a day
+    (``Lifecycle``, rule ``channel-retention``), and a bucket policy denying any request not made over TLS
+    (``Policy``, document ``PolicyDocument``).
+
+    Args:
+        scope: parent construct.
+        id: construct id.
+        bucket_name: the S3 bucket name (AWS naming rules are checked).
+        key: the channel key every object is encrypted with.
+        expiration_days: objects expire this many days after creation (the channel's retention; >= 1).
+        protect: ``prevent_destroy`` on the bucket (default None: the app's ``channelkit:protect`` context,
+            protected unless it is ``false``). An unprotected bucket is also ``force_destroy``: destroying
+            it deletes its objects.
+        tags: resource tags (default none).
+
+    Attributes:
+        resource: the ``aws_s3_bucket``.
+        key: the channel key.
+        protected: whether ``prevent_destroy`` is set.
+        public_access_block: the ``aws_s3_bucket_public_access_block``.
+
+    Raises:
+        InvalidNameError: the bucket name breaks the S3 naming rules.
+        ConstructPropsError: key, expiration, protect or tags malformed (with a bad name too: one error
+            deriving from both classes).
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        bucket_name: str,
+        key: ChannelKey,
+        expiration_days: int,
+        protect: bool | None = None,
+        tags: Mapping[str, str] | None = None,
+    ) -> None:
+        """Check every prop (all problems in one error), then create the bucket and its configuration."""
         super().__init__(scope, id)
-        problems = ProblemCollector(self.node.path)
-        check_bucket_name(problems, "bucket_name", props.bucket_name)
-        check_retention_days(problems, "expiration_days", props.expiration_days)
-        problems.raise_if_any(ValidationError, "invalid data bucket")
-        self.props = props
-        self.protected = protection_default(self, props.protect)
+        checks = Checks(self)
+        check_bucket_name(checks.names, "bucket_name", bucket_name)
+        check_construct(checks.props, "key", key, ChannelKey)
+        check_retention_days(checks.props, "expiration_days", expiration_days)
+        check_protect(checks.props, protect)
+        check_tags(checks.props, tags)
+        checks.raise_if_any("invalid data bucket at {path}")
+        self.key = key
+        self.protected = protection_default(self, protect)
         self.resource = S3Bucket(
-            self, "Resource", bucket=props.bucket_name, force_destroy=not self.protected,
-            tags=dict(props.tags) or None, lifecycle=lifecycle(self.protected),
+            self, "Resource", bucket=bucket_name, force_destroy=not self.protected,
+            tags=dict(tags or {}) or None, lifecycle=protect_lifecycle(self.protected),
         )
         bucket = self.resource.id
         S3BucketVersioning(
@@ -82,7 +105,7 @@ class DataBucket(Construct):
                 S3BucketServerSideEncryptionConfigurationRule(
                     apply_server_side_encryption_by_default=(
                         S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefault(
-                            sse_algorithm="aws:kms", kms_master_key_id=props.key.arn
+                            sse_algorithm="aws:kms", kms_master_key_id=key.arn
                         )
                     ),
                     bucket_key_enabled=True,
@@ -100,7 +123,7 @@ class DataBucket(Construct):
                     id="channel-retention",
                     status="Enabled",
                     filter=[S3BucketLifecycleConfigurationRuleFilter(prefix="")],
-                    expiration=[S3BucketLifecycleConfigurationRuleExpiration(days=props.expiration_days)],
+                    expiration=[S3BucketLifecycleConfigurationRuleExpiration(days=expiration_days)],
                     noncurrent_version_expiration=[
                         S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(noncurrent_days=1)
                     ],
@@ -131,16 +154,39 @@ class DataBucket(Construct):
         """The bucket name (a token)."""
         return self.resource.id
 
-    def read_statements(self, prefix: str = "", sid: str = "DataBucketRead") -> list[Statement]:
-        """Allow listing the bucket and reading objects under ``prefix``."""
-        return [
+    def grant_read(self, prefix: str = "", *, sid: str = "DataBucketRead") -> tuple[Statement, ...]:
+        """The statements allowing to list the bucket and read objects under ``prefix``, and decrypt them.
+
+        Args:
+            prefix: object key prefix, e.g. ``topics/`` (default empty: the whole bucket).
+            sid: prefix of the statement ids (default ``DataBucketRead``): ``<sid>List``, ``<sid>Objects``
+                and ``<sid>Kms`` (``kms:Decrypt`` on the bucket's key).
+
+        Raises:
+            ConstructPropsError: ``prefix`` is not a string or starts with ``/``, or ``sid`` is not letters
+                and digits.
+        """
+        self._check_grant(prefix, sid)
+        return (
             Statement(sid=f"{sid}List", actions=("s3:ListBucket", "s3:GetBucketLocation"), resources=(self.arn,)),
             Statement(sid=f"{sid}Objects", actions=("s3:GetObject",), resources=(f"{self.arn}/{prefix}*",)),
-        ]
+            self.key.grant_decrypt(f"{sid}Kms"),
+        )
 
-    def write_statements(self, prefix: str = "", sid: str = "DataBucketWrite") -> list[Statement]:
-        """Allow writing (and reading back) objects under ``prefix``."""
-        return [
+    def grant_write(self, prefix: str = "", *, sid: str = "DataBucketWrite") -> tuple[Statement, ...]:
+        """The statements allowing to write (and read back) objects under ``prefix``, encrypted with the key.
+
+        Args:
+            prefix: object key prefix, e.g. ``topics/`` (default empty: the whole bucket).
+            sid: prefix of the statement ids (default ``DataBucketWrite``): ``<sid>List``, ``<sid>Objects``
+                and ``<sid>Kms`` (encrypt and decrypt with the bucket's key).
+
+        Raises:
+            ConstructPropsError: ``prefix`` is not a string or starts with ``/``, or ``sid`` is not letters
+                and digits.
+        """
+        self._check_grant(prefix, sid)
+        return (
             Statement(
                 sid=f"{sid}List",
                 actions=("s3:ListBucket", "s3:GetBucketLocation", "s3:ListBucketMultipartUploads"),
@@ -151,4 +197,12 @@ class DataBucket(Construct):
                 actions=("s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"),
                 resources=(f"{self.arn}/{prefix}*",),
             ),
-        ]
+            self.key.grant_encrypt_decrypt(f"{sid}Kms"),
+        )
+
+    def _check_grant(self, prefix: object, sid: object) -> None:
+        checks = Checks(self)
+        checks.props.check(isinstance(prefix, str) and not prefix.startswith("/"), "prefix", prefix,
+                           "an object key prefix such as 'topics/' (no leading '/'; empty for the whole bucket)")
+        check_sid(checks.props, "sid", sid)
+        checks.raise_if_any("invalid data bucket grant at {path}")

@@ -1,0 +1,36 @@
+"""Per-stack singletons the families share: one provider per (type, key) per stack (private)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from constructs import Construct
+
+from ._cdk import cdk
+from .constructs._util import child_id, singleton
+
+__all__ = ["random_provider", "stack_provider"]
+
+
+def stack_provider(stack: Construct, key: str, factory: Callable[[Construct, str, str | None], Any]) -> Any:
+    """One provider per (type, key) per stack; the first of a type is the default, later ones get an alias.
+
+    ``key`` is ``<type>-<name>``; ``factory(stack, construct_id, alias)`` builds the provider.
+    """
+    kind, _, name = key.partition("-")
+
+    def make(stack: Construct, cid: str) -> Any:
+        counts: dict[str, int] = stack.__dict__.setdefault("_channelkit_provider_counts", {})
+        count = counts.get(kind, 0)
+        counts[kind] = count + 1
+        return factory(stack, cid, None if count == 0 else child_id(name).replace("-", "_"))
+
+    return singleton(stack, child_id("Provider", key), make, stack=stack)
+
+
+def random_provider(scope: Construct) -> Any:
+    """The ``random`` provider of the stack holding ``scope`` (created on first use)."""
+    from .providers.random import RandomProvider
+
+    return stack_provider(cdk.TerraformStack.of(scope), "random-default", lambda s, i, a: RandomProvider(s, i, alias=a))

@@ -1,0 +1,414 @@
+"""Amazon MSK with IAM access control + MSK Connect.
+
+``kafka=MskCluster(...)`` + ``connect=MskConnect(...)``. Below the channel's ``Target``:
+
+- no topic resources: the Debezium connector creates its topics (``topic.creation.*``), and IAM
+  policies, not ACLs, say who may touch them;
+- ``DbPassword``: a Secrets Manager secret whose password AWS generates; the connector reads it
+  through MSK Connect's config provider (``${secretsmanager:...}``), never as a literal;
+- ``WorkerConfiguration``, and per connector ``<Kind>Plugin``, ``<Kind>Role`` (exactly the channel's
+  topics and groups, plus what the connector's other needs say) and ``<Kind>Connector``;
+- ``Cluster``: the ``aws_msk_cluster`` data source, when the IAM bootstrap brokers are not given.
+
+With a local emulator (moto) the MSK Connect resources are left out: moto has no MSK Connect.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from constructs import Construct
+
+from channelkit._cdk import cdk
+from channelkit.constructs.aws import (
+    ChannelKey,
+    Connector,
+    CustomPlugin,
+    GeneratedSecret,
+    ServiceRole,
+    Statement,
+    WorkerConfiguration,
+)
+from channelkit.constructs.aws.rules import (
+    MskClusterArn,
+    check_bucket_name,
+    check_msk_cluster_arn,
+    parse_msk_cluster_arn,
+)
+from channelkit.constructs.errors import PrincipalError
+from channelkit.errors import ProblemCollector
+from channelkit.providers.aws import DataAwsMskCluster, SecretsmanagerSecret, SecretsmanagerSecretVersion
+
+from .base import ConnectorSecret, ConnectorSpec, Platform, PlatformDeployment
+
+if TYPE_CHECKING:
+    from channelkit.patterns.channel import Channel
+
+__all__ = ["MSK_CONNECT_TYPES", "MskCluster", "MskConnect", "MskDeployment", "MskPlatform", "aws_name", "describe"]
+
+#: Resource types of MSK Connect, left out with a local emulator (moto has no MSK Connect API; the log
+#: groups and connector roles go with the connectors).
+MSK_CONNECT_TYPES: tuple[str, ...] = (
+    "aws_cloudwatch_log_group",
+    "aws_mskconnect_connector",
+    "aws_mskconnect_custom_plugin",
+    "aws_mskconnect_worker_configuration",
+)
+
+_MSK_INTERNAL = "__amazon_msk_connect_*"
+_SUBNET = re.compile(r"subnet-[0-9a-f]{8,17}")
+_SECURITY_GROUP = re.compile(r"sg-[0-9a-f]{8,17}")
+_IAM_AUTH = {
+    "security.protocol": "SASL_SSL",
+    "sasl.mechanism": "AWS_MSK_IAM",
+    "sasl.jaas.config": "software.amazon.msk.auth.iam.IAMLoginModule required;",
+    "sasl.client.callback.handler.class": "software.amazon.msk.auth.iam.IAMClientCallbackHandler",
+}
+
+
+def aws_name(name: str) -> str:
+    """``name`` with every character outside ``[A-Za-z0-9-]`` as ``-``, at most 100 characters (MSK Connect names)."""
+    return re.sub(r"[^A-Za-z0-9-]", "-", name).strip("-")[:100]
+
+
+@dataclass(frozen=True, kw_only=True)
+class MskCluster:
+    """``kafka=`` prop: an existing MSK cluster with IAM access control, referenced by ARN.
+
+    Partitions and replication of the topics come from the Channel (``partitions``,
+    ``replication_factor``); the source connector creates the topics (``topic.creation.*``).
+
+    Args:
+        arn: the cluster ARN; topic and group ARNs in IAM policies are derived from it.
+        bootstrap_brokers: the IAM (SASL/IAM, port 9098) bootstrap brokers (default None: read with the
+            ``aws_msk_cluster`` data source).
+        broker_count: brokers of the cluster (default 3; replication factors may not exceed it).
+    """
+
+    arn: str
+    bootstrap_brokers: str | None = None
+    broker_count: int = 3
+
+    @property
+    def name(self) -> str:
+        """The cluster name (from the ARN; empty when the ARN is malformed)."""
+        parsed = parse_msk_cluster_arn(self.arn)
+        return parsed.name if parsed else ""
+
+    @property
+    def bootstrap_servers(self) -> str:
+        """The IAM bootstrap brokers given (empty when they are looked up at plan time)."""
+        return self.bootstrap_brokers or ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class MskConnect:
+    """``connect=`` prop: where MSK Connect runs the channel's connectors.
+
+    Args:
+        subnets: private subnet ids the workers run in (reach the cluster and the database).
+        security_groups: security group ids of the workers.
+        plugin_bucket: the S3 bucket holding the plugin archives.
+        source_plugin_key: the Debezium connector archive (with msk-config-providers).
+        sink_plugin_key: the sink connector archive (S3 sink, BigQuery sink...).
+        name: a short name (default ``msk-connect``).
+        kafkaconnect_version: ``2.7.1`` or ``3.7.x`` (default).
+        mcu_count: MSK Connect units per worker (default 1).
+        min_workers: autoscaling lower bound (default 1).
+        max_workers: autoscaling upper bound (default 2).
+    """
+
+    subnets: tuple[str, ...]
+    security_groups: tuple[str, ...]
+    plugin_bucket: str
+    name: str = "msk-connect"
+    source_plugin_key: str
+    sink_plugin_key: str
+    kafkaconnect_version: str = "3.7.x"
+    mcu_count: int = 1
+    min_workers: int = 1
+    max_workers: int = 2
+
+
+class MskPlatform(Platform):
+    """MSK (IAM access control) with connectors on MSK Connect."""
+
+    owns_db_password: ClassVar[bool] = True
+    name: ClassVar[str] = "msk"
+    kafka: MskCluster
+    connect: MskConnect
+
+    @classmethod
+    def accepts(cls, kafka: Any, connect: Any) -> bool:
+        """``MskCluster`` + ``MskConnect``."""
+        return isinstance(kafka, MskCluster) and isinstance(connect, MskConnect)
+
+    @property
+    def broker_count(self) -> int:
+        """Brokers of the cluster."""
+        return self.kafka.broker_count
+
+    @property
+    def cluster(self) -> MskClusterArn | None:
+        """The parsed cluster ARN (None when malformed)."""
+        return parse_msk_cluster_arn(self.kafka.arn)
+
+    @property
+    def aws_account(self) -> str | None:
+        """The AWS account of the cluster (from its ARN)."""
+        return self.cluster.account if self.cluster else None
+
+    def check(self, problems: ProblemCollector, channel: Channel) -> None:
+        """The cluster ARN, subnets, security groups, plugin bucket and Connect version."""
+        check_msk_cluster_arn(problems, "kafka.arn", self.kafka.arn)
+        connect = self.connect
+        for i, subnet in enumerate(connect.subnets):
+            problems.check(isinstance(subnet, str) and bool(_SUBNET.fullmatch(subnet)), f"connect.subnets[{i}]",
+                           subnet, "a subnet id (subnet- and 8-17 hex digits)")
+        problems.check(bool(connect.subnets), "connect.subnets", connect.subnets, "at least one subnet id")
+        for i, group in enumerate(connect.security_groups):
+            problems.check(isinstance(group, str) and bool(_SECURITY_GROUP.fullmatch(group)),
+                           f"connect.security_groups[{i}]", group, "a security group id (sg- and 8-17 hex digits)")
+        problems.check(bool(connect.security_groups), "connect.security_groups", connect.security_groups,
+                       "at least one security group id")
+        check_bucket_name(problems, "connect.plugin_bucket", connect.plugin_bucket)
+        problems.check(connect.kafkaconnect_version in ("2.7.1", "3.7.x"), "connect.kafkaconnect_version",
+                       connect.kafkaconnect_version, "2.7.1 or 3.7.x")
+
+    def claims(self, channel: Channel) -> list[tuple[str, str]]:
+        """MSK Connect connector names are unique per account and region."""
+        return [("MSK Connect connector", aws_name(n)) for n in (channel.source_connector_name,
+                                                                 channel.sink_connector_name)]
+
+    def deploy(self, channel: Channel, scope: Construct, *, local_emulator: bool) -> MskDeployment:
+        """The platform part; connectors follow through :meth:`MskDeployment.deploy_connector`."""
+        return MskDeployment(self, channel, scope, local_emulator=local_emulator)
+
+
+class MskDeployment(PlatformDeployment):
+    """IAM policies, secrets and MSK Connect connectors of one channel."""
+
+    platform: MskPlatform
+
+    def __init__(self, platform: MskPlatform, channel: Channel, scope: Construct, *, local_emulator: bool) -> None:
+        cluster = platform.cluster
+        assert cluster is not None  # checked before
+        self.platform, self.channel, self.scope, self.cluster = platform, channel, scope, cluster
+        self.local_emulator = local_emulator
+        self.connectors: dict[str, Connector] = {}
+        self.roles: dict[str, ServiceRole] = {}
+        self._key: ChannelKey | None = None
+        self._worker: WorkerConfiguration | None = None
+        self._bootstrap: str | None = None
+
+    # -- names ------------------------------------------------------------------------------------------------
+    def connector_name(self, kind: str) -> str:
+        """The MSK Connect name of the ``kind`` connector."""
+        c = self.channel
+        return aws_name(c.source_connector_name if kind == "Source" else c.sink_connector_name)
+
+    @property
+    def history_group(self) -> str:
+        """Consumer group Debezium reads the schema-history topic with."""
+        return f"{self.connector_name('Source')}-schemahistory"
+
+    # -- source -----------------------------------------------------------------------------------------------
+    def source_settings(self) -> dict[str, str]:
+        """Topic creation by the connector, and IAM-authenticated schema-history clients."""
+        c = self.channel
+        settings = {
+            "topic.creation.enable": "true",
+            "topic.creation.default.partitions": str(c.partitions),
+            "topic.creation.default.replication.factor": str(c.replication_factor),
+            "topic.creation.default.cleanup.policy": "delete",
+            "topic.creation.default.retention.ms": str(c.retention_ms),
+        }
+        if c.history_topic:
+            settings["schema.history.internal.kafka.bootstrap.servers"] = self.bootstrap
+            settings["schema.history.internal.consumer.group.id"] = self.history_group
+            for prefix in ("schema.history.internal.producer.", "schema.history.internal.consumer."):
+                settings.update({prefix + k: v for k, v in _IAM_AUTH.items()})
+        return settings
+
+    @property
+    def bootstrap(self) -> str:
+        """The IAM bootstrap brokers (given, or read with the ``Cluster`` data source)."""
+        if self._bootstrap is None:
+            if self.platform.kafka.bootstrap_brokers:
+                self._bootstrap = self.platform.kafka.bootstrap_brokers
+            else:
+                data = DataAwsMskCluster(self.scope, "Cluster", cluster_name=self.cluster.name)
+                self._bootstrap = data.bootstrap_brokers_sasl_iam
+        return self._bootstrap
+
+    def key(self, offered: Any) -> ChannelKey:
+        """The KMS key of the channel's secrets: the warehouse's when it offers one, else the platform's own."""
+        if isinstance(offered, ChannelKey):
+            return offered
+        if self._key is None:
+            name = self.channel.channel_name
+            self._key = ChannelKey(self.scope, "SecretKey", alias=f"alias/channelkit/{aws_name(name)}",
+                                   description=f"channelkit channel {name}")
+        return self._key
+
+    def password(
+        self, scope: Construct, *, username: str, key: Any = None, for_db_user: bool = True,
+    ) -> tuple[str | None, ConnectorSecret | None]:
+        """A Secrets Manager secret (``DbPassword``) whose password AWS generates."""
+        name = aws_name(self.channel.channel_name)
+        secret = GeneratedSecret(scope, "DbPassword", name=f"channelkit/{name}/db", username=username,
+                                 key=self.key(key), tags=self.channel.aws_tags)
+        self.password_secret = secret
+        return secret.password_value() if for_db_user else None, ConnectorSecret(
+            value=secret.arn, placeholder=secret.placeholder("password"), statements=secret.grant_read())
+
+    def store_secret(self, scope: Construct, kind: str, name: str, value: str) -> ConnectorSecret:
+        """A Secrets Manager secret (``<Kind>Secret``) holding ``value``; the connector reads it by placeholder.
+
+        The value reaches the Terraform state (it is written with ``secret_string``), never the configuration.
+        """
+        key = self.key(None)
+        secret = SecretsmanagerSecret(scope, f"{kind}Secret", name=f"channelkit/{aws_name(self.channel.channel_name)}/"
+                                      f"{kind.lower()}", kms_key_id=key.arn, tags=self.channel.aws_tags or None)
+        SecretsmanagerSecretVersion(scope, f"{kind}SecretValue", secret_id=secret.id,
+                                    secret_string=cdk.Fn.jsonencode({"value": value}))
+        # A literal "${" must not reach Terraform as an interpolation: inside join(), cdktf escapes it to "$${".
+        placeholder = cdk.Fn.join("", ["${secretsmanager:", secret.arn, ":value}"])
+        statements = (Statement(sid=f"Read{kind}Secret", actions=("secretsmanager:GetSecretValue",),
+                                resources=(secret.arn,)), key.grant_decrypt(f"Read{kind}SecretKms"))
+        return ConnectorSecret(value=secret.arn, placeholder=str(placeholder), statements=statements)
+
+    # -- connectors -------------------------------------------------------------------------------------------
+    def connector_scope(self, scope: Construct, kind: str) -> Construct:
+        """The channel's ``Target`` itself: MSK Connect ids carry the kind (``SourceRole``, ``SinkConnector``)."""
+        return scope
+
+    def kafka_statements(self, kind: str) -> list[Statement]:
+        """The ``kafka-cluster:*`` statements of the ``Source`` or ``Sink`` connector role."""
+        channel, cluster = self.channel, self.cluster
+        tables = sorted(channel.table_topics.values())
+        statements = [Statement(sid="KafkaConnect", actions=("kafka-cluster:Connect", "kafka-cluster:DescribeCluster"),
+                                resources=(cluster.arn,))]
+        groups: tuple[str, ...]
+        if kind == "Source":
+            history = channel.history_topic
+            groups = (self.history_group,) if history else ()
+            statements.append(Statement(sid="KafkaWriteTopics", actions=(
+                "kafka-cluster:CreateTopic", "kafka-cluster:DescribeTopic",
+                "kafka-cluster:DescribeTopicDynamicConfiguration", "kafka-cluster:WriteData"),
+                resources=tuple(cluster.topic_arn(t) for t in [*tables, *([history] if history else [])])))
+            if history:
+                statements.append(Statement(sid="KafkaReadHistory", actions=("kafka-cluster:ReadData",),
+                                            resources=(cluster.topic_arn(history),)))
+        else:
+            groups = (channel.sink_group,)
+            statements += [
+                Statement(sid="KafkaReadTopics", actions=("kafka-cluster:DescribeTopic", "kafka-cluster:ReadData"),
+                          resources=tuple(cluster.topic_arn(t) for t in tables)),
+                Statement(sid="KafkaWriteDeadLetters", actions=(
+                    "kafka-cluster:CreateTopic", "kafka-cluster:DescribeTopic", "kafka-cluster:WriteData"),
+                    resources=(cluster.topic_arn(channel.dlq_topic),)),
+            ]
+        if groups:
+            statements.append(Statement(sid="KafkaGroups", actions=(
+                "kafka-cluster:AlterGroup", "kafka-cluster:DescribeGroup"),
+                resources=tuple(cluster.group_arn(g) for g in groups)))
+        statements += [
+            Statement(sid="MskConnectInternalTopics", actions=(
+                "kafka-cluster:CreateTopic", "kafka-cluster:DescribeTopic", "kafka-cluster:ReadData",
+                "kafka-cluster:WriteData"), resources=(cluster.topic_arn(_MSK_INTERNAL),)),
+            Statement(sid="MskConnectInternalGroups", actions=(
+                "kafka-cluster:AlterGroup", "kafka-cluster:DescribeGroup"),
+                resources=(cluster.group_arn(_MSK_INTERNAL),)),
+        ]
+        return statements
+
+    @property
+    def worker_configuration(self) -> WorkerConfiguration:
+        """The channel's worker configuration (JSON converters, client overrides, Secrets Manager provider)."""
+        if self._worker is None:
+            self._worker = WorkerConfiguration(
+                self.scope, "WorkerConfiguration", name=f"{aws_name(self.channel.channel_name)}-workers",
+                properties={
+                    "key.converter": "org.apache.kafka.connect.json.JsonConverter",
+                    "value.converter": "org.apache.kafka.connect.json.JsonConverter",
+                    "key.converter.schemas.enable": "false",
+                    "value.converter.schemas.enable": "false",
+                    "connector.client.config.override.policy": "All",
+                    "config.providers": "secretsmanager",
+                    "config.providers.secretsmanager.class":
+                        "com.amazonaws.kafka.config.providers.SecretsManagerConfigProvider",
+                    "config.providers.secretsmanager.param.region": self.cluster.region,
+                },
+            )
+        return self._worker
+
+    def deploy_connector(self, scope: Construct, spec: ConnectorSpec) -> Connector | None:
+        """``<Kind>Plugin``, ``<Kind>Role`` and ``<Kind>Connector`` (None with a local emulator)."""
+        if self.local_emulator:
+            return None
+        connect, channel, kind = self.platform.connect, self.channel, spec.kind
+        name = aws_name(channel.channel_name)
+        plugin_key = connect.source_plugin_key if kind == "Source" else connect.sink_plugin_key
+        plugin = CustomPlugin(
+            scope, f"{kind}Plugin", name=f"{name}-{spec.plugin}",
+            bucket_arn=f"arn:{self.cluster.partition}:s3:::{connect.plugin_bucket}", file_key=plugin_key,
+            description=spec.description)
+        config = dict(spec.config)
+        statements: list[Statement] = [*self.kafka_statements(kind)]
+        for config_key, secret in spec.secrets.items():
+            config[config_key] = secret.placeholder or secret.value
+            statements += secret.statements
+        statements += spec.aws_statements
+        role = ServiceRole(
+            scope, f"{kind}Role", name=f"{name}-{kind.lower()}-connector"[:64], service="kafkaconnect.amazonaws.com",
+            description=f"MSK Connect {kind.lower()} connector of channel {channel.channel_name}",
+            statements=statements, tags=channel.aws_tags)
+        self.roles[kind] = role
+        if "name" in config:
+            config["name"] = self.connector_name(kind)
+        connector = Connector(
+            scope, f"{kind}Connector", name=self.connector_name(kind), config=config, plugin=plugin,
+            worker_configuration=self.worker_configuration, role=role, bootstrap_servers=self.bootstrap,
+            subnets=connect.subnets, security_groups=connect.security_groups,
+            kafkaconnect_version=connect.kafkaconnect_version, mcu_count=connect.mcu_count,
+            min_workers=connect.min_workers, max_workers=connect.max_workers, log_retention_days=14,
+            tags=channel.aws_tags)
+        self.connectors[kind] = connector
+        return connector
+
+    def grant_read(self, principal: str, *, expires: datetime | None = None) -> list[Any]:
+        """Kafka principals are not granted on MSK (IAM access control): always a typed error.
+
+        Raises:
+            PrincipalError: always; grant MSK readers an IAM policy of their own.
+        """
+        path = self.scope.node.path
+        problems = ProblemCollector(path)
+        problems.add("principal", principal, "an identity of the warehouse: MSK uses IAM access control, not "
+                                             "Kafka ACLs, so Kafka principals cannot be granted here")
+        problems.raise_if_any(PrincipalError, f"invalid reader at {path}")
+        return []
+
+    def summary(self) -> dict[str, Any]:
+        """Topics (created by the source connector) and connectors."""
+        c = self.channel
+        return {
+            "platform": self.platform.name,
+            "topics": [*c.table_topics.values(), *([c.history_topic] if c.history_topic else []), c.dlq_topic],
+            "connectors": [self.connector_name("Source"), self.connector_name("Sink")],
+            "kafka_grants": [],
+        }
+
+
+
+def describe(rtype: str, body: dict[str, Any], refs: dict[str, str]) -> list[tuple[str, str]]:
+    """Report entries of MSK Connect resources: the connectors and the topics their configs name."""
+    if rtype != "aws_mskconnect_connector":
+        return []
+    config = body.get("connector_configuration", {}) or {}
+    topics = [("topic", t) for t in str(config.get("topics", "")).split(",") if t]
+    return [("connector", body["name"]), *topics]

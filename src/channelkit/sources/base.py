@@ -1,0 +1,154 @@
+"""The contract every source family implements: what a service database contributes to a channel.
+
+A source prop (:class:`~channelkit.sources.MySqlSource`, :class:`~channelkit.sources.PostgresSource`)
+knows, for its engine:
+
+- its own rules (:meth:`Source.check`), gathered into the Channel's problems;
+- the names it derives from the channel name (:meth:`Source.names`: CDC user, MySQL server id,
+  Postgres slot and publication);
+- the Debezium connector config (:meth:`Source.connector_config`, one builder per engine in
+  :mod:`channelkit.constructs.debezium`), and the position columns that order its changes;
+- the CDC database user and the objects it needs (:meth:`Source.db_user`).
+
+The platform decides where the connector runs and how its secrets reach it; the source never does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from constructs import Construct
+
+from channelkit.constructs.database import CdcDatabaseUser
+from channelkit.constructs.debezium import SNAPSHOT_MODES
+from channelkit.errors import ProblemCollector
+
+__all__ = ["Source", "SourceNames", "default_user_name", "describe"]
+
+_HOST = re.compile(r"[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?")
+
+
+@dataclass(frozen=True)
+class SourceNames:
+    """The names a source derives for one channel.
+
+    Attributes:
+        db_user: the CDC user or role name.
+        server_id: MySQL ``database.server.id`` (None for other engines).
+        slot_name: Postgres replication slot (None for other engines).
+        publication_name: Postgres publication (None for other engines).
+    """
+
+    db_user: str
+    server_id: int | None = None
+    slot_name: str | None = None
+    publication_name: str | None = None
+
+
+class Source(ABC):
+    """A service database captured by Debezium (the base of every source prop)."""
+
+    #: Engine name (``mysql``, ``postgres``).
+    engine: ClassVar[str]
+    #: ``(name, portable type)`` of the columns giving a change's source position, most significant first.
+    position_columns: ClassVar[tuple[tuple[str, str], ...]]
+    #: Longest user name the engine accepts.
+    user_name_limit: ClassVar[int]
+    #: Whether the connector keeps a schema-history topic.
+    uses_history_topic: ClassVar[bool] = False
+
+    host: str
+    database: str
+    port: int
+    topic_prefix: str | None
+    manage_user: bool
+    user: str | None
+    password_ref: str | None
+    admin_user: str
+    snapshot_mode: str
+
+    @property
+    @abstractmethod
+    def namespace(self) -> str:
+        """The middle part of topic names (the MySQL database, the Postgres schema)."""
+
+    def check(self, problems: ProblemCollector, *, platform_owns_password: bool, field: str = "source") -> None:
+        """Record every problem of these props in ``problems`` (fields prefixed ``field.``).
+
+        Args:
+            problems: where problems go.
+            platform_owns_password: the platform generates and stores the CDC password itself, so a
+                ``password_ref`` is refused.
+            field: the prop name of the source in the Channel.
+        """
+        problems.check(isinstance(self.host, str) and bool(_HOST.fullmatch(self.host)), f"{field}.host", self.host,
+                       "a host name or address")
+        problems.check(isinstance(self.port, int) and not isinstance(self.port, bool) and 0 < self.port < 65536,
+                       f"{field}.port", self.port, "a TCP port 1-65535")
+        problems.check(self.snapshot_mode in SNAPSHOT_MODES, f"{field}.snapshot_mode", self.snapshot_mode,
+                       "one of " + ", ".join(SNAPSHOT_MODES))
+        ref = self.password_ref
+        if platform_owns_password:
+            problems.check(ref is None, f"{field}.password_ref", "<redacted>",
+                           "nothing: this platform keeps the CDC password in its own generated secret")
+        if not self.manage_user:
+            problems.check(bool(self.user), f"{field}.user", self.user,
+                           "the existing CDC user's name when manage_user=False")
+            if not platform_owns_password:
+                problems.check(isinstance(ref, str) and ref.startswith("${"), f"{field}.password_ref", "<redacted>",
+                               "a '${...}' reference to the existing user's password when manage_user=False")
+        self._check(problems, field)
+
+    @abstractmethod
+    def _check(self, problems: ProblemCollector, field: str) -> None:
+        """Engine-specific rules."""
+
+    def names(self, channel_name: str) -> SourceNames:
+        """The names this source uses for ``channel_name``."""
+        return SourceNames(db_user=self.user or default_user_name(channel_name, self.user_name_limit))
+
+    @abstractmethod
+    def connector_config(
+        self, *, name: str, user: str, topic_prefix: str, tables: Sequence[str], names: SourceNames,
+        bootstrap_servers: str, history_topic: str | None, delete_handling: str,
+    ) -> dict[str, str]:
+        """The Debezium connector config (no password: the platform adds it as a secret)."""
+
+    @abstractmethod
+    def db_user(
+        self, scope: Construct, *, names: SourceNames, tables: Sequence[str], password: str | None,
+        random_provider: Any,
+    ) -> CdcDatabaseUser:
+        """Create the CDC user and its grants in ``scope`` (construct id ``DbUser``).
+
+        Args:
+            scope: where the user goes.
+            names: this channel's names.
+            tables: the captured tables.
+            password: a reference to the password to set, or None for a ``random_password``.
+            random_provider: the ``random`` provider when ``password`` is None.
+        """
+
+    def summary(self, names: SourceNames) -> Mapping[str, Any]:
+        """What this source contributes to ``channelkit synth``'s report."""
+        return {"engine": self.engine, "database": self.database, "user": names.db_user}
+
+
+def default_user_name(channel_name: str, limit: int) -> str:
+    """``cdc_<channel>``, shortened with a stable hash suffix to at most ``limit`` characters."""
+    name = f"cdc_{channel_name}"
+    if len(name) <= limit:
+        return name
+    return name[: limit - 7] + "_" + hashlib.sha256(channel_name.encode()).hexdigest()[:6]
+
+
+def describe(rtype: str, body: dict[str, Any], refs: dict[str, str]) -> list[tuple[str, str]]:
+    """Report entries of a source's resources: the CDC user's database grants."""
+    if rtype in ("mysql_grant", "postgresql_grant"):
+        return [("grant", f"db {', '.join(sorted(body.get('privileges', [])))}")]
+    return []

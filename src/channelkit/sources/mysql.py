@@ -1,0 +1,99 @@
+"""The MySQL source family: binlog capture with Debezium's MySQL connector."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from constructs import Construct
+
+from channelkit._stack import stack_provider
+from channelkit.constructs.database import CdcDatabaseUser
+from channelkit.constructs.debezium import MYSQL_POSITION_COLUMNS, mysql_connector_config
+from channelkit.constructs.naming import derive_server_id
+from channelkit.errors import ProblemCollector
+from channelkit.providers.mysql import MysqlProvider
+
+from .base import Source, SourceNames, default_user_name
+
+__all__ = ["MySqlSource"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class MySqlSource(Source):
+    """A MySQL service database captured through its binlog.
+
+    Args:
+        host: MySQL host name.
+        database: the database holding the tables; the ``<db>`` of topic names.
+        port: MySQL port (default 3306).
+        server_id: ``database.server.id`` (default: derived from the channel name, stable, in [100000, 2**31)).
+        topic_prefix: Debezium ``topic.prefix`` (default: the channel name).
+        manage_user: create the CDC user and its grants (default True).
+        user: the CDC user name (default: ``cdc_<channel>``, shortened to 32 characters).
+        password_ref: password reference when ``manage_user=False`` (``${...}``; default None). Not used
+            where the platform keeps the password in its own generated secret (MSK Connect).
+        admin_user: user the mysql Terraform provider logs in as (default ``admin``; its password comes
+            from the ``MYSQL_PASSWORD`` environment variable, never from the code).
+        snapshot_mode: Debezium ``snapshot.mode`` (default ``initial``).
+    """
+
+    host: str
+    database: str
+    port: int = 3306
+    server_id: int | None = None
+    topic_prefix: str | None = None
+    manage_user: bool = True
+    user: str | None = None
+    password_ref: str | None = None
+    admin_user: str = "admin"
+    snapshot_mode: str = "initial"
+
+    engine: ClassVar[str] = "mysql"
+    position_columns: ClassVar[tuple[tuple[str, str], ...]] = MYSQL_POSITION_COLUMNS
+    user_name_limit: ClassVar[int] = 32
+    uses_history_topic: ClassVar[bool] = True
+
+    @property
+    def namespace(self) -> str:
+        """The middle part of topic names (the database)."""
+        return self.database
+
+    def _check(self, problems: ProblemCollector, field: str) -> None:
+        if self.server_id is not None:
+            ok = isinstance(self.server_id, int) and not isinstance(self.server_id, bool)
+            problems.check(ok and 1 <= self.server_id < 2**32, f"{field}.server_id", self.server_id,
+                           "an integer in [1, 4294967295]")
+
+    def names(self, channel_name: str) -> SourceNames:
+        """The CDC user and the replica server id of ``channel_name``."""
+        return SourceNames(
+            db_user=self.user or default_user_name(channel_name, self.user_name_limit),
+            server_id=self.server_id or derive_server_id(channel_name),
+        )
+
+    def connector_config(
+        self, *, name: str, user: str, topic_prefix: str, tables: Sequence[str], names: SourceNames,
+        bootstrap_servers: str, history_topic: str | None, delete_handling: str,
+    ) -> dict[str, str]:
+        """The Debezium MySQL connector config (see :func:`~channelkit.constructs.debezium.mysql_connector_config`)."""
+        assert names.server_id is not None and history_topic is not None
+        return mysql_connector_config(
+            name=name, hostname=self.host, port=self.port, user=user, database=self.database, tables=tables,
+            topic_prefix=topic_prefix, server_id=names.server_id, bootstrap_servers=bootstrap_servers,
+            history_topic=history_topic, snapshot_mode=self.snapshot_mode, delete_handling=delete_handling,
+        )
+
+    def db_user(
+        self, scope: Construct, *, names: SourceNames, tables: Sequence[str], password: str | None,
+        random_provider: Any,
+    ) -> CdcDatabaseUser:
+        """The CDC user with the binlog privileges and SELECT on the database (construct id ``DbUser``)."""
+        from channelkit._cdk import cdk
+
+        provider = stack_provider(cdk.TerraformStack.of(scope), f"mysql-{self.host}", lambda s, i, a: MysqlProvider(
+            s, i, endpoint=f"{self.host}:{self.port}", username=self.admin_user, alias=a))
+        return CdcDatabaseUser(
+            scope, "DbUser", engine="mysql", user_name=names.db_user, database=self.database, tables=tables,
+            mysql_provider=provider, random_provider=random_provider, password=password)

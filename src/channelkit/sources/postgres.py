@@ -1,0 +1,111 @@
+"""The Postgres source family: logical decoding (pgoutput) with Debezium's Postgres connector."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from constructs import Construct
+
+from channelkit._stack import stack_provider
+from channelkit.constructs.database import CdcDatabaseUser
+from channelkit.constructs.debezium import POSTGRES_POSITION_COLUMNS, postgres_connector_config
+from channelkit.constructs.naming import derive_slot_name
+from channelkit.errors import ProblemCollector
+from channelkit.providers.postgresql import PostgresqlProvider
+
+from .base import Source, SourceNames, default_user_name
+
+__all__ = ["PostgresSource"]
+
+_PG_NAME = re.compile(r"[a-z0-9_]{1,63}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class PostgresSource(Source):
+    """A Postgres service database captured through logical decoding (pgoutput).
+
+    Args:
+        host: Postgres host name.
+        database: the database name.
+        schema: the schema holding the tables (default ``public``); the ``<db>`` of topic names.
+        port: Postgres port (default 5432).
+        slot_name: replication slot (default: ``ck_<channel>``).
+        publication_name: publication (default: the slot name).
+        topic_prefix: Debezium ``topic.prefix`` (default: the channel name).
+        manage_user: create the CDC role and its grants (default True).
+        user: the CDC role name (default: ``cdc_<channel>``).
+        password_ref: password reference when ``manage_user=False`` (``${...}``; default None). Not used
+            where the platform keeps the password in its own generated secret (MSK Connect).
+        admin_user: role the postgresql Terraform provider logs in as (default ``postgres``; its password
+            comes from the ``PGPASSWORD`` environment variable).
+        sslmode: provider ``sslmode`` (default ``require``).
+        snapshot_mode: Debezium ``snapshot.mode`` (default ``initial``).
+    """
+
+    host: str
+    database: str
+    schema: str = "public"
+    port: int = 5432
+    slot_name: str | None = None
+    publication_name: str | None = None
+    topic_prefix: str | None = None
+    manage_user: bool = True
+    user: str | None = None
+    password_ref: str | None = None
+    admin_user: str = "postgres"
+    sslmode: str = "require"
+    snapshot_mode: str = "initial"
+
+    engine: ClassVar[str] = "postgres"
+    position_columns: ClassVar[tuple[tuple[str, str], ...]] = POSTGRES_POSITION_COLUMNS
+    user_name_limit: ClassVar[int] = 63
+
+    @property
+    def namespace(self) -> str:
+        """The middle part of topic names (the schema)."""
+        return self.schema
+
+    def _check(self, problems: ProblemCollector, field: str) -> None:
+        for name, value in (("slot_name", self.slot_name), ("publication_name", self.publication_name)):
+            if value is not None:
+                problems.check(isinstance(value, str) and bool(_PG_NAME.fullmatch(value)), f"{field}.{name}", value,
+                               "1-63 characters from [a-z0-9_]")
+
+    def names(self, channel_name: str) -> SourceNames:
+        """The CDC role, slot and publication of ``channel_name``."""
+        slot = self.slot_name or derive_slot_name(channel_name)
+        return SourceNames(
+            db_user=self.user or default_user_name(channel_name, self.user_name_limit),
+            slot_name=slot, publication_name=self.publication_name or slot,
+        )
+
+    def connector_config(
+        self, *, name: str, user: str, topic_prefix: str, tables: Sequence[str], names: SourceNames,
+        bootstrap_servers: str, history_topic: str | None, delete_handling: str,
+    ) -> dict[str, str]:
+        """The Debezium Postgres connector config (:func:`channelkit.constructs.debezium.postgres_connector_config`)."""
+        assert names.slot_name is not None and names.publication_name is not None
+        return postgres_connector_config(
+            name=name, hostname=self.host, port=self.port, user=user, database=self.database, schema=self.schema,
+            tables=tables, topic_prefix=topic_prefix, slot_name=names.slot_name,
+            publication_name=names.publication_name, snapshot_mode=self.snapshot_mode, delete_handling=delete_handling,
+        )
+
+    def db_user(
+        self, scope: Construct, *, names: SourceNames, tables: Sequence[str], password: str | None,
+        random_provider: Any,
+    ) -> CdcDatabaseUser:
+        """The CDC role with REPLICATION, USAGE on the schema and SELECT on the tables (id ``DbUser``)."""
+        from channelkit._cdk import cdk
+
+        provider = stack_provider(
+            cdk.TerraformStack.of(scope), f"postgresql-{self.host}-{self.database}", lambda s, i, a: PostgresqlProvider(
+                s, i, host=self.host, port=self.port, database=self.database, username=self.admin_user,
+                sslmode=self.sslmode, alias=a))
+        return CdcDatabaseUser(
+            scope, "DbUser", engine="postgres", user_name=names.db_user, database=self.database,
+            schema=self.schema, tables=tables, postgresql_provider=provider, random_provider=random_provider,
+            password=password)

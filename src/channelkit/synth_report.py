@@ -1,0 +1,107 @@
+"""``channelkit synth``'s report: each channel's resources, topics, connectors and grants, from the synthesized JSON.
+
+The report is read from ``cdktf.out`` rather than from live objects, so it describes exactly what
+Terraform will see. A channel is the construct whose child ``Target`` holds the resources
+(``<stack>/<channel>/Target/...`` in each resource's metadata path). What a resource means is asked
+of the family that made it: every source, platform and warehouse module has a ``describe`` function
+(see :data:`DESCRIBERS`) turning one resource into report entries.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ChannelkitError
+from .platforms import kafka_connect, msk
+from .sources import base as sources
+from .warehouses import bigquery, s3_lake
+
+__all__ = ["DESCRIBERS", "ChannelReport", "ReportError", "channel_reports", "render"]
+
+#: ``describe(resource_type, body, references) -> [(kind, text)]`` of each family; kind is topic, connector or grant.
+DESCRIBERS: tuple[Callable[[str, dict[str, Any], dict[str, str]], Iterable[tuple[str, str]]], ...] = (
+    sources.describe, kafka_connect.describe, msk.describe, bigquery.describe, s3_lake.describe,
+)
+
+
+class ReportError(ChannelkitError):
+    """A synthesized stack could not be read."""
+
+
+@dataclass
+class ChannelReport:
+    """What one channel synthesizes to."""
+
+    stack: str
+    channel: str
+    resources: Counter[str] = field(default_factory=Counter)
+    topics: list[str] = field(default_factory=list)
+    connectors: list[str] = field(default_factory=list)
+    grants: list[str] = field(default_factory=list)
+
+    def add(self, kind: str, text: str) -> None:
+        """Record one entry of ``kind`` (``topic``, ``connector`` or ``grant``)."""
+        {"topic": self.topics, "connector": self.connectors, "grant": self.grants}[kind].append(text)
+
+
+def _channel_of(path: str) -> tuple[str, str] | None:
+    parts = path.split("/")
+    if "Target" not in parts[1:]:
+        return None
+    i = parts.index("Target", 1)
+    return parts[0], "/".join(parts[1:i])
+
+
+def _load(stack_file: Path) -> dict[str, Any]:
+    try:
+        doc = json.loads(stack_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ReportError(f"cannot read {stack_file}: {exc}") from None
+    if not isinstance(doc, dict):
+        raise ReportError(f"{stack_file} is not a synthesized stack (a JSON object)")
+    return doc
+
+
+def channel_reports(out_dir: Path) -> list[ChannelReport]:
+    """One report per channel found in the stacks under ``out_dir``."""
+    reports: dict[tuple[str, str], ChannelReport] = {}
+    for stack_file in sorted((out_dir / "stacks").glob("*/cdk.tf.json")):
+        resources = _load(stack_file).get("resource", {}) or {}
+        refs = {f"${{{rtype}.{lid}.name}}": body.get("name", "")
+                for rtype, group in resources.items() for lid, body in group.items() if isinstance(body, dict)}
+        for rtype, group in resources.items():
+            for body in group.values():
+                where = _channel_of(body.get("//", {}).get("metadata", {}).get("path", ""))
+                if where is None:
+                    continue
+                report = reports.setdefault(where, ChannelReport(stack=where[0], channel=where[1]))
+                report.resources[rtype] += 1
+                for describe in DESCRIBERS:
+                    for kind, text in describe(rtype, body, refs):
+                        report.add(kind, text)
+    return list(reports.values())
+
+
+def render(reports: list[ChannelReport]) -> list[str]:
+    """Human-readable lines: per channel, resources by type, topics, connectors and grants."""
+    lines: list[str] = []
+    for r in reports:
+        total = sum(r.resources.values())
+        lines.append(f"== {r.stack}/{r.channel}: {total} resources")
+        width = max((len(t) for t in r.resources), default=0)
+        for rtype, count in sorted(r.resources.items()):
+            lines.append(f"   {rtype:<{width}}  {count:>3}")
+        topics = sorted(set(r.topics))
+        lines.append(f"   topics ({len(topics)}): " + ", ".join(topics))
+        lines.append(f"   connectors ({len(r.connectors)}): " + ", ".join(sorted(r.connectors)))
+        grants = sorted(set(r.grants))
+        lines.append(f"   grants ({len(grants)}):")
+        lines += [f"     - {g}" for g in grants]
+    if not reports:
+        lines.append("no channels found")
+    return lines

@@ -1,0 +1,83 @@
+"""The contract every warehouse family implements.
+
+A warehouse prop (:class:`~channelkit.warehouses.BigQuery`, :class:`~channelkit.warehouses.AwsLake`)
+knows its own name rules and builds, below the channel's ``Target``:
+
+- the storage: datasets, tables and latest-state views, or a bucket, a catalog and queries;
+- the sink connector's config and identity, handed to the platform as a
+  :class:`~channelkit.platforms.ConnectorSpec` (its secrets as references);
+- read grants for the warehouse's own principals (:meth:`WarehouseDeployment.grant_read`).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from constructs import Construct
+
+from channelkit.errors import ProblemCollector
+
+if TYPE_CHECKING:
+    from channelkit.patterns.channel import Channel
+    from channelkit.platforms import Platform, PlatformDeployment
+
+__all__ = ["Warehouse", "WarehouseDeployment"]
+
+
+class Warehouse(ABC):
+    """The base of every warehouse prop."""
+
+    #: The :class:`~channelkit.patterns.model.Reader` identity this warehouse grants (``gcp``, ``aws``).
+    reader_system: ClassVar[str]
+    #: The cloud the sink connector writes to; the platform must give the sink an identity there.
+    sink_cloud: ClassVar[str]
+    #: Short name for reports.
+    name: ClassVar[str]
+    #: Leave out what a local cloud emulator cannot apply, in every part of the channel.
+    local_emulator: bool = False
+
+    @abstractmethod
+    def check(self, problems: ProblemCollector, channel: Channel, platform: Platform) -> None:
+        """Record every problem of the warehouse props (values and ranges)."""
+
+    @abstractmethod
+    def check_names(self, problems: ProblemCollector, channel: Channel, platform: Platform) -> None:
+        """Record every table, column and container name the warehouse cannot hold."""
+
+    @property
+    def delete_handling(self) -> str:
+        """How the source's SMT writes deletes for this warehouse's sink (``rewrite``: a row with ``__deleted``)."""
+        return "rewrite"
+
+    def resource_tags(self, channel: Channel) -> dict[str, str]:
+        """Tags for every taggable cloud resource of the channel (the platform's too)."""
+        return {"channelkit:channel": channel.channel_name}
+
+    def claims(self, channel: Channel, platform: Platform) -> list[tuple[str, str]]:
+        """Names this channel takes in the warehouse that no other channel of the app may take."""
+        return []
+
+    @abstractmethod
+    def deploy(self, channel: Channel, scope: Construct, platform: PlatformDeployment) -> WarehouseDeployment:
+        """Build the storage of ``channel`` in ``scope`` (the channel's ``Target``)."""
+
+
+class WarehouseDeployment(ABC):
+    """The warehouse's part of one channel."""
+
+    #: A customer-managed key the platform may encrypt the channel's secrets with (or None).
+    secret_key: Any = None
+
+    @abstractmethod
+    def deploy_sink(self) -> Any:
+        """Create the sink's identity and hand its connector to the platform; return the connector."""
+
+    @abstractmethod
+    def grant_read(self, principal: str, *, expires: datetime | None = None) -> list[Any]:
+        """Grant ``principal`` read access to the channel's tables; return the resources created."""
+
+    @abstractmethod
+    def summary(self) -> dict[str, Any]:
+        """Storage, tables and grants of this channel in the warehouse."""

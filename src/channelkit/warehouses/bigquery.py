@@ -1,0 +1,220 @@
+"""The BigQuery warehouse family: a dataset of change-log tables and latest-state views, KCBQ sink.
+
+``warehouse=BigQuery(project=..., location=...)``. Below the channel's ``Target``:
+
+- ``Dataset`` (``prevent_destroy``, ``deletion_policy = PREVENT``) with its IAM grants;
+- ``Table-<table>``: the change log ``<table>_changes`` (declared columns, CDC metadata and the
+  source position columns), and ``View-<table>``: the latest state, named ``<table>``;
+- the sink's service account and key (``ServiceAccount``, ``Key``, ``JobUser`` in upsert mode) in
+  the sink connector's scope, and the KCBQ config handed to the platform; the key is a secret.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from constructs import Construct
+
+from channelkit._cdk import cdk
+from channelkit._stack import stack_provider
+from channelkit.constructs._util import child_id
+from channelkit.constructs.bigquery import (
+    BigQueryDataset,
+    BigQueryField,
+    BigQueryTable,
+    LatestStateView,
+    check_upsert_merge,
+    create_sink_account,
+    kcbq_config,
+)
+from channelkit.constructs.errors import PrincipalError
+from channelkit.constructs.naming import (
+    check_bigquery_column,
+    check_bigquery_id,
+    check_gcp_principal,
+    derive_service_account_id,
+)
+from channelkit.errors import ProblemCollector
+from channelkit.patterns.types import CDC_METADATA_TYPES, bigquery_type
+from channelkit.platforms.base import ConnectorSpec
+from channelkit.providers.google import GoogleProvider
+
+from .base import Warehouse, WarehouseDeployment
+
+if TYPE_CHECKING:
+    from channelkit.patterns.channel import Channel
+    from channelkit.patterns.model import Column
+    from channelkit.platforms import Platform, PlatformDeployment
+
+__all__ = ["CHANGES_SUFFIX", "BigQuery", "BigQueryDeployment", "describe"]
+
+#: Suffix of the change-log table of each source table (the view takes the table's own name).
+CHANGES_SUFFIX = "_changes"
+
+
+@dataclass(frozen=True, kw_only=True)
+class BigQuery(Warehouse):
+    """The BigQuery warehouse prop of a Channel.
+
+    Args:
+        project: GCP project id of the dataset and the sink's service account.
+        location: BigQuery location (``EU``, ``US``, ``europe-west1``...).
+        dataset: dataset id (default: the channel name).
+        kms_key_name: CMEK key for the dataset's tables (default None: Google-managed).
+        expire_partitions: set the dataset's default partition expiration to the channel's retention
+            (default True). The latest-state views only see keys changed within that time; set False to
+            keep the whole change history.
+        upsert: let the sink merge by key and apply deletes (KCBQ upsert/delete mode; default False:
+            append-only change log, the views compute the latest state).
+        merge_interval_ms: KCBQ ``mergeIntervalMs`` in upsert mode (default 60000).
+        region: provider region (default None).
+    """
+
+    project: str
+    location: str
+    dataset: str | None = None
+    kms_key_name: str | None = None
+    expire_partitions: bool = True
+    upsert: bool = False
+    merge_interval_ms: int = 60_000
+    region: str | None = None
+
+    reader_system: ClassVar[str] = "gcp"
+    sink_cloud: ClassVar[str] = "gcp"
+    name: ClassVar[str] = "bigquery"
+
+    @property
+    def delete_handling(self) -> str:
+        """``rewrite-with-tombstone`` in upsert mode (KCBQ deletes on tombstones), else ``rewrite``."""
+        return "rewrite-with-tombstone" if self.upsert else "rewrite"
+
+    def dataset_id(self, channel: Channel) -> str:
+        """The dataset id of ``channel``."""
+        return self.dataset or channel.channel_name
+
+    def check(self, problems: ProblemCollector, channel: Channel, platform: Platform) -> None:
+        """The upsert merge settings."""
+        if self.upsert:
+            check_upsert_merge(problems, self.merge_interval_ms, -1)
+
+    def check_names(self, problems: ProblemCollector, channel: Channel, platform: Platform) -> None:
+        """BigQuery's rules for the dataset, table and column names."""
+        for t in channel.tables:
+            check_bigquery_id(problems, f"tables[{t.name}].name", t.name, "table")
+            for c in t.columns:
+                check_bigquery_column(problems, f"tables[{t.name}].columns", c.name)
+        check_bigquery_id(problems, "warehouse.dataset", self.dataset_id(channel), "dataset")
+
+    def claims(self, channel: Channel, platform: Platform) -> list[tuple[str, str]]:
+        """``project.dataset`` is unique among the app's channels."""
+        return [("dataset", f"{self.project}.{self.dataset_id(channel)}")]
+
+    def deploy(self, channel: Channel, scope: Construct, platform: PlatformDeployment) -> BigQueryDeployment:
+        """The dataset, tables and views (the sink follows in :meth:`BigQueryDeployment.deploy_sink`)."""
+        return BigQueryDeployment(self, channel, scope, platform)
+
+
+def _description(column: Column) -> str:
+    tags = [f"classification={column.classification}"] + (["pii"] if column.pii else [])
+    text = column.description.strip()
+    return f"{text} [{', '.join(tags)}]" if text else f"[{', '.join(tags)}]"
+
+
+class BigQueryDeployment(WarehouseDeployment):
+    """Dataset, tables, views, sink and grants of one channel on BigQuery."""
+
+    def __init__(self, warehouse: BigQuery, channel: Channel, scope: Construct, platform: PlatformDeployment) -> None:
+        self.warehouse, self.channel, self.scope, self.platform = warehouse, channel, scope, platform
+        c = channel
+        self.google_provider = stack_provider(
+            cdk.TerraformStack.of(channel), f"google-{warehouse.project}", lambda s, i, a: GoogleProvider(
+                s, i, project=warehouse.project, region=warehouse.region, alias=a))
+        self.dataset = BigQueryDataset(
+            scope, "Dataset", dataset_id=warehouse.dataset_id(c), project=warehouse.project,
+            location=warehouse.location, labels=c.labels,
+            default_partition_expiration_ms=c.retention_ms if warehouse.expire_partitions else None,
+            kms_key_name=warehouse.kms_key_name, description=f"CDC channel {c.channel_name} (owner {c.owner.email})",
+            provider=self.google_provider)
+        metadata = [
+            BigQueryField(name=n, type=bigquery_type(t), description="CDC metadata (Debezium)")
+            for n, t in [*CDC_METADATA_TYPES.items(), *c.source.position_columns]
+        ]
+        namespace = c.source.namespace
+        self.tables: dict[str, BigQueryTable] = {}
+        self.views: dict[str, LatestStateView] = {}
+        for t in c.tables:
+            labels = {**c.labels, "classification": t.classification, "pii": "true" if t.has_pii else "false"}
+            table = BigQueryTable(
+                scope, child_id("Table", t.name), dataset=self.dataset, table_id=t.name + CHANGES_SUFFIX,
+                fields=[BigQueryField(name=col.name, type=bigquery_type(col.type), description=_description(col))
+                        for col in t.columns],
+                primary_key=t.primary_key, metadata_fields=metadata,
+                key_record="__kafka_key" if warehouse.upsert else None,
+                description=f"Change log of {namespace}.{t.name}. {t.description}".strip(), labels=labels)
+            self.tables[t.name] = table
+            self.views[t.name] = LatestStateView(
+                scope, child_id("View", t.name), source=table, view_id=t.name, columns=[col.name for col in t.columns],
+                primary_key=t.primary_key, position_columns=[n for n, _ in c.source.position_columns],
+                description=f"Latest state of {namespace}.{t.name}. {t.description}".strip(), labels=labels)
+        self.grants: list[dict[str, str]] = []
+        self.sink: Any = None
+
+    def deploy_sink(self) -> Any:
+        """The sink's service account and key (in the sink connector's scope) and the KCBQ connector."""
+        c, warehouse = self.channel, self.warehouse
+        scope = self.platform.connector_scope(self.scope, "Sink")
+        self.account = create_sink_account(
+            scope, name=c.sink_connector_name, dataset=self.dataset,
+            account_id=derive_service_account_id(c.channel_name.replace("_", "-")), upsert=warehouse.upsert,
+            google_provider=self.google_provider)
+        topics = [c.topic_name(t) for t in c.tables]
+        config = kcbq_config(
+            name=c.sink_connector_name, project=warehouse.project, dataset=self.dataset.dataset_ref, topics=topics,
+            table_for_topic={c.topic_name(t): t.name + CHANGES_SUFFIX for t in c.tables}, dlq_topic=c.dlq_topic,
+            dlq_replication_factor=c.replication_factor, upsert=warehouse.upsert,
+            merge_interval_ms=warehouse.merge_interval_ms)
+        keyfile = self.platform.store_secret(scope, "Sink", "keyfile", self.account.keyfile)
+        self.sink = self.platform.deploy_connector(scope, ConnectorSpec(
+            kind="Sink", name=c.sink_connector_name, config=config, plugin="bigquery-sink",
+            secrets={"keyfile": keyfile}, depends_on=[*(t.resource for t in self.tables.values()),
+                                                      *self.account.grants],
+            description="BigQuery sink connector (KCBQ)"))
+        return self.sink
+
+    def grant_read(self, principal: str, *, expires: datetime | None = None) -> list[Any]:
+        """``roles/bigquery.dataViewer`` on the dataset (change logs and views), ended at ``expires`` by a condition.
+
+        Raises:
+            PrincipalError: not a ``user:``, ``group:`` or ``serviceAccount:`` member.
+            ConstructPropsError: ``expires`` is not in the future.
+        """
+        path = self.dataset.node.path
+        problems = ProblemCollector(path)
+        check_gcp_principal(problems, "principal", principal)
+        problems.raise_if_any(PrincipalError, f"invalid principal at {path} (Kafka 'User:<name>' or a GCP member)")
+        member = self.dataset.grant_read(principal, expires=expires)
+        until = f" until {expires:%Y-%m-%d}" if expires else ""
+        self.grants.append({"principal": principal,
+                            "grant": f"dataViewer on {self.dataset.dataset_name} ({len(self.views)} views){until}"})
+        return [member]
+
+    def summary(self) -> dict[str, Any]:
+        """Dataset, tables, views and grants."""
+        return {
+            "warehouse": self.warehouse.name,
+            "dataset": f"{self.warehouse.project}.{self.dataset.dataset_name}",
+            "tables": [t.table_name for t in self.tables.values()],
+            "views": [v.view_name for v in self.views.values()],
+            "warehouse_grants": list(self.grants),
+        }
+
+
+def describe(rtype: str, body: dict[str, Any], refs: dict[str, str]) -> list[tuple[str, str]]:
+    """Report entries of BigQuery IAM bindings (with their expiry)."""
+    if not (rtype.startswith("google_") and rtype.endswith("_iam_member")):
+        return []
+    cond = body.get("condition")
+    until = " (until " + cond["expression"].split('"')[1] + ")" if cond else ""
+    return [("grant", f"{body['member']} {body['role']}{until}")]

@@ -1,0 +1,369 @@
+"""The S3 lake warehouse family: S3 + Glue + Lake Formation + Athena, with the Confluent S3 sink.
+
+``warehouse=AwsLake(region=..., ...)``. Below the channel's ``Target``:
+
+- ``Key``: a KMS key (rotation on); ``Bucket``: the data bucket (SSE-KMS, versioned, public access
+  blocked, TLS only, objects expire after the channel's retention);
+- ``Database`` and ``Table-<table>``: a Glue database and one external JSON table per source table
+  (columns with types and comments, the CDC metadata and source position columns, a ``dt``
+  partition key, parameters for owner, classification and source);
+- ``Workgroup`` (results encrypted with the channel key) and ``Latest-<table>``: a latest-state
+  named query per table (:func:`channelkit.sql.latest_state_sql`, Athena dialect);
+- ``DataLocation``: the bucket registered with Lake Formation; ``Reader<N>``: read grants.
+
+**Protection.** The bucket, the key and the Glue tables carry ``prevent_destroy`` unless
+``AwsLake(protect=False)`` (or the ``channelkit:protect`` context is ``false``).
+
+**Local emulator.** ``AwsLake(local_emulator=True)`` leaves out, in every part of the channel, what a
+local AWS emulator (moto) cannot apply or destroy: :data:`EMULATOR_OMITTED_TYPES` and Lake Formation
+column-level grants.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from constructs import Construct
+
+from channelkit.constructs.aws import (
+    ChannelKey,
+    Condition,
+    DataBucket,
+    DataLocation,
+    GlueColumn,
+    GlueDatabase,
+    GlueTable,
+    LakeGrant,
+    ManagedPolicy,
+    NamedQuery,
+    Statement,
+    Workgroup,
+)
+from channelkit.constructs.aws.rules import (
+    check_bucket_name,
+    check_glue_name,
+    check_principal,
+    check_region,
+    check_retention_days,
+    parse_arn,
+)
+from channelkit.constructs.errors import ConstructPropsError, PrincipalError
+from channelkit.errors import ProblemCollector
+from channelkit.patterns.types import CDC_METADATA_TYPES, glue_type
+from channelkit.platforms.base import ConnectorSpec
+from channelkit.platforms.msk import MSK_CONNECT_TYPES, aws_name
+from channelkit.sql import latest_state_sql, quote_identifier
+
+from .base import Warehouse, WarehouseDeployment
+
+if TYPE_CHECKING:
+    from channelkit.patterns.channel import Channel
+    from channelkit.patterns.model import Table
+    from channelkit.platforms import Platform, PlatformDeployment
+
+__all__ = ["EMULATOR_OMITTED_TYPES", "AwsLake", "AwsLakeDeployment", "glue_ident", "describe"]
+
+#: Resource types a channel leaves out with ``local_emulator``: moto has no MSK Connect API (the log
+#: groups and connector roles go with the connectors), and moto cannot delete Athena named queries.
+EMULATOR_OMITTED_TYPES: tuple[str, ...] = tuple(sorted(("aws_athena_named_query", *MSK_CONNECT_TYPES)))
+
+_PARTITION_KEY = GlueColumn(name="dt", type="string", comment="UTC day the change was captured (YYYY-MM-dd)")
+_PREFIX = re.compile(r"[a-z0-9][a-z0-9/_-]*")
+
+
+def glue_ident(name: str) -> str:
+    """``name`` as a Glue/Athena identifier: lower case, every other character ``_``."""
+    return re.sub(r"[^a-z0-9_]", "_", name.lower())
+
+
+@dataclass(frozen=True, kw_only=True)
+class AwsLake(Warehouse):
+    """``warehouse=`` prop: the channel lands in S3, catalogued in Glue, governed by Lake Formation.
+
+    Args:
+        region: the AWS region of the stack (used in the sink's config).
+        bucket_name: the data bucket (default ``channelkit-<channel>-<account>``, where the account is the
+            platform's, e.g. the MSK cluster's; required on platforms that have no AWS account).
+        database_name: the Glue database (default: the channel name, ``-`` → ``_``).
+        data_prefix: the S3 prefix the sink writes under (default ``cdc``: ``cdc/<topic>/dt=YYYY-MM-dd/``).
+        protect: ``prevent_destroy`` on the bucket, the key and the Glue tables (default on). With
+            ``False`` the bucket is also ``force_destroy``.
+        local_emulator: leave out what a local emulator cannot apply, in every part of the channel
+            (default False; see the module docs).
+        tags: tags on every taggable resource of the channel (default none besides ``channelkit:channel``).
+    """
+
+    region: str
+    bucket_name: str | None = None
+    database_name: str | None = None
+    data_prefix: str = "cdc"
+    protect: bool = True
+    local_emulator: bool = False
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+    reader_system: ClassVar[str] = "aws"
+    sink_cloud: ClassVar[str] = "aws"
+    name: ClassVar[str] = "s3-lake"
+
+    def bucket(self, channel: Channel, platform: Platform) -> str:
+        """The data bucket name of ``channel``."""
+        account = platform.aws_account or "000000000000"
+        return self.bucket_name or f"channelkit-{aws_name(channel.channel_name).lower()}-{account}"
+
+    def database(self, channel: Channel) -> str:
+        """The Glue database name of ``channel``."""
+        return self.database_name or glue_ident(channel.channel_name)
+
+    def resource_tags(self, channel: Channel) -> dict[str, str]:
+        """``channelkit:channel`` plus the lake's ``tags``."""
+        return {"channelkit:channel": channel.channel_name, **dict(self.tags)}
+
+    def check(self, problems: ProblemCollector, channel: Channel, platform: Platform) -> None:
+        """Region, retention, data prefix, and a bucket name where the platform has no AWS account."""
+        check_region(problems, "warehouse.region", self.region)
+        check_retention_days(problems, "retention", channel.retention_days)
+        problems.check(isinstance(self.data_prefix, str) and bool(_PREFIX.fullmatch(self.data_prefix))
+                       and not self.data_prefix.endswith("/"), "warehouse.data_prefix", self.data_prefix,
+                       "lowercase letters, digits, '/', '_', '-' (no trailing '/')")
+        if self.bucket_name is None:
+            problems.check(platform.aws_account is not None, "warehouse.bucket_name", None,
+                           "a bucket name: this platform has no AWS account to derive one from")
+
+    def check_names(self, problems: ProblemCollector, channel: Channel, platform: Platform) -> None:
+        """S3 bucket rules, and Glue names for the database, tables and columns (after lower-casing)."""
+        check_bucket_name(problems, "warehouse.bucket_name", self.bucket(channel, platform))
+        check_glue_name(problems, "warehouse.database_name", self.database(channel))
+        for t in channel.tables:
+            check_glue_name(problems, f"tables[{t.name}].name", glue_ident(t.name))
+            for col in t.columns:
+                check_glue_name(problems, f"tables[{t.name}].columns[{col.name}].name", glue_ident(col.name))
+
+    def claims(self, channel: Channel, platform: Platform) -> list[tuple[str, str]]:
+        """Bucket names are global; Glue database names are unique per account and region."""
+        return [("S3 bucket", self.bucket(channel, platform)), ("Glue database", self.database(channel))]
+
+    def deploy(self, channel: Channel, scope: Construct, platform: PlatformDeployment) -> AwsLakeDeployment:
+        """The key, bucket, catalog and queries (the sink follows in :meth:`AwsLakeDeployment.deploy_sink`)."""
+        return AwsLakeDeployment(self, channel, scope, platform)
+
+
+class AwsLakeDeployment(WarehouseDeployment):
+    """Key, bucket, Glue, Athena, Lake Formation and the S3 sink of one channel."""
+
+    def __init__(self, lake: AwsLake, channel: Channel, scope: Construct, platform: PlatformDeployment) -> None:
+        self.lake, self.channel, self.scope, self.platform = lake, channel, scope, platform
+        name, tags, protect = channel.channel_name, channel.aws_tags, lake.protect
+        self.emulator = channel.local_emulator
+        self.bucket_name = lake.bucket(channel, platform.platform)
+        self.database_name = lake.database(channel)
+        self.table_names = {t.name: glue_ident(t.name) for t in channel.tables}
+        self.key = ChannelKey(scope, "Key", alias=f"alias/channelkit/{aws_name(name)}",
+                              description=f"channelkit channel {name}", protect=protect, tags=tags)
+        self.secret_key = self.key
+        self.bucket = DataBucket(scope, "Bucket", bucket_name=self.bucket_name, key=self.key,
+                                 expiration_days=channel.retention_days, protect=protect, tags=tags)
+        self.database = GlueDatabase(scope, "Database", name=self.database_name,
+                                     description=f"CDC channel {name} (channelkit)",
+                                     parameters={"channelkit.channel": name, "channelkit.owner": channel.owner.name})
+        self.tables: dict[str, GlueTable] = {t.name: self._glue_table(t) for t in channel.tables}
+        self.workgroup = Workgroup(scope, "Workgroup", name=f"channelkit-{aws_name(name)}",
+                                   output_location=f"s3://{self.bucket_name}/athena-results/", key=self.key,
+                                   force_destroy=True, tags=tags)
+        self.queries = {} if self.emulator else {
+            t.name: NamedQuery(
+                scope, f"Latest-{aws_name(t.name)}", name=f"{self.table_names[t.name]}_latest",
+                database=self.database, query=self.latest_state_sql(t), workgroup=self.workgroup,
+                description=f"Latest state of {t.name}: one row per primary key, deletes removed")
+            for t in channel.tables
+        }
+        self.location = DataLocation(scope, "DataLocation", bucket=self.bucket)
+        self._grants: list[dict[str, Any]] = []
+        self._reader_count = 0
+        self.sink: Any = None
+
+    def _glue_table(self, table: Table) -> GlueTable:
+        channel = self.channel
+        topic = channel.table_topics[table.name]
+        source = f"{channel.source.engine}/{channel.source.database}"
+        columns = tuple(
+            GlueColumn(name=glue_ident(c.name), type=glue_type(c.type), comment=c.description or "",
+                       parameters={"classification": c.classification, "pii": str(bool(c.pii)).lower()})
+            for c in table.columns
+        ) + tuple(
+            GlueColumn(name=n, type=glue_type(t), comment="CDC metadata added by Debezium ExtractNewRecordState")
+            for n, t in [*CDC_METADATA_TYPES.items(), *channel.source.position_columns]
+        )
+        classifications = sorted({c.classification for c in table.columns})
+        return GlueTable(
+            self.scope, f"Table-{aws_name(table.name)}", database=self.database, name=self.table_names[table.name],
+            columns=columns, partition_keys=(_PARTITION_KEY,),
+            location=f"s3://{self.bucket_name}/{self.lake.data_prefix}/{topic}/",
+            description=f"CDC of {source} table {table.name} (channel {channel.channel_name})",
+            owner=channel.owner.name,
+            parameters={
+                "channelkit.owner": channel.owner.name,
+                "channelkit.owner_email": channel.owner.email,
+                "channelkit.classification": ",".join(classifications) or "unclassified",
+                "channelkit.pii_columns": ",".join(sorted(glue_ident(c.name) for c in table.columns if c.pii)),
+                "channelkit.source": f"{source}:{table.name}",
+                "channelkit.topic": topic,
+                "channelkit.primary_key": ",".join(glue_ident(k) for k in table.primary_key),
+                "channelkit.channel": channel.channel_name,
+            },
+            protect=self.lake.protect,
+        )
+
+    def latest_state_sql(self, table: Table) -> str:
+        """Athena SQL of ``table``'s latest state: the newest change per primary key by source position."""
+        database = quote_identifier(self.database_name, "athena")
+        source = f"{database}.{quote_identifier(self.table_names[table.name], 'athena')}"
+        return latest_state_sql(
+            source_table=source, columns=[glue_ident(c.name) for c in table.columns],
+            primary_key=[glue_ident(k) for k in table.primary_key],
+            position_columns=[n for n, _ in self.channel.source.position_columns], dialect="athena")
+
+    def sink_config(self) -> dict[str, str]:
+        """The Confluent S3 sink connector configuration."""
+        channel = self.channel
+        return {
+            "connector.class": "io.confluent.connect.s3.S3SinkConnector",
+            "tasks.max": "1",
+            "topics": ",".join(sorted(channel.table_topics.values())),
+            "s3.bucket.name": self.bucket_name,
+            "s3.region": self.lake.region,
+            "s3.ssea.name": "aws:kms",
+            "s3.sse.kms.key.id": self.key.arn,
+            "topics.dir": self.lake.data_prefix,
+            "storage.class": "io.confluent.connect.s3.storage.S3Storage",
+            "format.class": "io.confluent.connect.s3.format.json.JsonFormat",
+            "partitioner.class": "io.confluent.connect.storage.partitioner.TimeBasedPartitioner",
+            "path.format": "'dt'=YYYY-MM-dd",
+            "partition.duration.ms": "86400000",
+            "locale": "en-US",
+            "timezone": "UTC",
+            "timestamp.extractor": "Record",
+            "flush.size": "1000",
+            "rotate.schedule.interval.ms": "600000",
+            "key.converter": "org.apache.kafka.connect.json.JsonConverter",
+            "key.converter.schemas.enable": "false",
+            "value.converter": "org.apache.kafka.connect.json.JsonConverter",
+            "value.converter.schemas.enable": "false",
+            "consumer.override.group.id": channel.sink_group,
+            "errors.tolerance": "all",
+            "errors.deadletterqueue.topic.name": channel.dlq_topic,
+            "errors.deadletterqueue.topic.replication.factor": str(channel.replication_factor),
+            "errors.deadletterqueue.context.headers.enable": "true",
+        }
+
+    def deploy_sink(self) -> Any:
+        """The S3 sink on the platform, allowed to write the data prefix with the channel key."""
+        c = self.channel
+        scope = self.platform.connector_scope(self.scope, "Sink")
+        self.sink = self.platform.deploy_connector(scope, ConnectorSpec(
+            kind="Sink", name=c.sink_connector_name, config=self.sink_config(),
+            plugin="s3-sink", aws_statements=self.bucket.grant_write(f"{self.lake.data_prefix}/"),
+            depends_on=[t.resource for t in self.tables.values()], description="S3 sink connector"))
+        return self.sink
+
+    def grant_read(self, principal: str, *, expires: datetime | None = None) -> list[Any]:
+        """Grant ``principal`` read access to every table of the channel.
+
+        Lake Formation: DESCRIBE on the database, SELECT + DESCRIBE on each table (every column but the
+        PII ones). IAM (role or user ARNs): a managed policy for Athena, Glue, S3 and KMS, attached to the
+        principal; with ``expires`` every statement carries ``DateLessThan aws:CurrentTime``. Lake Formation
+        grants cannot expire, so ``expires`` is only accepted for IAM role and user ARNs.
+
+        Raises:
+            PrincipalError: a principal Lake Formation does not accept.
+            ConstructPropsError: ``expires`` naive, in the past, or for a non-IAM principal.
+        """
+        path = self.scope.node.path
+        problems = ProblemCollector(path)
+        check_principal(problems, "principal", principal)
+        problems.raise_if_any(PrincipalError, f"invalid principal at {path}")
+        role, user = _iam_name(principal, "role"), _iam_name(principal, "user")
+        if expires is not None:
+            props = ProblemCollector(path)
+            props.check(isinstance(expires, datetime) and expires.tzinfo is not None, "expires", expires,
+                        "a timezone-aware datetime")
+            props.check(role is not None or user is not None, "expires", expires,
+                        "only for IAM role or user principals: Lake Formation grants cannot expire, IAM conditions can")
+            props.raise_if_any(ConstructPropsError, f"invalid read grant at {path}")
+        self._reader_count += 1
+        scope = Construct(self.scope, f"Reader{self._reader_count}")
+        created: list[Any] = [LakeGrant(scope, "Database", principal=principal, permissions=("DESCRIBE",),
+                                        database=self.database)]
+        for table in self.channel.tables:
+            pii = tuple(sorted(glue_ident(c.name) for c in table.columns if c.pii))
+            if pii and self.emulator:
+                continue  # column-level grants do not read back from moto: left out of emulator applies
+            created.append(LakeGrant(scope, f"Table-{aws_name(table.name)}", principal=principal,
+                                     permissions=("DESCRIBE", "SELECT"), database=self.database,
+                                     table=self.tables[table.name], excluded_columns=pii))
+        if role is not None or user is not None:
+            statements = self.reader_statements()
+            if expires is not None:
+                stamp = expires.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+                cond = Condition(test="DateLessThan", variable="aws:CurrentTime", values=(stamp,))
+                statements = [s.with_conditions(cond) for s in statements]
+            created.append(ManagedPolicy(
+                scope, "Policy", name=f"{aws_name(self.channel.channel_name)}-reader-{self._reader_count}",
+                description=f"Read channel {self.channel.channel_name}", statements=tuple(statements),
+                attach_to_roles=(role,) if role else (), attach_to_users=(user,) if user else ()))
+        self._grants.append({"principal": principal, "expires": expires.isoformat() if expires else None})
+        return created
+
+    def reader_statements(self) -> list[Statement]:
+        """IAM statements a reader needs next to its Lake Formation grants (each covering the channel key)."""
+        prefix = self.lake.data_prefix
+        return [
+            *self.workgroup.grant_query("AthenaQuery"),
+            Statement(sid="GlueRead", actions=("glue:GetDatabase", "glue:GetTable", "glue:GetTables",
+                                               "glue:GetPartition", "glue:GetPartitions"),
+                      resources=(self.database.arn, *(t.arn for t in self.tables.values()))),
+            Statement(sid="LakeFormationData", actions=("lakeformation:GetDataAccess",), resources=("*",)),
+            *self.bucket.grant_read(f"{prefix}/", sid="DataRead"),
+            *self.bucket.grant_write("athena-results/", sid="AthenaResults"),
+        ]
+
+    def summary(self) -> dict[str, Any]:
+        """Bucket, database, tables and grants."""
+        return {
+            "warehouse": self.lake.name,
+            "bucket": self.bucket_name,
+            "database": self.database_name,
+            "tables": dict(self.table_names),
+            "warehouse_grants": list(self._grants),
+            "local_emulator": self.emulator,
+            "protected": self.lake.protect,
+        }
+
+
+def _iam_name(principal: str, kind: str) -> str | None:
+    """The role (``kind="role"``) or user name of an IAM ARN of that kind, else None."""
+    arn = parse_arn(principal)
+    if arn is None or arn.service != "iam" or not arn.resource.startswith(kind + "/"):
+        return None
+    return arn.resource.rsplit("/", 1)[-1]
+
+
+def describe(rtype: str, body: dict[str, Any], refs: dict[str, str]) -> list[tuple[str, str]]:
+    """Report entries of the lake: the topic each Glue table reads, Lake Formation grants."""
+    if rtype == "aws_glue_catalog_table":
+        topic = (body.get("parameters") or {}).get("channelkit.topic")
+        return [("topic", topic)] if topic else []
+    if rtype != "aws_lakeformation_permissions":
+        return []
+    perms = ", ".join(body.get("permissions", []))
+    if "database" in body:
+        what = f"database {body['database']['name']}"
+    else:
+        table = body.get("table") or body.get("table_with_columns") or {}
+        excluded = table.get("excluded_column_names") or []
+        what = f"table {table.get('database_name')}.{table.get('name')}" + (
+            f" (without {', '.join(excluded)})" if excluded else "")
+    return [("grant", f"{body['principal']} {perms} on {what}")]
