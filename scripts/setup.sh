@@ -4,6 +4,29 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# The real-engine tests (tests/engines/, marker `engines`) need a JDK (java + javac, to compile the Debezium
+# harness), PostgreSQL server binaries and openssl. Install from Debian only what is missing.
+have_pg_server() {
+  local bindir
+  bindir=$(pg_config --bindir 2>/dev/null || true)
+  [ -n "$bindir" ] && [ -x "$bindir/initdb" ] && return 0
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null
+}
+missing_debs=()
+{ command -v java >/dev/null 2>&1 && command -v javac >/dev/null 2>&1; } || missing_debs+=(default-jdk-headless)
+have_pg_server || missing_debs+=(postgresql)
+command -v openssl >/dev/null 2>&1 || missing_debs+=(openssl)
+command -v runuser >/dev/null 2>&1 || missing_debs+=(util-linux)
+if [ ${#missing_debs[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing for the engine tests: ${missing_debs[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing_debs[@]}" >/dev/null
+  else
+    echo "engine tests need: ${missing_debs[*]} (install them, or they are skipped; with CI=true they fail)" >&2
+  fi
+fi
+
 PYTHON=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv

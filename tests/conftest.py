@@ -50,3 +50,7 @@ def stack(tmp_path: Path) -> Any:
 
     st.synth_json = synth_json  # type: ignore[attr-defined]
     return st
+
+
+# The real-engine fixtures (tests/engines/): a local PostgreSQL server and the synthesized example organisation.
+from engines.fixtures import example_out, pg_server  # noqa: E402, F401
