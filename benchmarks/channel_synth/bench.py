@@ -1,9 +1,9 @@
-"""Channel synthesis benchmark: wall time and peak RSS (python + node) for N = 10, 50, 200 channels.
+"""Channel synthesis benchmark: wall time and peak RSS (python + node) for N = 10, 50, 200, 1000 channels.
 
 Usage::
 
     .venv/bin/pip install "cdktf-cdktf-provider-google>=16,<17" "cdktf-cdktf-provider-random>=12,<13"  # benchmark only
-    .venv/bin/python benchmarks/channel_synth/bench.py [--runs 3] [--sizes 10,50,200] [--out results.json]
+    .venv/bin/python benchmarks/channel_synth/bench.py [--runs 3] [--sizes 10,50,200,1000] [--out results.json]
 
 Each run is a fresh process (``org_app.py``), timed from spawn to exit. Peak RSS is the
 largest sum of resident memory over the whole process tree (the Python interpreter and the
@@ -92,7 +92,7 @@ def _fit(xs: list[float], ys: list[float]) -> tuple[float, float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--sizes", default="10,50,200")
+    parser.add_argument("--sizes", default="10,50,200,1000")
     parser.add_argument("--modes", default="channelkit,prebuilt")
     parser.add_argument("--out", type=Path, default=HERE / "results.json")
     args = parser.parse_args()

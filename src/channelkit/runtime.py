@@ -7,9 +7,18 @@ keyword-only ``__init__``. This module does the rest:
 - checks every call at construction time (unknown, missing or mistyped
   arguments, block cardinality) and raises one :class:`ArgumentError` that
   lists every problem with the construct path;
-- renders the stored values into Terraform JSON when cdktf synthesizes
-  (``_synthesize_attributes``), and into cdktf's HCL form;
-- gives computed and input attributes as reference tokens.
+- renders the values into Terraform JSON once, at construction, and hands
+  them to node with the ``create`` call: the jsii base classes here
+  (``_StoredResource`` and friends, see :mod:`channelkit._cdk`) keep them
+  node-side, so synthesis never calls back into Python for a resource;
+  cdktf's HCL form is still rendered in Python, on demand;
+- gives computed and input attributes as reference tokens, fetching all of a
+  block's string references in one round trip the first time one is read.
+
+The jsii constructors are called directly with the config structs built here,
+not through the CDK's generated Python ``__init__``: the arguments were checked
+above already, so jsii's own runtime type checks (typeguard) are skipped for
+generated blocks.
 
 Nothing here is provider-specific.
 """
@@ -22,7 +31,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from ._cdk import cdk, jsii
+from jsii import _kernel as _jsii_kernel
+from jsii import _reference_map as _jsii_reference_map
+
+from ._cdk import NODE_ASSEMBLY, cdk, jsii
 from .errors import MISSING, ArgumentError, Problem
 
 __all__ = [
@@ -301,13 +313,36 @@ class _Bound:
         """The arguments this block was given (Python names), for inspection."""
         return dict(self._tf_values)
 
-    @jsii.member(jsii_name="synthesizeAttributes")
-    def _synthesize_attributes(self) -> Mapping[str, Any]:
+    def _terraform_attributes(self) -> Mapping[str, Any]:
+        """The Terraform JSON attributes: what node holds for this block since construction."""
         return _render(self._tf_fields, self._tf_values)
 
     @jsii.member(jsii_name="synthesizeHclAttributes")
     def _synthesize_hcl_attributes(self) -> Mapping[str, Any]:
         return _render_hcl(self._tf_fields, self._tf_values)
+
+
+class _References:
+    """Reference tokens of a resource or data source, fetched in bulk and kept.
+
+    The first string reference read on a block asks node once for the tokens of all its
+    string attributes (``_tf_string_references``); later reads cost nothing. This is what
+    ``get_string_attribute`` would give: cdktf fixes a block's logical id the first time
+    any reference to it is made, so a kept token never goes stale.
+    """
+
+    _tf_string_references: ClassVar[tuple[str, ...]] = ()
+    _tf_references: dict[str, str] | None = None
+
+    def _string_reference(self, name: str) -> str:
+        refs = self._tf_references
+        if refs is None or name not in refs:
+            names = type(self)._tf_string_references
+            fetched = self._fetch_string_references(  # type: ignore[attr-defined]  # on the jsii base class
+                list(names) if name in names else [name]
+            )
+            refs = self._tf_references = {**(refs or {}), **fetched}
+        return refs[name]
 
 
 def _checked_construct_init(cls: type[_Bound], init: Callable[..., None]) -> Callable[..., None]:
@@ -335,12 +370,110 @@ def _path_of(scope: Any, id: str) -> str:
     return f"{parent}/{id}" if parent else id
 
 
+def _struct(struct_type: type, values: Mapping[str, Any]) -> Any:
+    """A jsii struct of ``struct_type`` holding ``values`` (Python names), built without its checks."""
+    struct: Any = object.__new__(struct_type)
+    struct._values = {k: v for k, v in values.items() if v is not None}
+    return struct
+
+
+def _resource_config(
+    terraform_resource_type: str,
+    terraform_generator_metadata: Any,
+    depends_on: Any,
+    lifecycle: Any,
+    provider: Any,
+    count: Any,
+    for_each: Any,
+) -> Any:
+    if isinstance(lifecycle, Mapping):
+        lifecycle = cdk.TerraformResourceLifecycle(**lifecycle)
+    return _struct(
+        cdk.TerraformResourceConfig,
+        {
+            "terraform_resource_type": terraform_resource_type,
+            "terraform_generator_metadata": terraform_generator_metadata,
+            "depends_on": list(depends_on) if depends_on is not None else None,
+            "lifecycle": lifecycle,
+            "provider": provider,
+            "count": count,
+            "for_each": for_each,
+        },
+    )
+
+
+_OVERRIDES: dict[type, list[Any]] = {}
+
+
+def _create(jsii_class: type, obj: Any, args: list[Any]) -> None:
+    """``jsii.create`` for a generated block, with its class's overrides worked out once per class.
+
+    jsii finds a new object's overrides by walking every member of its class hierarchy, on
+    every construction (about 350 attribute look-ups for a generated resource); the answer
+    depends on the class only.
+    """
+    cls = type(obj)
+    overrides = _OVERRIDES.get(cls)
+    if overrides is None:
+        overrides = _OVERRIDES[cls] = _jsii_kernel._get_overides(jsii_class, obj)
+    kernel = jsii.kernel
+    response = kernel.provider.create(
+        _jsii_kernel.CreateRequest(
+            fqn=jsii_class.__jsii_type__,  # type: ignore[attr-defined]
+            args=_jsii_kernel._make_reference_for_native(kernel, args),
+            overrides=overrides,
+            interfaces=[],
+        )
+    )
+    if isinstance(response, _jsii_kernel.Callback):
+        response = _jsii_kernel._callback_till_result(kernel, response, _jsii_kernel.CreateResponse)
+    obj.__jsii_ref__ = response
+    _jsii_reference_map.register_reference(obj)
+
+
+class _StoredResource(cdk.TerraformResource, metaclass=jsii.JSIIMeta, jsii_type=f"{NODE_ASSEMBLY}.StoredResource"):
+    """A ``TerraformResource`` whose attributes node keeps from construction on (see :mod:`channelkit._cdk`)."""
+
+    def __init__(self, scope: Any, id: str, config: Any, attributes: Mapping[str, Any]) -> None:
+        _create(_StoredResource, self, [scope, id, config, attributes])
+
+    @jsii.member(jsii_name="stringReferences")
+    def _fetch_string_references(self, names: Sequence[str]) -> dict[str, str]:
+        return dict(jsii.invoke(self, "stringReferences", [names]))
+
+
+class _StoredDataSource(
+    cdk.TerraformDataSource, metaclass=jsii.JSIIMeta, jsii_type=f"{NODE_ASSEMBLY}.StoredDataSource"
+):
+    """A ``TerraformDataSource`` whose attributes node keeps from construction on."""
+
+    def __init__(self, scope: Any, id: str, config: Any, attributes: Mapping[str, Any]) -> None:
+        _create(_StoredDataSource, self, [scope, id, config, attributes])
+
+    @jsii.member(jsii_name="stringReferences")
+    def _fetch_string_references(self, names: Sequence[str]) -> dict[str, str]:
+        return dict(jsii.invoke(self, "stringReferences", [names]))
+
+
+class _StoredProvider(cdk.TerraformProvider, metaclass=jsii.JSIIMeta, jsii_type=f"{NODE_ASSEMBLY}.StoredProvider"):
+    """A ``TerraformProvider`` whose attributes and alias node keeps from construction on."""
+
+    def __init__(
+        self, scope: Any, id: str, config: Any, attributes: Mapping[str, Any], alias: str | None = None
+    ) -> None:
+        _create(_StoredProvider, self, [scope, id, config, attributes, alias])
+
+
 class _WithMetaArguments:
     """The constructor shared by generated resources and data sources.
 
-    Normalizes the meta-arguments, then hands everything to the jsii base class that follows
-    this mixin in the MRO (``TerraformResource`` or ``TerraformDataSource``).
+    Normalizes the meta-arguments and renders the stored values (``_store`` runs first in
+    generated constructors), then hands both to the jsii base class that follows this mixin
+    in the MRO (``_StoredResource`` or ``_StoredDataSource``) in one ``create`` call.
     """
+
+    _tf_fields: ClassVar[tuple[Field, ...]]
+    _tf_values: dict[str, Any]
 
     def __init__(
         self,
@@ -355,33 +488,25 @@ class _WithMetaArguments:
         count: Any = None,
         for_each: Any = None,
     ) -> None:
-        super().__init__(  # type: ignore[call-arg]
-            scope,
-            id,
-            terraform_resource_type=terraform_resource_type,
-            terraform_generator_metadata=terraform_generator_metadata,
-            depends_on=list(depends_on) if depends_on is not None else None,
-            lifecycle=lifecycle,
-            provider=provider,
-            count=count,
-            for_each=for_each,
+        config = _resource_config(
+            terraform_resource_type, terraform_generator_metadata, depends_on, lifecycle, provider, count, for_each
         )
+        super().__init__(scope, id, config, _render(self._tf_fields, self._tf_values))  # type: ignore[call-arg]
 
 
-class GeneratedResource(_Bound, _WithMetaArguments, cdk.TerraformResource):
+class GeneratedResource(_Bound, _References, _WithMetaArguments, _StoredResource):
     """Base of every generated resource class."""
 
 
-class GeneratedDataSource(_Bound, _WithMetaArguments, cdk.TerraformDataSource):
+class GeneratedDataSource(_Bound, _References, _WithMetaArguments, _StoredDataSource):
     """Base of every generated data-source class."""
 
 
-class GeneratedProvider(_Bound, cdk.TerraformProvider):
+class GeneratedProvider(_Bound, _StoredProvider):
     """Base of every generated provider class.
 
-    ``alias`` lives on the Python side only for providers that have one: node asks
-    for a provider's alias whenever it renders a reference to it, and a Python
-    property would turn every such question into a round trip.
+    ``alias`` is kept node-side (node asks for a provider's alias whenever it renders a
+    reference to it, so a Python property would turn every such question into a round trip).
     """
 
     _tf_meta_args: ClassVar[tuple[str, ...]] = _PROVIDER_META_ARGS
@@ -396,36 +521,15 @@ class GeneratedProvider(_Bound, cdk.TerraformProvider):
         terraform_provider_source: str,
         alias: str | None = None,
     ) -> None:
-        if alias is not None:
-            self.__class__ = _aliased(type(self))
-            self._alias = alias
-        super().__init__(
-            scope,
-            id,
-            terraform_resource_type=terraform_resource_type,
-            terraform_generator_metadata=terraform_generator_metadata,
-            terraform_provider_source=terraform_provider_source,
+        config = _struct(
+            cdk.TerraformProviderConfig,
+            {
+                "terraform_resource_type": terraform_resource_type,
+                "terraform_generator_metadata": terraform_generator_metadata,
+                "terraform_provider_source": terraform_provider_source,
+            },
         )
-
-
-class _Aliased:
-    """Mixed into a provider class when an instance has an alias (see GeneratedProvider)."""
-
-    _alias: str | None = None
-
-    @property
-    def alias(self) -> str | None:
-        """The provider alias (``provider = kafka.west`` in resources)."""
-        return self._alias
-
-    @alias.setter
-    def alias(self, value: str | None) -> None:
-        self._alias = value
-
-
-@functools.cache
-def _aliased(cls: type) -> type:
-    return type(cls.__name__, (_Aliased, cls), {"__module__": cls.__module__, "__doc__": cls.__doc__})
+        super().__init__(scope, id, config, _render(self._tf_fields, self._tf_values), alias)
 
 
 def generator_metadata(provider_name: str, constraint: str) -> Any:

@@ -85,7 +85,7 @@ PROVIDER_CONSTRUCTOR_NAMES = frozenset({"self", "scope", "id", "alias"})
 STRUCT_NAMES = frozenset({"self", "to_terraform"})
 
 _GETTERS = {
-    "string": ("get_string_attribute", "str"),
+    "string": ("_string_reference", "str"),  # fetched in bulk and kept (channelkit.runtime._References)
     "number": ("get_number_attribute", "float"),
     "bool": ("get_boolean_attribute", "cdk.IResolvable"),
     ("list", "string"): ("get_list_attribute", "list[str]"),
@@ -234,6 +234,16 @@ class ModuleModel:
     def super_template(self) -> str:
         """The template with this class's call to its base constructor."""
         return "_super_provider.jinja2" if self.kind == "provider" else "_super_resource.jinja2"
+
+    @property
+    def class_attrs_template(self) -> str:
+        """The template with this class's kind-specific class attributes."""
+        return "_attrs_provider.jinja2" if self.kind == "provider" else "_attrs_resource.jinja2"
+
+    @property
+    def string_references(self) -> list[str]:
+        """Terraform names of the string attributes whose reference tokens are fetched together."""
+        return [g.tf_name for g in self.getters if g.method == "_string_reference"]
 
 
 @dataclass

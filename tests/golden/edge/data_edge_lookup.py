@@ -36,6 +36,10 @@ class DataEdgeLookup(GeneratedDataSource):
         Attr('query', 'query', 'string', True),
         Attr('id_', 'id', 'string', False),
     )
+    _tf_string_references = (
+        "id",
+        "query",
+    )
 
     def __init__(
         self,
@@ -50,6 +54,7 @@ class DataEdgeLookup(GeneratedDataSource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -61,17 +66,16 @@ class DataEdgeLookup(GeneratedDataSource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def query(self) -> str:
         """Reference to the attribute ``query``."""
-        return self.get_string_attribute("query")
+        return self._string_reference("query")
 
     @property
     def results(self) -> list[str]:

@@ -40,6 +40,12 @@ class Link(GeneratedResource):
         Attr('fqn', 'fqn', 'string', False),
         Attr('id_', 'id', 'string', False),
     )
+    _tf_string_references = (
+        "fqn",
+        "from_arn",
+        "id",
+        "to_arn",
+    )
 
     def __init__(
         self,
@@ -56,6 +62,7 @@ class Link(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -67,24 +74,23 @@ class Link(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def fqn_(self) -> str:
         """Reference to the attribute ``fqn``."""
-        return self.get_string_attribute("fqn")
+        return self._string_reference("fqn")
 
     @property
     def from_arn(self) -> str:
         """Reference to the attribute ``from_arn``."""
-        return self.get_string_attribute("from_arn")
+        return self._string_reference("from_arn")
 
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def to_arn(self) -> str:
         """Reference to the attribute ``to_arn``."""
-        return self.get_string_attribute("to_arn")
+        return self._string_reference("to_arn")

@@ -71,6 +71,7 @@ class EdgeProvider(GeneratedProvider):
         token: str | None = None,
         alias: str | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -79,4 +80,3 @@ class EdgeProvider(GeneratedProvider):
             terraform_provider_source="example/edge",
             alias=alias,
         )
-        self._store(locals())

@@ -263,6 +263,16 @@ class Thing(GeneratedResource):
         Attr('weights', 'weights', ('map', 'number'), False),
         Attr('zones', 'zones', ('list', 'string'), False),
     )
+    _tf_string_references = (
+        "arn",
+        "class",
+        "id",
+        "name",
+        "node",
+        "old_name",
+        "scope",
+        "secret",
+    )
 
     def __init__(
         self,
@@ -301,6 +311,7 @@ class Thing(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -312,7 +323,6 @@ class Thing(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def alias_(self) -> float:
@@ -327,12 +337,12 @@ class Thing(GeneratedResource):
     @property
     def arn(self) -> str:
         """Reference to the computed attribute ``arn``."""
-        return self.get_string_attribute("arn")
+        return self._string_reference("arn")
 
     @property
     def class_(self) -> str:
         """Reference to the attribute ``class``."""
-        return self.get_string_attribute("class")
+        return self._string_reference("class")
 
     @property
     def created_at(self) -> float:
@@ -352,7 +362,7 @@ class Thing(GeneratedResource):
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def marker(self) -> cdk.IResolvable:
@@ -372,17 +382,17 @@ class Thing(GeneratedResource):
     @property
     def name(self) -> str:
         """Reference to the attribute ``name``."""
-        return self.get_string_attribute("name")
+        return self._string_reference("name")
 
     @property
     def node_(self) -> str:
         """Reference to the computed attribute ``node``."""
-        return self.get_string_attribute("node")
+        return self._string_reference("node")
 
     @property
     def old_name(self) -> str:
         """Reference to the attribute ``old_name``."""
-        return self.get_string_attribute("old_name")
+        return self._string_reference("old_name")
 
     @property
     def outputs(self) -> Mapping[str, str]:
@@ -417,12 +427,12 @@ class Thing(GeneratedResource):
     @property
     def scope(self) -> str:
         """Reference to the attribute ``scope``."""
-        return self.get_string_attribute("scope")
+        return self._string_reference("scope")
 
     @property
     def secret(self) -> str:
         """Reference to the attribute ``secret``."""
-        return self.get_string_attribute("secret")
+        return self._string_reference("secret")
 
     @property
     def settings(self) -> cdk.IResolvable:

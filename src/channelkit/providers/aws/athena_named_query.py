@@ -44,6 +44,14 @@ class AthenaNamedQuery(GeneratedResource):
         Attr('id_', 'id', 'string', False),
         Attr('workgroup', 'workgroup', 'string', False),
     )
+    _tf_string_references = (
+        "database",
+        "description",
+        "id",
+        "name",
+        "query",
+        "workgroup",
+    )
 
     def __init__(
         self,
@@ -62,6 +70,7 @@ class AthenaNamedQuery(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -73,34 +82,33 @@ class AthenaNamedQuery(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def database(self) -> str:
         """Reference to the attribute ``database``."""
-        return self.get_string_attribute("database")
+        return self._string_reference("database")
 
     @property
     def description(self) -> str:
         """Reference to the attribute ``description``."""
-        return self.get_string_attribute("description")
+        return self._string_reference("description")
 
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def name(self) -> str:
         """Reference to the attribute ``name``."""
-        return self.get_string_attribute("name")
+        return self._string_reference("name")
 
     @property
     def query(self) -> str:
         """Reference to the attribute ``query``."""
-        return self.get_string_attribute("query")
+        return self._string_reference("query")
 
     @property
     def workgroup(self) -> str:
         """Reference to the attribute ``workgroup``."""
-        return self.get_string_attribute("workgroup")
+        return self._string_reference("workgroup")

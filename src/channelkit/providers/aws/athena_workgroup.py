@@ -173,6 +173,13 @@ class AthenaWorkgroup(GeneratedResource):
         Attr('tags', 'tags', ('map', 'string'), False),
         Attr('tags_all', 'tags_all', ('map', 'string'), False),
     )
+    _tf_string_references = (
+        "arn",
+        "description",
+        "id",
+        "name",
+        "state",
+    )
 
     def __init__(
         self,
@@ -193,6 +200,7 @@ class AthenaWorkgroup(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -204,12 +212,11 @@ class AthenaWorkgroup(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def arn(self) -> str:
         """Reference to the computed attribute ``arn``."""
-        return self.get_string_attribute("arn")
+        return self._string_reference("arn")
 
     @property
     def configuration(self) -> cdk.IResolvable:
@@ -219,7 +226,7 @@ class AthenaWorkgroup(GeneratedResource):
     @property
     def description(self) -> str:
         """Reference to the attribute ``description``."""
-        return self.get_string_attribute("description")
+        return self._string_reference("description")
 
     @property
     def force_destroy(self) -> cdk.IResolvable:
@@ -229,17 +236,17 @@ class AthenaWorkgroup(GeneratedResource):
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def name(self) -> str:
         """Reference to the attribute ``name``."""
-        return self.get_string_attribute("name")
+        return self._string_reference("name")
 
     @property
     def state(self) -> str:
         """Reference to the attribute ``state``."""
-        return self.get_string_attribute("state")
+        return self._string_reference("state")
 
     @property
     def tags(self) -> Mapping[str, str]:

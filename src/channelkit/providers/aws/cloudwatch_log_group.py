@@ -50,6 +50,14 @@ class CloudwatchLogGroup(GeneratedResource):
         Attr('tags', 'tags', ('map', 'string'), False),
         Attr('tags_all', 'tags_all', ('map', 'string'), False),
     )
+    _tf_string_references = (
+        "arn",
+        "id",
+        "kms_key_id",
+        "log_group_class",
+        "name",
+        "name_prefix",
+    )
 
     def __init__(
         self,
@@ -71,6 +79,7 @@ class CloudwatchLogGroup(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -82,37 +91,36 @@ class CloudwatchLogGroup(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def arn(self) -> str:
         """Reference to the computed attribute ``arn``."""
-        return self.get_string_attribute("arn")
+        return self._string_reference("arn")
 
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def kms_key_id(self) -> str:
         """Reference to the attribute ``kms_key_id``."""
-        return self.get_string_attribute("kms_key_id")
+        return self._string_reference("kms_key_id")
 
     @property
     def log_group_class(self) -> str:
         """Reference to the attribute ``log_group_class``."""
-        return self.get_string_attribute("log_group_class")
+        return self._string_reference("log_group_class")
 
     @property
     def name(self) -> str:
         """Reference to the attribute ``name``."""
-        return self.get_string_attribute("name")
+        return self._string_reference("name")
 
     @property
     def name_prefix(self) -> str:
         """Reference to the attribute ``name_prefix``."""
-        return self.get_string_attribute("name_prefix")
+        return self._string_reference("name_prefix")
 
     @property
     def retention_in_days(self) -> float:

@@ -34,6 +34,12 @@ class DataAwsCallerIdentity(GeneratedDataSource):
     _tf_fields = (
         Attr('id_', 'id', 'string', False),
     )
+    _tf_string_references = (
+        "account_id",
+        "arn",
+        "id",
+        "user_id",
+    )
 
     def __init__(
         self,
@@ -47,6 +53,7 @@ class DataAwsCallerIdentity(GeneratedDataSource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -58,24 +65,23 @@ class DataAwsCallerIdentity(GeneratedDataSource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def account_id(self) -> str:
         """Reference to the computed attribute ``account_id``."""
-        return self.get_string_attribute("account_id")
+        return self._string_reference("account_id")
 
     @property
     def arn(self) -> str:
         """Reference to the computed attribute ``arn``."""
-        return self.get_string_attribute("arn")
+        return self._string_reference("arn")
 
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def user_id(self) -> str:
         """Reference to the computed attribute ``user_id``."""
-        return self.get_string_attribute("user_id")
+        return self._string_reference("user_id")

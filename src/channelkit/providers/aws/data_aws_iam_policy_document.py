@@ -160,6 +160,15 @@ class DataAwsIamPolicyDocument(GeneratedDataSource):
         Block('statement', 'statement', 'list', DataAwsIamPolicyDocumentStatement, 0, 0, False),
         Attr('version', 'version', 'string', False),
     )
+    _tf_string_references = (
+        "id",
+        "json",
+        "minified_json",
+        "override_json",
+        "policy_id",
+        "source_json",
+        "version",
+    )
 
     def __init__(
         self,
@@ -180,6 +189,7 @@ class DataAwsIamPolicyDocument(GeneratedDataSource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -191,27 +201,26 @@ class DataAwsIamPolicyDocument(GeneratedDataSource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def json(self) -> str:
         """Reference to the computed attribute ``json``."""
-        return self.get_string_attribute("json")
+        return self._string_reference("json")
 
     @property
     def minified_json(self) -> str:
         """Reference to the computed attribute ``minified_json``."""
-        return self.get_string_attribute("minified_json")
+        return self._string_reference("minified_json")
 
     @property
     def override_json(self) -> str:
         """Reference to the attribute ``override_json``."""
-        return self.get_string_attribute("override_json")
+        return self._string_reference("override_json")
 
     @property
     def override_policy_documents(self) -> list[str]:
@@ -221,12 +230,12 @@ class DataAwsIamPolicyDocument(GeneratedDataSource):
     @property
     def policy_id(self) -> str:
         """Reference to the attribute ``policy_id``."""
-        return self.get_string_attribute("policy_id")
+        return self._string_reference("policy_id")
 
     @property
     def source_json(self) -> str:
         """Reference to the attribute ``source_json``."""
-        return self.get_string_attribute("source_json")
+        return self._string_reference("source_json")
 
     @property
     def source_policy_documents(self) -> list[str]:
@@ -241,4 +250,4 @@ class DataAwsIamPolicyDocument(GeneratedDataSource):
     @property
     def version(self) -> str:
         """Reference to the attribute ``version``."""
-        return self.get_string_attribute("version")
+        return self._string_reference("version")

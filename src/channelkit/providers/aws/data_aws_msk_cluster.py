@@ -38,6 +38,22 @@ class DataAwsMskCluster(GeneratedDataSource):
         Attr('id_', 'id', 'string', False),
         Attr('tags', 'tags', ('map', 'string'), False),
     )
+    _tf_string_references = (
+        "arn",
+        "bootstrap_brokers",
+        "bootstrap_brokers_public_sasl_iam",
+        "bootstrap_brokers_public_sasl_scram",
+        "bootstrap_brokers_public_tls",
+        "bootstrap_brokers_sasl_iam",
+        "bootstrap_brokers_sasl_scram",
+        "bootstrap_brokers_tls",
+        "cluster_name",
+        "cluster_uuid",
+        "id",
+        "kafka_version",
+        "zookeeper_connect_string",
+        "zookeeper_connect_string_tls",
+    )
 
     def __init__(
         self,
@@ -53,6 +69,7 @@ class DataAwsMskCluster(GeneratedDataSource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -64,47 +81,46 @@ class DataAwsMskCluster(GeneratedDataSource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def arn(self) -> str:
         """Reference to the computed attribute ``arn``."""
-        return self.get_string_attribute("arn")
+        return self._string_reference("arn")
 
     @property
     def bootstrap_brokers(self) -> str:
         """Reference to the computed attribute ``bootstrap_brokers``."""
-        return self.get_string_attribute("bootstrap_brokers")
+        return self._string_reference("bootstrap_brokers")
 
     @property
     def bootstrap_brokers_public_sasl_iam(self) -> str:
         """Reference to the computed attribute ``bootstrap_brokers_public_sasl_iam``."""
-        return self.get_string_attribute("bootstrap_brokers_public_sasl_iam")
+        return self._string_reference("bootstrap_brokers_public_sasl_iam")
 
     @property
     def bootstrap_brokers_public_sasl_scram(self) -> str:
         """Reference to the computed attribute ``bootstrap_brokers_public_sasl_scram``."""
-        return self.get_string_attribute("bootstrap_brokers_public_sasl_scram")
+        return self._string_reference("bootstrap_brokers_public_sasl_scram")
 
     @property
     def bootstrap_brokers_public_tls(self) -> str:
         """Reference to the computed attribute ``bootstrap_brokers_public_tls``."""
-        return self.get_string_attribute("bootstrap_brokers_public_tls")
+        return self._string_reference("bootstrap_brokers_public_tls")
 
     @property
     def bootstrap_brokers_sasl_iam(self) -> str:
         """Reference to the computed attribute ``bootstrap_brokers_sasl_iam``."""
-        return self.get_string_attribute("bootstrap_brokers_sasl_iam")
+        return self._string_reference("bootstrap_brokers_sasl_iam")
 
     @property
     def bootstrap_brokers_sasl_scram(self) -> str:
         """Reference to the computed attribute ``bootstrap_brokers_sasl_scram``."""
-        return self.get_string_attribute("bootstrap_brokers_sasl_scram")
+        return self._string_reference("bootstrap_brokers_sasl_scram")
 
     @property
     def bootstrap_brokers_tls(self) -> str:
         """Reference to the computed attribute ``bootstrap_brokers_tls``."""
-        return self.get_string_attribute("bootstrap_brokers_tls")
+        return self._string_reference("bootstrap_brokers_tls")
 
     @property
     def broker_node_group_info(self) -> cdk.IResolvable:
@@ -114,22 +130,22 @@ class DataAwsMskCluster(GeneratedDataSource):
     @property
     def cluster_name(self) -> str:
         """Reference to the attribute ``cluster_name``."""
-        return self.get_string_attribute("cluster_name")
+        return self._string_reference("cluster_name")
 
     @property
     def cluster_uuid(self) -> str:
         """Reference to the computed attribute ``cluster_uuid``."""
-        return self.get_string_attribute("cluster_uuid")
+        return self._string_reference("cluster_uuid")
 
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def kafka_version(self) -> str:
         """Reference to the computed attribute ``kafka_version``."""
-        return self.get_string_attribute("kafka_version")
+        return self._string_reference("kafka_version")
 
     @property
     def number_of_broker_nodes(self) -> float:
@@ -144,9 +160,9 @@ class DataAwsMskCluster(GeneratedDataSource):
     @property
     def zookeeper_connect_string(self) -> str:
         """Reference to the computed attribute ``zookeeper_connect_string``."""
-        return self.get_string_attribute("zookeeper_connect_string")
+        return self._string_reference("zookeeper_connect_string")
 
     @property
     def zookeeper_connect_string_tls(self) -> str:
         """Reference to the computed attribute ``zookeeper_connect_string_tls``."""
-        return self.get_string_attribute("zookeeper_connect_string_tls")
+        return self._string_reference("zookeeper_connect_string_tls")

@@ -34,6 +34,12 @@ class DataAwsPartition(GeneratedDataSource):
     _tf_fields = (
         Attr('id_', 'id', 'string', False),
     )
+    _tf_string_references = (
+        "dns_suffix",
+        "id",
+        "partition",
+        "reverse_dns_prefix",
+    )
 
     def __init__(
         self,
@@ -47,6 +53,7 @@ class DataAwsPartition(GeneratedDataSource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -58,24 +65,23 @@ class DataAwsPartition(GeneratedDataSource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def dns_suffix(self) -> str:
         """Reference to the computed attribute ``dns_suffix``."""
-        return self.get_string_attribute("dns_suffix")
+        return self._string_reference("dns_suffix")
 
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def partition(self) -> str:
         """Reference to the computed attribute ``partition``."""
-        return self.get_string_attribute("partition")
+        return self._string_reference("partition")
 
     @property
     def reverse_dns_prefix(self) -> str:
         """Reference to the computed attribute ``reverse_dns_prefix``."""
-        return self.get_string_attribute("reverse_dns_prefix")
+        return self._string_reference("reverse_dns_prefix")

@@ -38,6 +38,12 @@ class DataAwsRegion(GeneratedDataSource):
         Attr('id_', 'id', 'string', False),
         Attr('name', 'name', 'string', False),
     )
+    _tf_string_references = (
+        "description",
+        "endpoint",
+        "id",
+        "name",
+    )
 
     def __init__(
         self,
@@ -53,6 +59,7 @@ class DataAwsRegion(GeneratedDataSource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -64,24 +71,23 @@ class DataAwsRegion(GeneratedDataSource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def description(self) -> str:
         """Reference to the computed attribute ``description``."""
-        return self.get_string_attribute("description")
+        return self._string_reference("description")
 
     @property
     def endpoint(self) -> str:
         """Reference to the attribute ``endpoint``."""
-        return self.get_string_attribute("endpoint")
+        return self._string_reference("endpoint")
 
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def name(self) -> str:
         """Reference to the attribute ``name``."""
-        return self.get_string_attribute("name")
+        return self._string_reference("name")

@@ -50,6 +50,11 @@ class DataAwsSecretsmanagerRandomPassword(GeneratedDataSource):
         Attr('password_length', 'password_length', 'number', False),
         Attr('require_each_included_type', 'require_each_included_type', 'bool', False),
     )
+    _tf_string_references = (
+        "exclude_characters",
+        "id",
+        "random_password",
+    )
 
     def __init__(
         self,
@@ -71,6 +76,7 @@ class DataAwsSecretsmanagerRandomPassword(GeneratedDataSource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -82,12 +88,11 @@ class DataAwsSecretsmanagerRandomPassword(GeneratedDataSource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def exclude_characters(self) -> str:
         """Reference to the attribute ``exclude_characters``."""
-        return self.get_string_attribute("exclude_characters")
+        return self._string_reference("exclude_characters")
 
     @property
     def exclude_lowercase(self) -> cdk.IResolvable:
@@ -112,7 +117,7 @@ class DataAwsSecretsmanagerRandomPassword(GeneratedDataSource):
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def include_space(self) -> cdk.IResolvable:
@@ -127,7 +132,7 @@ class DataAwsSecretsmanagerRandomPassword(GeneratedDataSource):
     @property
     def random_password(self) -> str:
         """Reference to the computed attribute ``random_password``."""
-        return self.get_string_attribute("random_password")
+        return self._string_reference("random_password")
 
     @property
     def require_each_included_type(self) -> cdk.IResolvable:

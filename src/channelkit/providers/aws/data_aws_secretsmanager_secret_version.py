@@ -40,6 +40,16 @@ class DataAwsSecretsmanagerSecretVersion(GeneratedDataSource):
         Attr('version_id', 'version_id', 'string', False),
         Attr('version_stage', 'version_stage', 'string', False),
     )
+    _tf_string_references = (
+        "arn",
+        "created_date",
+        "id",
+        "secret_binary",
+        "secret_id",
+        "secret_string",
+        "version_id",
+        "version_stage",
+    )
 
     def __init__(
         self,
@@ -56,6 +66,7 @@ class DataAwsSecretsmanagerSecretVersion(GeneratedDataSource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -67,47 +78,46 @@ class DataAwsSecretsmanagerSecretVersion(GeneratedDataSource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def arn(self) -> str:
         """Reference to the computed attribute ``arn``."""
-        return self.get_string_attribute("arn")
+        return self._string_reference("arn")
 
     @property
     def created_date(self) -> str:
         """Reference to the computed attribute ``created_date``."""
-        return self.get_string_attribute("created_date")
+        return self._string_reference("created_date")
 
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def secret_binary(self) -> str:
         """Reference to the computed attribute ``secret_binary``."""
-        return self.get_string_attribute("secret_binary")
+        return self._string_reference("secret_binary")
 
     @property
     def secret_id(self) -> str:
         """Reference to the attribute ``secret_id``."""
-        return self.get_string_attribute("secret_id")
+        return self._string_reference("secret_id")
 
     @property
     def secret_string(self) -> str:
         """Reference to the computed attribute ``secret_string``."""
-        return self.get_string_attribute("secret_string")
+        return self._string_reference("secret_string")
 
     @property
     def version_id(self) -> str:
         """Reference to the attribute ``version_id``."""
-        return self.get_string_attribute("version_id")
+        return self._string_reference("version_id")
 
     @property
     def version_stage(self) -> str:
         """Reference to the attribute ``version_stage``."""
-        return self.get_string_attribute("version_stage")
+        return self._string_reference("version_stage")
 
     @property
     def version_stages(self) -> list[str]:

@@ -433,6 +433,21 @@ class DynamodbTable(GeneratedResource):
         Block('ttl', 'ttl', 'list', DynamodbTableTtl, 0, 1, True),
         Attr('write_capacity', 'write_capacity', 'number', False),
     )
+    _tf_string_references = (
+        "arn",
+        "billing_mode",
+        "hash_key",
+        "id",
+        "name",
+        "range_key",
+        "restore_date_time",
+        "restore_source_name",
+        "restore_source_table_arn",
+        "stream_arn",
+        "stream_label",
+        "stream_view_type",
+        "table_class",
+    )
 
     def __init__(
         self,
@@ -472,6 +487,7 @@ class DynamodbTable(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -483,12 +499,11 @@ class DynamodbTable(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def arn(self) -> str:
         """Reference to the computed attribute ``arn``."""
-        return self.get_string_attribute("arn")
+        return self._string_reference("arn")
 
     @property
     def attribute(self) -> cdk.IResolvable:
@@ -498,7 +513,7 @@ class DynamodbTable(GeneratedResource):
     @property
     def billing_mode(self) -> str:
         """Reference to the attribute ``billing_mode``."""
-        return self.get_string_attribute("billing_mode")
+        return self._string_reference("billing_mode")
 
     @property
     def deletion_protection_enabled(self) -> cdk.IResolvable:
@@ -513,12 +528,12 @@ class DynamodbTable(GeneratedResource):
     @property
     def hash_key(self) -> str:
         """Reference to the attribute ``hash_key``."""
-        return self.get_string_attribute("hash_key")
+        return self._string_reference("hash_key")
 
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def import_table(self) -> cdk.IResolvable:
@@ -533,7 +548,7 @@ class DynamodbTable(GeneratedResource):
     @property
     def name(self) -> str:
         """Reference to the attribute ``name``."""
-        return self.get_string_attribute("name")
+        return self._string_reference("name")
 
     @property
     def on_demand_throughput(self) -> cdk.IResolvable:
@@ -548,7 +563,7 @@ class DynamodbTable(GeneratedResource):
     @property
     def range_key(self) -> str:
         """Reference to the attribute ``range_key``."""
-        return self.get_string_attribute("range_key")
+        return self._string_reference("range_key")
 
     @property
     def read_capacity(self) -> float:
@@ -563,17 +578,17 @@ class DynamodbTable(GeneratedResource):
     @property
     def restore_date_time(self) -> str:
         """Reference to the attribute ``restore_date_time``."""
-        return self.get_string_attribute("restore_date_time")
+        return self._string_reference("restore_date_time")
 
     @property
     def restore_source_name(self) -> str:
         """Reference to the attribute ``restore_source_name``."""
-        return self.get_string_attribute("restore_source_name")
+        return self._string_reference("restore_source_name")
 
     @property
     def restore_source_table_arn(self) -> str:
         """Reference to the attribute ``restore_source_table_arn``."""
-        return self.get_string_attribute("restore_source_table_arn")
+        return self._string_reference("restore_source_table_arn")
 
     @property
     def restore_to_latest_time(self) -> cdk.IResolvable:
@@ -588,7 +603,7 @@ class DynamodbTable(GeneratedResource):
     @property
     def stream_arn(self) -> str:
         """Reference to the computed attribute ``stream_arn``."""
-        return self.get_string_attribute("stream_arn")
+        return self._string_reference("stream_arn")
 
     @property
     def stream_enabled(self) -> cdk.IResolvable:
@@ -598,17 +613,17 @@ class DynamodbTable(GeneratedResource):
     @property
     def stream_label(self) -> str:
         """Reference to the computed attribute ``stream_label``."""
-        return self.get_string_attribute("stream_label")
+        return self._string_reference("stream_label")
 
     @property
     def stream_view_type(self) -> str:
         """Reference to the attribute ``stream_view_type``."""
-        return self.get_string_attribute("stream_view_type")
+        return self._string_reference("stream_view_type")
 
     @property
     def table_class(self) -> str:
         """Reference to the attribute ``table_class``."""
-        return self.get_string_attribute("table_class")
+        return self._string_reference("table_class")
 
     @property
     def tags(self) -> Mapping[str, str]:

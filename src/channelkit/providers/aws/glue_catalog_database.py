@@ -142,6 +142,14 @@ class GlueCatalogDatabase(GeneratedResource):
         Attr('tags_all', 'tags_all', ('map', 'string'), False),
         Block('target_database', 'target_database', 'list', GlueCatalogDatabaseTargetDatabase, 0, 1, True),
     )
+    _tf_string_references = (
+        "arn",
+        "catalog_id",
+        "description",
+        "id",
+        "location_uri",
+        "name",
+    )
 
     def __init__(
         self,
@@ -165,6 +173,7 @@ class GlueCatalogDatabase(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -176,17 +185,16 @@ class GlueCatalogDatabase(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def arn(self) -> str:
         """Reference to the computed attribute ``arn``."""
-        return self.get_string_attribute("arn")
+        return self._string_reference("arn")
 
     @property
     def catalog_id(self) -> str:
         """Reference to the attribute ``catalog_id``."""
-        return self.get_string_attribute("catalog_id")
+        return self._string_reference("catalog_id")
 
     @property
     def create_table_default_permission(self) -> cdk.IResolvable:
@@ -196,7 +204,7 @@ class GlueCatalogDatabase(GeneratedResource):
     @property
     def description(self) -> str:
         """Reference to the attribute ``description``."""
-        return self.get_string_attribute("description")
+        return self._string_reference("description")
 
     @property
     def federated_database(self) -> cdk.IResolvable:
@@ -206,17 +214,17 @@ class GlueCatalogDatabase(GeneratedResource):
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def location_uri(self) -> str:
         """Reference to the attribute ``location_uri``."""
-        return self.get_string_attribute("location_uri")
+        return self._string_reference("location_uri")
 
     @property
     def name(self) -> str:
         """Reference to the attribute ``name``."""
-        return self.get_string_attribute("name")
+        return self._string_reference("name")
 
     @property
     def parameters(self) -> Mapping[str, str]:

@@ -388,6 +388,18 @@ class GlueCatalogTable(GeneratedResource):
         Attr('view_expanded_text', 'view_expanded_text', 'string', False),
         Attr('view_original_text', 'view_original_text', 'string', False),
     )
+    _tf_string_references = (
+        "arn",
+        "catalog_id",
+        "database_name",
+        "description",
+        "id",
+        "name",
+        "owner",
+        "table_type",
+        "view_expanded_text",
+        "view_original_text",
+    )
 
     def __init__(
         self,
@@ -416,6 +428,7 @@ class GlueCatalogTable(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -427,37 +440,36 @@ class GlueCatalogTable(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def arn(self) -> str:
         """Reference to the computed attribute ``arn``."""
-        return self.get_string_attribute("arn")
+        return self._string_reference("arn")
 
     @property
     def catalog_id(self) -> str:
         """Reference to the attribute ``catalog_id``."""
-        return self.get_string_attribute("catalog_id")
+        return self._string_reference("catalog_id")
 
     @property
     def database_name(self) -> str:
         """Reference to the attribute ``database_name``."""
-        return self.get_string_attribute("database_name")
+        return self._string_reference("database_name")
 
     @property
     def description(self) -> str:
         """Reference to the attribute ``description``."""
-        return self.get_string_attribute("description")
+        return self._string_reference("description")
 
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def name(self) -> str:
         """Reference to the attribute ``name``."""
-        return self.get_string_attribute("name")
+        return self._string_reference("name")
 
     @property
     def open_table_format_input(self) -> cdk.IResolvable:
@@ -467,7 +479,7 @@ class GlueCatalogTable(GeneratedResource):
     @property
     def owner(self) -> str:
         """Reference to the attribute ``owner``."""
-        return self.get_string_attribute("owner")
+        return self._string_reference("owner")
 
     @property
     def parameters(self) -> Mapping[str, str]:
@@ -497,7 +509,7 @@ class GlueCatalogTable(GeneratedResource):
     @property
     def table_type(self) -> str:
         """Reference to the attribute ``table_type``."""
-        return self.get_string_attribute("table_type")
+        return self._string_reference("table_type")
 
     @property
     def target_table(self) -> cdk.IResolvable:
@@ -507,9 +519,9 @@ class GlueCatalogTable(GeneratedResource):
     @property
     def view_expanded_text(self) -> str:
         """Reference to the attribute ``view_expanded_text``."""
-        return self.get_string_attribute("view_expanded_text")
+        return self._string_reference("view_expanded_text")
 
     @property
     def view_original_text(self) -> str:
         """Reference to the attribute ``view_original_text``."""
-        return self.get_string_attribute("view_original_text")
+        return self._string_reference("view_original_text")

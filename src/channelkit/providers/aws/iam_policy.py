@@ -48,6 +48,16 @@ class IamPolicy(GeneratedResource):
         Attr('tags', 'tags', ('map', 'string'), False),
         Attr('tags_all', 'tags_all', ('map', 'string'), False),
     )
+    _tf_string_references = (
+        "arn",
+        "description",
+        "id",
+        "name",
+        "name_prefix",
+        "path",
+        "policy",
+        "policy_id",
+    )
 
     def __init__(
         self,
@@ -68,6 +78,7 @@ class IamPolicy(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -79,12 +90,11 @@ class IamPolicy(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def arn(self) -> str:
         """Reference to the computed attribute ``arn``."""
-        return self.get_string_attribute("arn")
+        return self._string_reference("arn")
 
     @property
     def attachment_count(self) -> float:
@@ -94,37 +104,37 @@ class IamPolicy(GeneratedResource):
     @property
     def description(self) -> str:
         """Reference to the attribute ``description``."""
-        return self.get_string_attribute("description")
+        return self._string_reference("description")
 
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def name(self) -> str:
         """Reference to the attribute ``name``."""
-        return self.get_string_attribute("name")
+        return self._string_reference("name")
 
     @property
     def name_prefix(self) -> str:
         """Reference to the attribute ``name_prefix``."""
-        return self.get_string_attribute("name_prefix")
+        return self._string_reference("name_prefix")
 
     @property
     def path(self) -> str:
         """Reference to the attribute ``path``."""
-        return self.get_string_attribute("path")
+        return self._string_reference("path")
 
     @property
     def policy(self) -> str:
         """Reference to the attribute ``policy``."""
-        return self.get_string_attribute("policy")
+        return self._string_reference("policy")
 
     @property
     def policy_id(self) -> str:
         """Reference to the computed attribute ``policy_id``."""
-        return self.get_string_attribute("policy_id")
+        return self._string_reference("policy_id")
 
     @property
     def tags(self) -> Mapping[str, str]:

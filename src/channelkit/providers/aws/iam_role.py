@@ -80,6 +80,18 @@ class IamRole(GeneratedResource):
         Attr('tags', 'tags', ('map', 'string'), False),
         Attr('tags_all', 'tags_all', ('map', 'string'), False),
     )
+    _tf_string_references = (
+        "arn",
+        "assume_role_policy",
+        "create_date",
+        "description",
+        "id",
+        "name",
+        "name_prefix",
+        "path",
+        "permissions_boundary",
+        "unique_id",
+    )
 
     def __init__(
         self,
@@ -105,6 +117,7 @@ class IamRole(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -116,27 +129,26 @@ class IamRole(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def arn(self) -> str:
         """Reference to the computed attribute ``arn``."""
-        return self.get_string_attribute("arn")
+        return self._string_reference("arn")
 
     @property
     def assume_role_policy(self) -> str:
         """Reference to the attribute ``assume_role_policy``."""
-        return self.get_string_attribute("assume_role_policy")
+        return self._string_reference("assume_role_policy")
 
     @property
     def create_date(self) -> str:
         """Reference to the computed attribute ``create_date``."""
-        return self.get_string_attribute("create_date")
+        return self._string_reference("create_date")
 
     @property
     def description(self) -> str:
         """Reference to the attribute ``description``."""
-        return self.get_string_attribute("description")
+        return self._string_reference("description")
 
     @property
     def force_detach_policies(self) -> cdk.IResolvable:
@@ -146,7 +158,7 @@ class IamRole(GeneratedResource):
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def inline_policy(self) -> cdk.IResolvable:
@@ -166,22 +178,22 @@ class IamRole(GeneratedResource):
     @property
     def name(self) -> str:
         """Reference to the attribute ``name``."""
-        return self.get_string_attribute("name")
+        return self._string_reference("name")
 
     @property
     def name_prefix(self) -> str:
         """Reference to the attribute ``name_prefix``."""
-        return self.get_string_attribute("name_prefix")
+        return self._string_reference("name_prefix")
 
     @property
     def path(self) -> str:
         """Reference to the attribute ``path``."""
-        return self.get_string_attribute("path")
+        return self._string_reference("path")
 
     @property
     def permissions_boundary(self) -> str:
         """Reference to the attribute ``permissions_boundary``."""
-        return self.get_string_attribute("permissions_boundary")
+        return self._string_reference("permissions_boundary")
 
     @property
     def tags(self) -> Mapping[str, str]:
@@ -196,4 +208,4 @@ class IamRole(GeneratedResource):
     @property
     def unique_id(self) -> str:
         """Reference to the computed attribute ``unique_id``."""
-        return self.get_string_attribute("unique_id")
+        return self._string_reference("unique_id")

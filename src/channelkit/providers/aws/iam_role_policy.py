@@ -42,6 +42,13 @@ class IamRolePolicy(GeneratedResource):
         Attr('name', 'name', 'string', False),
         Attr('name_prefix', 'name_prefix', 'string', False),
     )
+    _tf_string_references = (
+        "id",
+        "name",
+        "name_prefix",
+        "policy",
+        "role",
+    )
 
     def __init__(
         self,
@@ -59,6 +66,7 @@ class IamRolePolicy(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -70,29 +78,28 @@ class IamRolePolicy(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def name(self) -> str:
         """Reference to the attribute ``name``."""
-        return self.get_string_attribute("name")
+        return self._string_reference("name")
 
     @property
     def name_prefix(self) -> str:
         """Reference to the attribute ``name_prefix``."""
-        return self.get_string_attribute("name_prefix")
+        return self._string_reference("name_prefix")
 
     @property
     def policy(self) -> str:
         """Reference to the attribute ``policy``."""
-        return self.get_string_attribute("policy")
+        return self._string_reference("policy")
 
     @property
     def role(self) -> str:
         """Reference to the attribute ``role``."""
-        return self.get_string_attribute("role")
+        return self._string_reference("role")

@@ -38,6 +38,11 @@ class IamUserPolicyAttachment(GeneratedResource):
         Attr('user', 'user', 'string', True),
         Attr('id_', 'id', 'string', False),
     )
+    _tf_string_references = (
+        "id",
+        "policy_arn",
+        "user",
+    )
 
     def __init__(
         self,
@@ -53,6 +58,7 @@ class IamUserPolicyAttachment(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -64,19 +70,18 @@ class IamUserPolicyAttachment(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def policy_arn(self) -> str:
         """Reference to the attribute ``policy_arn``."""
-        return self.get_string_attribute("policy_arn")
+        return self._string_reference("policy_arn")
 
     @property
     def user(self) -> str:
         """Reference to the attribute ``user``."""
-        return self.get_string_attribute("user")
+        return self._string_reference("user")

@@ -40,6 +40,14 @@ class KmsAlias(GeneratedResource):
         Attr('name', 'name', 'string', False),
         Attr('name_prefix', 'name_prefix', 'string', False),
     )
+    _tf_string_references = (
+        "arn",
+        "id",
+        "name",
+        "name_prefix",
+        "target_key_arn",
+        "target_key_id",
+    )
 
     def __init__(
         self,
@@ -56,6 +64,7 @@ class KmsAlias(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -67,34 +76,33 @@ class KmsAlias(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def arn(self) -> str:
         """Reference to the computed attribute ``arn``."""
-        return self.get_string_attribute("arn")
+        return self._string_reference("arn")
 
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def name(self) -> str:
         """Reference to the attribute ``name``."""
-        return self.get_string_attribute("name")
+        return self._string_reference("name")
 
     @property
     def name_prefix(self) -> str:
         """Reference to the attribute ``name_prefix``."""
-        return self.get_string_attribute("name_prefix")
+        return self._string_reference("name_prefix")
 
     @property
     def target_key_arn(self) -> str:
         """Reference to the computed attribute ``target_key_arn``."""
-        return self.get_string_attribute("target_key_arn")
+        return self._string_reference("target_key_arn")
 
     @property
     def target_key_id(self) -> str:
         """Reference to the attribute ``target_key_id``."""
-        return self.get_string_attribute("target_key_id")
+        return self._string_reference("target_key_id")

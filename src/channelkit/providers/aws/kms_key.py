@@ -83,6 +83,17 @@ class KmsKey(GeneratedResource):
         Block('timeouts', 'timeouts', 'single', KmsKeyTimeouts, 0, 0, True),
         Attr('xks_key_id', 'xks_key_id', 'string', False),
     )
+    _tf_string_references = (
+        "arn",
+        "custom_key_store_id",
+        "customer_master_key_spec",
+        "description",
+        "id",
+        "key_id",
+        "key_usage",
+        "policy",
+        "xks_key_id",
+    )
 
     def __init__(
         self,
@@ -111,6 +122,7 @@ class KmsKey(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -122,12 +134,11 @@ class KmsKey(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def arn(self) -> str:
         """Reference to the computed attribute ``arn``."""
-        return self.get_string_attribute("arn")
+        return self._string_reference("arn")
 
     @property
     def bypass_policy_lockout_safety_check(self) -> cdk.IResolvable:
@@ -137,12 +148,12 @@ class KmsKey(GeneratedResource):
     @property
     def custom_key_store_id(self) -> str:
         """Reference to the attribute ``custom_key_store_id``."""
-        return self.get_string_attribute("custom_key_store_id")
+        return self._string_reference("custom_key_store_id")
 
     @property
     def customer_master_key_spec(self) -> str:
         """Reference to the attribute ``customer_master_key_spec``."""
-        return self.get_string_attribute("customer_master_key_spec")
+        return self._string_reference("customer_master_key_spec")
 
     @property
     def deletion_window_in_days(self) -> float:
@@ -152,7 +163,7 @@ class KmsKey(GeneratedResource):
     @property
     def description(self) -> str:
         """Reference to the attribute ``description``."""
-        return self.get_string_attribute("description")
+        return self._string_reference("description")
 
     @property
     def enable_key_rotation(self) -> cdk.IResolvable:
@@ -162,7 +173,7 @@ class KmsKey(GeneratedResource):
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def is_enabled(self) -> cdk.IResolvable:
@@ -172,12 +183,12 @@ class KmsKey(GeneratedResource):
     @property
     def key_id(self) -> str:
         """Reference to the computed attribute ``key_id``."""
-        return self.get_string_attribute("key_id")
+        return self._string_reference("key_id")
 
     @property
     def key_usage(self) -> str:
         """Reference to the attribute ``key_usage``."""
-        return self.get_string_attribute("key_usage")
+        return self._string_reference("key_usage")
 
     @property
     def multi_region(self) -> cdk.IResolvable:
@@ -187,7 +198,7 @@ class KmsKey(GeneratedResource):
     @property
     def policy(self) -> str:
         """Reference to the attribute ``policy``."""
-        return self.get_string_attribute("policy")
+        return self._string_reference("policy")
 
     @property
     def rotation_period_in_days(self) -> float:
@@ -212,4 +223,4 @@ class KmsKey(GeneratedResource):
     @property
     def xks_key_id(self) -> str:
         """Reference to the attribute ``xks_key_id``."""
-        return self.get_string_attribute("xks_key_id")
+        return self._string_reference("xks_key_id")

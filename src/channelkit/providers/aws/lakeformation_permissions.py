@@ -264,6 +264,11 @@ class LakeformationPermissions(GeneratedResource):
         Block('table', 'table', 'list', LakeformationPermissionsTable, 0, 1, True),
         Block('table_with_columns', 'table_with_columns', 'list', LakeformationPermissionsTableWithColumns, 0, 1, True),
     )
+    _tf_string_references = (
+        "catalog_id",
+        "id",
+        "principal",
+    )
 
     def __init__(
         self,
@@ -289,6 +294,7 @@ class LakeformationPermissions(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -300,12 +306,11 @@ class LakeformationPermissions(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def catalog_id(self) -> str:
         """Reference to the attribute ``catalog_id``."""
-        return self.get_string_attribute("catalog_id")
+        return self._string_reference("catalog_id")
 
     @property
     def catalog_resource(self) -> cdk.IResolvable:
@@ -330,7 +335,7 @@ class LakeformationPermissions(GeneratedResource):
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def lf_tag(self) -> cdk.IResolvable:
@@ -355,7 +360,7 @@ class LakeformationPermissions(GeneratedResource):
     @property
     def principal(self) -> str:
         """Reference to the attribute ``principal``."""
-        return self.get_string_attribute("principal")
+        return self._string_reference("principal")
 
     @property
     def table(self) -> cdk.IResolvable:

@@ -44,6 +44,12 @@ class LakeformationResource(GeneratedResource):
         Attr('use_service_linked_role', 'use_service_linked_role', 'bool', False),
         Attr('with_federation', 'with_federation', 'bool', False),
     )
+    _tf_string_references = (
+        "arn",
+        "id",
+        "last_modified",
+        "role_arn",
+    )
 
     def __init__(
         self,
@@ -62,6 +68,7 @@ class LakeformationResource(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -73,12 +80,11 @@ class LakeformationResource(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def arn(self) -> str:
         """Reference to the attribute ``arn``."""
-        return self.get_string_attribute("arn")
+        return self._string_reference("arn")
 
     @property
     def hybrid_access_enabled(self) -> cdk.IResolvable:
@@ -88,17 +94,17 @@ class LakeformationResource(GeneratedResource):
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def last_modified(self) -> str:
         """Reference to the computed attribute ``last_modified``."""
-        return self.get_string_attribute("last_modified")
+        return self._string_reference("last_modified")
 
     @property
     def role_arn(self) -> str:
         """Reference to the attribute ``role_arn``."""
-        return self.get_string_attribute("role_arn")
+        return self._string_reference("role_arn")
 
     @property
     def use_service_linked_role(self) -> cdk.IResolvable:

@@ -612,6 +612,28 @@ class MskCluster(GeneratedResource):
         Attr('tags_all', 'tags_all', ('map', 'string'), False),
         Block('timeouts', 'timeouts', 'single', MskClusterTimeouts, 0, 0, True),
     )
+    _tf_string_references = (
+        "arn",
+        "bootstrap_brokers",
+        "bootstrap_brokers_public_sasl_iam",
+        "bootstrap_brokers_public_sasl_scram",
+        "bootstrap_brokers_public_tls",
+        "bootstrap_brokers_sasl_iam",
+        "bootstrap_brokers_sasl_scram",
+        "bootstrap_brokers_tls",
+        "bootstrap_brokers_vpc_connectivity_sasl_iam",
+        "bootstrap_brokers_vpc_connectivity_sasl_scram",
+        "bootstrap_brokers_vpc_connectivity_tls",
+        "cluster_name",
+        "cluster_uuid",
+        "current_version",
+        "enhanced_monitoring",
+        "id",
+        "kafka_version",
+        "storage_mode",
+        "zookeeper_connect_string",
+        "zookeeper_connect_string_tls",
+    )
 
     def __init__(
         self,
@@ -639,6 +661,7 @@ class MskCluster(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -650,62 +673,61 @@ class MskCluster(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def arn(self) -> str:
         """Reference to the computed attribute ``arn``."""
-        return self.get_string_attribute("arn")
+        return self._string_reference("arn")
 
     @property
     def bootstrap_brokers(self) -> str:
         """Reference to the computed attribute ``bootstrap_brokers``."""
-        return self.get_string_attribute("bootstrap_brokers")
+        return self._string_reference("bootstrap_brokers")
 
     @property
     def bootstrap_brokers_public_sasl_iam(self) -> str:
         """Reference to the computed attribute ``bootstrap_brokers_public_sasl_iam``."""
-        return self.get_string_attribute("bootstrap_brokers_public_sasl_iam")
+        return self._string_reference("bootstrap_brokers_public_sasl_iam")
 
     @property
     def bootstrap_brokers_public_sasl_scram(self) -> str:
         """Reference to the computed attribute ``bootstrap_brokers_public_sasl_scram``."""
-        return self.get_string_attribute("bootstrap_brokers_public_sasl_scram")
+        return self._string_reference("bootstrap_brokers_public_sasl_scram")
 
     @property
     def bootstrap_brokers_public_tls(self) -> str:
         """Reference to the computed attribute ``bootstrap_brokers_public_tls``."""
-        return self.get_string_attribute("bootstrap_brokers_public_tls")
+        return self._string_reference("bootstrap_brokers_public_tls")
 
     @property
     def bootstrap_brokers_sasl_iam(self) -> str:
         """Reference to the computed attribute ``bootstrap_brokers_sasl_iam``."""
-        return self.get_string_attribute("bootstrap_brokers_sasl_iam")
+        return self._string_reference("bootstrap_brokers_sasl_iam")
 
     @property
     def bootstrap_brokers_sasl_scram(self) -> str:
         """Reference to the computed attribute ``bootstrap_brokers_sasl_scram``."""
-        return self.get_string_attribute("bootstrap_brokers_sasl_scram")
+        return self._string_reference("bootstrap_brokers_sasl_scram")
 
     @property
     def bootstrap_brokers_tls(self) -> str:
         """Reference to the computed attribute ``bootstrap_brokers_tls``."""
-        return self.get_string_attribute("bootstrap_brokers_tls")
+        return self._string_reference("bootstrap_brokers_tls")
 
     @property
     def bootstrap_brokers_vpc_connectivity_sasl_iam(self) -> str:
         """Reference to the computed attribute ``bootstrap_brokers_vpc_connectivity_sasl_iam``."""
-        return self.get_string_attribute("bootstrap_brokers_vpc_connectivity_sasl_iam")
+        return self._string_reference("bootstrap_brokers_vpc_connectivity_sasl_iam")
 
     @property
     def bootstrap_brokers_vpc_connectivity_sasl_scram(self) -> str:
         """Reference to the computed attribute ``bootstrap_brokers_vpc_connectivity_sasl_scram``."""
-        return self.get_string_attribute("bootstrap_brokers_vpc_connectivity_sasl_scram")
+        return self._string_reference("bootstrap_brokers_vpc_connectivity_sasl_scram")
 
     @property
     def bootstrap_brokers_vpc_connectivity_tls(self) -> str:
         """Reference to the computed attribute ``bootstrap_brokers_vpc_connectivity_tls``."""
-        return self.get_string_attribute("bootstrap_brokers_vpc_connectivity_tls")
+        return self._string_reference("bootstrap_brokers_vpc_connectivity_tls")
 
     @property
     def broker_node_group_info(self) -> cdk.IResolvable:
@@ -720,12 +742,12 @@ class MskCluster(GeneratedResource):
     @property
     def cluster_name(self) -> str:
         """Reference to the attribute ``cluster_name``."""
-        return self.get_string_attribute("cluster_name")
+        return self._string_reference("cluster_name")
 
     @property
     def cluster_uuid(self) -> str:
         """Reference to the computed attribute ``cluster_uuid``."""
-        return self.get_string_attribute("cluster_uuid")
+        return self._string_reference("cluster_uuid")
 
     @property
     def configuration_info(self) -> cdk.IResolvable:
@@ -735,7 +757,7 @@ class MskCluster(GeneratedResource):
     @property
     def current_version(self) -> str:
         """Reference to the computed attribute ``current_version``."""
-        return self.get_string_attribute("current_version")
+        return self._string_reference("current_version")
 
     @property
     def encryption_info(self) -> cdk.IResolvable:
@@ -745,17 +767,17 @@ class MskCluster(GeneratedResource):
     @property
     def enhanced_monitoring(self) -> str:
         """Reference to the attribute ``enhanced_monitoring``."""
-        return self.get_string_attribute("enhanced_monitoring")
+        return self._string_reference("enhanced_monitoring")
 
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def kafka_version(self) -> str:
         """Reference to the attribute ``kafka_version``."""
-        return self.get_string_attribute("kafka_version")
+        return self._string_reference("kafka_version")
 
     @property
     def logging_info(self) -> cdk.IResolvable:
@@ -775,7 +797,7 @@ class MskCluster(GeneratedResource):
     @property
     def storage_mode(self) -> str:
         """Reference to the attribute ``storage_mode``."""
-        return self.get_string_attribute("storage_mode")
+        return self._string_reference("storage_mode")
 
     @property
     def tags(self) -> Mapping[str, str]:
@@ -795,9 +817,9 @@ class MskCluster(GeneratedResource):
     @property
     def zookeeper_connect_string(self) -> str:
         """Reference to the computed attribute ``zookeeper_connect_string``."""
-        return self.get_string_attribute("zookeeper_connect_string")
+        return self._string_reference("zookeeper_connect_string")
 
     @property
     def zookeeper_connect_string_tls(self) -> str:
         """Reference to the computed attribute ``zookeeper_connect_string_tls``."""
-        return self.get_string_attribute("zookeeper_connect_string_tls")
+        return self._string_reference("zookeeper_connect_string_tls")

@@ -479,6 +479,15 @@ class MskconnectConnector(GeneratedResource):
         Block('timeouts', 'timeouts', 'single', MskconnectConnectorTimeouts, 0, 0, True),
         Block('worker_configuration', 'worker_configuration', 'list', MskconnectConnectorWorkerConfiguration, 0, 1, True),
     )
+    _tf_string_references = (
+        "arn",
+        "description",
+        "id",
+        "kafkaconnect_version",
+        "name",
+        "service_execution_role_arn",
+        "version",
+    )
 
     def __init__(
         self,
@@ -507,6 +516,7 @@ class MskconnectConnector(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -518,12 +528,11 @@ class MskconnectConnector(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def arn(self) -> str:
         """Reference to the computed attribute ``arn``."""
-        return self.get_string_attribute("arn")
+        return self._string_reference("arn")
 
     @property
     def capacity(self) -> cdk.IResolvable:
@@ -538,12 +547,12 @@ class MskconnectConnector(GeneratedResource):
     @property
     def description(self) -> str:
         """Reference to the attribute ``description``."""
-        return self.get_string_attribute("description")
+        return self._string_reference("description")
 
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def kafka_cluster(self) -> cdk.IResolvable:
@@ -563,7 +572,7 @@ class MskconnectConnector(GeneratedResource):
     @property
     def kafkaconnect_version(self) -> str:
         """Reference to the attribute ``kafkaconnect_version``."""
-        return self.get_string_attribute("kafkaconnect_version")
+        return self._string_reference("kafkaconnect_version")
 
     @property
     def log_delivery(self) -> cdk.IResolvable:
@@ -573,7 +582,7 @@ class MskconnectConnector(GeneratedResource):
     @property
     def name(self) -> str:
         """Reference to the attribute ``name``."""
-        return self.get_string_attribute("name")
+        return self._string_reference("name")
 
     @property
     def plugin(self) -> cdk.IResolvable:
@@ -583,7 +592,7 @@ class MskconnectConnector(GeneratedResource):
     @property
     def service_execution_role_arn(self) -> str:
         """Reference to the attribute ``service_execution_role_arn``."""
-        return self.get_string_attribute("service_execution_role_arn")
+        return self._string_reference("service_execution_role_arn")
 
     @property
     def tags(self) -> Mapping[str, str]:
@@ -603,7 +612,7 @@ class MskconnectConnector(GeneratedResource):
     @property
     def version(self) -> str:
         """Reference to the computed attribute ``version``."""
-        return self.get_string_attribute("version")
+        return self._string_reference("version")
 
     @property
     def worker_configuration(self) -> cdk.IResolvable:

@@ -114,6 +114,14 @@ class MskconnectCustomPlugin(GeneratedResource):
         Attr('tags_all', 'tags_all', ('map', 'string'), False),
         Block('timeouts', 'timeouts', 'single', MskconnectCustomPluginTimeouts, 0, 0, True),
     )
+    _tf_string_references = (
+        "arn",
+        "content_type",
+        "description",
+        "id",
+        "name",
+        "state",
+    )
 
     def __init__(
         self,
@@ -134,6 +142,7 @@ class MskconnectCustomPlugin(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -145,27 +154,26 @@ class MskconnectCustomPlugin(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def arn(self) -> str:
         """Reference to the computed attribute ``arn``."""
-        return self.get_string_attribute("arn")
+        return self._string_reference("arn")
 
     @property
     def content_type(self) -> str:
         """Reference to the attribute ``content_type``."""
-        return self.get_string_attribute("content_type")
+        return self._string_reference("content_type")
 
     @property
     def description(self) -> str:
         """Reference to the attribute ``description``."""
-        return self.get_string_attribute("description")
+        return self._string_reference("description")
 
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def latest_revision(self) -> float:
@@ -180,12 +188,12 @@ class MskconnectCustomPlugin(GeneratedResource):
     @property
     def name(self) -> str:
         """Reference to the attribute ``name``."""
-        return self.get_string_attribute("name")
+        return self._string_reference("name")
 
     @property
     def state(self) -> str:
         """Reference to the computed attribute ``state``."""
-        return self.get_string_attribute("state")
+        return self._string_reference("state")
 
     @property
     def tags(self) -> Mapping[str, str]:

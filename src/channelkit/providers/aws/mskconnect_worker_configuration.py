@@ -65,6 +65,13 @@ class MskconnectWorkerConfiguration(GeneratedResource):
         Attr('tags_all', 'tags_all', ('map', 'string'), False),
         Block('timeouts', 'timeouts', 'single', MskconnectWorkerConfigurationTimeouts, 0, 0, True),
     )
+    _tf_string_references = (
+        "arn",
+        "description",
+        "id",
+        "name",
+        "properties_file_content",
+    )
 
     def __init__(
         self,
@@ -84,6 +91,7 @@ class MskconnectWorkerConfiguration(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -95,22 +103,21 @@ class MskconnectWorkerConfiguration(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def arn(self) -> str:
         """Reference to the computed attribute ``arn``."""
-        return self.get_string_attribute("arn")
+        return self._string_reference("arn")
 
     @property
     def description(self) -> str:
         """Reference to the attribute ``description``."""
-        return self.get_string_attribute("description")
+        return self._string_reference("description")
 
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def latest_revision(self) -> float:
@@ -120,12 +127,12 @@ class MskconnectWorkerConfiguration(GeneratedResource):
     @property
     def name(self) -> str:
         """Reference to the attribute ``name``."""
-        return self.get_string_attribute("name")
+        return self._string_reference("name")
 
     @property
     def properties_file_content(self) -> str:
         """Reference to the attribute ``properties_file_content``."""
-        return self.get_string_attribute("properties_file_content")
+        return self._string_reference("properties_file_content")
 
     @property
     def tags(self) -> Mapping[str, str]:

@@ -1185,6 +1185,7 @@ class AwsProvider(GeneratedProvider):
         use_fips_endpoint: bool | cdk.IResolvable | None = None,
         alias: str | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -1193,4 +1194,3 @@ class AwsProvider(GeneratedProvider):
             terraform_provider_source="hashicorp/aws",
             alias=alias,
         )
-        self._store(locals())

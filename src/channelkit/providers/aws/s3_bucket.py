@@ -718,6 +718,22 @@ class S3Bucket(GeneratedResource):
         Block('versioning', 'versioning', 'list', S3BucketVersioning, 0, 1, True),
         Block('website', 'website', 'list', S3BucketWebsite, 0, 1, True),
     )
+    _tf_string_references = (
+        "acceleration_status",
+        "acl",
+        "arn",
+        "bucket",
+        "bucket_domain_name",
+        "bucket_prefix",
+        "bucket_regional_domain_name",
+        "hosted_zone_id",
+        "id",
+        "policy",
+        "region",
+        "request_payer",
+        "website_domain",
+        "website_endpoint",
+    )
 
     def __init__(
         self,
@@ -751,6 +767,7 @@ class S3Bucket(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -762,42 +779,41 @@ class S3Bucket(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def acceleration_status(self) -> str:
         """Reference to the attribute ``acceleration_status``."""
-        return self.get_string_attribute("acceleration_status")
+        return self._string_reference("acceleration_status")
 
     @property
     def acl(self) -> str:
         """Reference to the attribute ``acl``."""
-        return self.get_string_attribute("acl")
+        return self._string_reference("acl")
 
     @property
     def arn(self) -> str:
         """Reference to the computed attribute ``arn``."""
-        return self.get_string_attribute("arn")
+        return self._string_reference("arn")
 
     @property
     def bucket(self) -> str:
         """Reference to the attribute ``bucket``."""
-        return self.get_string_attribute("bucket")
+        return self._string_reference("bucket")
 
     @property
     def bucket_domain_name(self) -> str:
         """Reference to the computed attribute ``bucket_domain_name``."""
-        return self.get_string_attribute("bucket_domain_name")
+        return self._string_reference("bucket_domain_name")
 
     @property
     def bucket_prefix(self) -> str:
         """Reference to the attribute ``bucket_prefix``."""
-        return self.get_string_attribute("bucket_prefix")
+        return self._string_reference("bucket_prefix")
 
     @property
     def bucket_regional_domain_name(self) -> str:
         """Reference to the computed attribute ``bucket_regional_domain_name``."""
-        return self.get_string_attribute("bucket_regional_domain_name")
+        return self._string_reference("bucket_regional_domain_name")
 
     @property
     def cors_rule(self) -> cdk.IResolvable:
@@ -817,12 +833,12 @@ class S3Bucket(GeneratedResource):
     @property
     def hosted_zone_id(self) -> str:
         """Reference to the computed attribute ``hosted_zone_id``."""
-        return self.get_string_attribute("hosted_zone_id")
+        return self._string_reference("hosted_zone_id")
 
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def lifecycle_rule(self) -> cdk.IResolvable:
@@ -847,12 +863,12 @@ class S3Bucket(GeneratedResource):
     @property
     def policy(self) -> str:
         """Reference to the attribute ``policy``."""
-        return self.get_string_attribute("policy")
+        return self._string_reference("policy")
 
     @property
     def region(self) -> str:
         """Reference to the computed attribute ``region``."""
-        return self.get_string_attribute("region")
+        return self._string_reference("region")
 
     @property
     def replication_configuration(self) -> cdk.IResolvable:
@@ -862,7 +878,7 @@ class S3Bucket(GeneratedResource):
     @property
     def request_payer(self) -> str:
         """Reference to the attribute ``request_payer``."""
-        return self.get_string_attribute("request_payer")
+        return self._string_reference("request_payer")
 
     @property
     def server_side_encryption_configuration(self) -> cdk.IResolvable:
@@ -897,9 +913,9 @@ class S3Bucket(GeneratedResource):
     @property
     def website_domain(self) -> str:
         """Reference to the computed attribute ``website_domain``."""
-        return self.get_string_attribute("website_domain")
+        return self._string_reference("website_domain")
 
     @property
     def website_endpoint(self) -> str:
         """Reference to the computed attribute ``website_endpoint``."""
-        return self.get_string_attribute("website_endpoint")
+        return self._string_reference("website_endpoint")

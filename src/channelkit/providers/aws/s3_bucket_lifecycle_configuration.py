@@ -304,6 +304,12 @@ class S3BucketLifecycleConfiguration(GeneratedResource):
         Block('timeouts', 'timeouts', 'single', S3BucketLifecycleConfigurationTimeouts, 0, 0, True),
         Attr('transition_default_minimum_object_size', 'transition_default_minimum_object_size', 'string', False),
     )
+    _tf_string_references = (
+        "bucket",
+        "expected_bucket_owner",
+        "id",
+        "transition_default_minimum_object_size",
+    )
 
     def __init__(
         self,
@@ -321,6 +327,7 @@ class S3BucketLifecycleConfiguration(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -332,22 +339,21 @@ class S3BucketLifecycleConfiguration(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def bucket(self) -> str:
         """Reference to the attribute ``bucket``."""
-        return self.get_string_attribute("bucket")
+        return self._string_reference("bucket")
 
     @property
     def expected_bucket_owner(self) -> str:
         """Reference to the attribute ``expected_bucket_owner``."""
-        return self.get_string_attribute("expected_bucket_owner")
+        return self._string_reference("expected_bucket_owner")
 
     @property
     def id(self) -> str:
         """Reference to the computed attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def rule(self) -> cdk.IResolvable:
@@ -362,4 +368,4 @@ class S3BucketLifecycleConfiguration(GeneratedResource):
     @property
     def transition_default_minimum_object_size(self) -> str:
         """Reference to the attribute ``transition_default_minimum_object_size``."""
-        return self.get_string_attribute("transition_default_minimum_object_size")
+        return self._string_reference("transition_default_minimum_object_size")

@@ -38,6 +38,11 @@ class S3BucketPolicy(GeneratedResource):
         Attr('policy', 'policy', 'string', True),
         Attr('id_', 'id', 'string', False),
     )
+    _tf_string_references = (
+        "bucket",
+        "id",
+        "policy",
+    )
 
     def __init__(
         self,
@@ -53,6 +58,7 @@ class S3BucketPolicy(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -64,19 +70,18 @@ class S3BucketPolicy(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def bucket(self) -> str:
         """Reference to the attribute ``bucket``."""
-        return self.get_string_attribute("bucket")
+        return self._string_reference("bucket")
 
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def policy(self) -> str:
         """Reference to the attribute ``policy``."""
-        return self.get_string_attribute("policy")
+        return self._string_reference("policy")

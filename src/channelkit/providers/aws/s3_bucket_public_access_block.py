@@ -44,6 +44,10 @@ class S3BucketPublicAccessBlock(GeneratedResource):
         Attr('ignore_public_acls', 'ignore_public_acls', 'bool', False),
         Attr('restrict_public_buckets', 'restrict_public_buckets', 'bool', False),
     )
+    _tf_string_references = (
+        "bucket",
+        "id",
+    )
 
     def __init__(
         self,
@@ -62,6 +66,7 @@ class S3BucketPublicAccessBlock(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -73,7 +78,6 @@ class S3BucketPublicAccessBlock(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def block_public_acls(self) -> cdk.IResolvable:
@@ -88,12 +92,12 @@ class S3BucketPublicAccessBlock(GeneratedResource):
     @property
     def bucket(self) -> str:
         """Reference to the attribute ``bucket``."""
-        return self.get_string_attribute("bucket")
+        return self._string_reference("bucket")
 
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def ignore_public_acls(self) -> cdk.IResolvable:

@@ -84,6 +84,11 @@ class S3BucketServerSideEncryptionConfiguration(GeneratedResource):
         Attr('expected_bucket_owner', 'expected_bucket_owner', 'string', False),
         Attr('id_', 'id', 'string', False),
     )
+    _tf_string_references = (
+        "bucket",
+        "expected_bucket_owner",
+        "id",
+    )
 
     def __init__(
         self,
@@ -100,6 +105,7 @@ class S3BucketServerSideEncryptionConfiguration(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -111,22 +117,21 @@ class S3BucketServerSideEncryptionConfiguration(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def bucket(self) -> str:
         """Reference to the attribute ``bucket``."""
-        return self.get_string_attribute("bucket")
+        return self._string_reference("bucket")
 
     @property
     def expected_bucket_owner(self) -> str:
         """Reference to the attribute ``expected_bucket_owner``."""
-        return self.get_string_attribute("expected_bucket_owner")
+        return self._string_reference("expected_bucket_owner")
 
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def rule(self) -> cdk.IResolvable:

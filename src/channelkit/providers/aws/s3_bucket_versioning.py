@@ -64,6 +64,12 @@ class S3BucketVersioning(GeneratedResource):
         Attr('id_', 'id', 'string', False),
         Attr('mfa', 'mfa', 'string', False),
     )
+    _tf_string_references = (
+        "bucket",
+        "expected_bucket_owner",
+        "id",
+        "mfa",
+    )
 
     def __init__(
         self,
@@ -81,6 +87,7 @@ class S3BucketVersioning(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -92,27 +99,26 @@ class S3BucketVersioning(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def bucket(self) -> str:
         """Reference to the attribute ``bucket``."""
-        return self.get_string_attribute("bucket")
+        return self._string_reference("bucket")
 
     @property
     def expected_bucket_owner(self) -> str:
         """Reference to the attribute ``expected_bucket_owner``."""
-        return self.get_string_attribute("expected_bucket_owner")
+        return self._string_reference("expected_bucket_owner")
 
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def mfa(self) -> str:
         """Reference to the attribute ``mfa``."""
-        return self.get_string_attribute("mfa")
+        return self._string_reference("mfa")
 
     @property
     def versioning_configuration(self) -> cdk.IResolvable:

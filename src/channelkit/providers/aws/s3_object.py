@@ -126,6 +126,37 @@ class S3Object(GeneratedResource):
         Attr('tags_all', 'tags_all', ('map', 'string'), False),
         Attr('website_redirect', 'website_redirect', 'string', False),
     )
+    _tf_string_references = (
+        "acl",
+        "arn",
+        "bucket",
+        "cache_control",
+        "checksum_algorithm",
+        "checksum_crc32",
+        "checksum_crc32c",
+        "checksum_crc64nvme",
+        "checksum_sha1",
+        "checksum_sha256",
+        "content",
+        "content_base64",
+        "content_disposition",
+        "content_encoding",
+        "content_language",
+        "content_type",
+        "etag",
+        "id",
+        "key",
+        "kms_key_id",
+        "object_lock_legal_hold_status",
+        "object_lock_mode",
+        "object_lock_retain_until_date",
+        "server_side_encryption",
+        "source",
+        "source_hash",
+        "storage_class",
+        "version_id",
+        "website_redirect",
+    )
 
     def __init__(
         self,
@@ -166,6 +197,7 @@ class S3Object(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -177,22 +209,21 @@ class S3Object(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def acl(self) -> str:
         """Reference to the attribute ``acl``."""
-        return self.get_string_attribute("acl")
+        return self._string_reference("acl")
 
     @property
     def arn(self) -> str:
         """Reference to the computed attribute ``arn``."""
-        return self.get_string_attribute("arn")
+        return self._string_reference("arn")
 
     @property
     def bucket(self) -> str:
         """Reference to the attribute ``bucket``."""
-        return self.get_string_attribute("bucket")
+        return self._string_reference("bucket")
 
     @property
     def bucket_key_enabled(self) -> cdk.IResolvable:
@@ -202,72 +233,72 @@ class S3Object(GeneratedResource):
     @property
     def cache_control(self) -> str:
         """Reference to the attribute ``cache_control``."""
-        return self.get_string_attribute("cache_control")
+        return self._string_reference("cache_control")
 
     @property
     def checksum_algorithm(self) -> str:
         """Reference to the attribute ``checksum_algorithm``."""
-        return self.get_string_attribute("checksum_algorithm")
+        return self._string_reference("checksum_algorithm")
 
     @property
     def checksum_crc32(self) -> str:
         """Reference to the computed attribute ``checksum_crc32``."""
-        return self.get_string_attribute("checksum_crc32")
+        return self._string_reference("checksum_crc32")
 
     @property
     def checksum_crc32c(self) -> str:
         """Reference to the computed attribute ``checksum_crc32c``."""
-        return self.get_string_attribute("checksum_crc32c")
+        return self._string_reference("checksum_crc32c")
 
     @property
     def checksum_crc64nvme(self) -> str:
         """Reference to the computed attribute ``checksum_crc64nvme``."""
-        return self.get_string_attribute("checksum_crc64nvme")
+        return self._string_reference("checksum_crc64nvme")
 
     @property
     def checksum_sha1(self) -> str:
         """Reference to the computed attribute ``checksum_sha1``."""
-        return self.get_string_attribute("checksum_sha1")
+        return self._string_reference("checksum_sha1")
 
     @property
     def checksum_sha256(self) -> str:
         """Reference to the computed attribute ``checksum_sha256``."""
-        return self.get_string_attribute("checksum_sha256")
+        return self._string_reference("checksum_sha256")
 
     @property
     def content(self) -> str:
         """Reference to the attribute ``content``."""
-        return self.get_string_attribute("content")
+        return self._string_reference("content")
 
     @property
     def content_base64(self) -> str:
         """Reference to the attribute ``content_base64``."""
-        return self.get_string_attribute("content_base64")
+        return self._string_reference("content_base64")
 
     @property
     def content_disposition(self) -> str:
         """Reference to the attribute ``content_disposition``."""
-        return self.get_string_attribute("content_disposition")
+        return self._string_reference("content_disposition")
 
     @property
     def content_encoding(self) -> str:
         """Reference to the attribute ``content_encoding``."""
-        return self.get_string_attribute("content_encoding")
+        return self._string_reference("content_encoding")
 
     @property
     def content_language(self) -> str:
         """Reference to the attribute ``content_language``."""
-        return self.get_string_attribute("content_language")
+        return self._string_reference("content_language")
 
     @property
     def content_type(self) -> str:
         """Reference to the attribute ``content_type``."""
-        return self.get_string_attribute("content_type")
+        return self._string_reference("content_type")
 
     @property
     def etag(self) -> str:
         """Reference to the attribute ``etag``."""
-        return self.get_string_attribute("etag")
+        return self._string_reference("etag")
 
     @property
     def force_destroy(self) -> cdk.IResolvable:
@@ -277,17 +308,17 @@ class S3Object(GeneratedResource):
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def key(self) -> str:
         """Reference to the attribute ``key``."""
-        return self.get_string_attribute("key")
+        return self._string_reference("key")
 
     @property
     def kms_key_id(self) -> str:
         """Reference to the attribute ``kms_key_id``."""
-        return self.get_string_attribute("kms_key_id")
+        return self._string_reference("kms_key_id")
 
     @property
     def metadata(self) -> Mapping[str, str]:
@@ -297,17 +328,17 @@ class S3Object(GeneratedResource):
     @property
     def object_lock_legal_hold_status(self) -> str:
         """Reference to the attribute ``object_lock_legal_hold_status``."""
-        return self.get_string_attribute("object_lock_legal_hold_status")
+        return self._string_reference("object_lock_legal_hold_status")
 
     @property
     def object_lock_mode(self) -> str:
         """Reference to the attribute ``object_lock_mode``."""
-        return self.get_string_attribute("object_lock_mode")
+        return self._string_reference("object_lock_mode")
 
     @property
     def object_lock_retain_until_date(self) -> str:
         """Reference to the attribute ``object_lock_retain_until_date``."""
-        return self.get_string_attribute("object_lock_retain_until_date")
+        return self._string_reference("object_lock_retain_until_date")
 
     @property
     def override_provider(self) -> cdk.IResolvable:
@@ -317,22 +348,22 @@ class S3Object(GeneratedResource):
     @property
     def server_side_encryption(self) -> str:
         """Reference to the attribute ``server_side_encryption``."""
-        return self.get_string_attribute("server_side_encryption")
+        return self._string_reference("server_side_encryption")
 
     @property
     def source(self) -> str:
         """Reference to the attribute ``source``."""
-        return self.get_string_attribute("source")
+        return self._string_reference("source")
 
     @property
     def source_hash(self) -> str:
         """Reference to the attribute ``source_hash``."""
-        return self.get_string_attribute("source_hash")
+        return self._string_reference("source_hash")
 
     @property
     def storage_class(self) -> str:
         """Reference to the attribute ``storage_class``."""
-        return self.get_string_attribute("storage_class")
+        return self._string_reference("storage_class")
 
     @property
     def tags(self) -> Mapping[str, str]:
@@ -347,9 +378,9 @@ class S3Object(GeneratedResource):
     @property
     def version_id(self) -> str:
         """Reference to the computed attribute ``version_id``."""
-        return self.get_string_attribute("version_id")
+        return self._string_reference("version_id")
 
     @property
     def website_redirect(self) -> str:
         """Reference to the attribute ``website_redirect``."""
-        return self.get_string_attribute("website_redirect")
+        return self._string_reference("website_redirect")

@@ -76,6 +76,15 @@ class SecretsmanagerSecret(GeneratedResource):
         Attr('tags', 'tags', ('map', 'string'), False),
         Attr('tags_all', 'tags_all', ('map', 'string'), False),
     )
+    _tf_string_references = (
+        "arn",
+        "description",
+        "id",
+        "kms_key_id",
+        "name",
+        "name_prefix",
+        "policy",
+    )
 
     def __init__(
         self,
@@ -99,6 +108,7 @@ class SecretsmanagerSecret(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -110,17 +120,16 @@ class SecretsmanagerSecret(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def arn(self) -> str:
         """Reference to the computed attribute ``arn``."""
-        return self.get_string_attribute("arn")
+        return self._string_reference("arn")
 
     @property
     def description(self) -> str:
         """Reference to the attribute ``description``."""
-        return self.get_string_attribute("description")
+        return self._string_reference("description")
 
     @property
     def force_overwrite_replica_secret(self) -> cdk.IResolvable:
@@ -130,27 +139,27 @@ class SecretsmanagerSecret(GeneratedResource):
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def kms_key_id(self) -> str:
         """Reference to the attribute ``kms_key_id``."""
-        return self.get_string_attribute("kms_key_id")
+        return self._string_reference("kms_key_id")
 
     @property
     def name(self) -> str:
         """Reference to the attribute ``name``."""
-        return self.get_string_attribute("name")
+        return self._string_reference("name")
 
     @property
     def name_prefix(self) -> str:
         """Reference to the attribute ``name_prefix``."""
-        return self.get_string_attribute("name_prefix")
+        return self._string_reference("name_prefix")
 
     @property
     def policy(self) -> str:
         """Reference to the attribute ``policy``."""
-        return self.get_string_attribute("policy")
+        return self._string_reference("policy")
 
     @property
     def recovery_window_in_days(self) -> float:

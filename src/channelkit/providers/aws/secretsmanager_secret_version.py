@@ -46,6 +46,15 @@ class SecretsmanagerSecretVersion(GeneratedResource):
         Attr('secret_string_wo_version', 'secret_string_wo_version', 'number', False),
         Attr('version_stages', 'version_stages', ('set', 'string'), False),
     )
+    _tf_string_references = (
+        "arn",
+        "id",
+        "secret_binary",
+        "secret_id",
+        "secret_string",
+        "secret_string_wo",
+        "version_id",
+    )
 
     def __init__(
         self,
@@ -65,6 +74,7 @@ class SecretsmanagerSecretVersion(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -76,12 +86,11 @@ class SecretsmanagerSecretVersion(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def arn(self) -> str:
         """Reference to the computed attribute ``arn``."""
-        return self.get_string_attribute("arn")
+        return self._string_reference("arn")
 
     @property
     def has_secret_string_wo(self) -> cdk.IResolvable:
@@ -91,27 +100,27 @@ class SecretsmanagerSecretVersion(GeneratedResource):
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def secret_binary(self) -> str:
         """Reference to the attribute ``secret_binary``."""
-        return self.get_string_attribute("secret_binary")
+        return self._string_reference("secret_binary")
 
     @property
     def secret_id(self) -> str:
         """Reference to the attribute ``secret_id``."""
-        return self.get_string_attribute("secret_id")
+        return self._string_reference("secret_id")
 
     @property
     def secret_string(self) -> str:
         """Reference to the attribute ``secret_string``."""
-        return self.get_string_attribute("secret_string")
+        return self._string_reference("secret_string")
 
     @property
     def secret_string_wo(self) -> str:
         """Reference to the attribute ``secret_string_wo``."""
-        return self.get_string_attribute("secret_string_wo")
+        return self._string_reference("secret_string_wo")
 
     @property
     def secret_string_wo_version(self) -> float:
@@ -121,7 +130,7 @@ class SecretsmanagerSecretVersion(GeneratedResource):
     @property
     def version_id(self) -> str:
         """Reference to the computed attribute ``version_id``."""
-        return self.get_string_attribute("version_id")
+        return self._string_reference("version_id")
 
     @property
     def version_stages(self) -> list[str]:

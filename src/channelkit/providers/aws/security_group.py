@@ -76,6 +76,15 @@ class SecurityGroup(GeneratedResource):
         Block('timeouts', 'timeouts', 'single', SecurityGroupTimeouts, 0, 0, True),
         Attr('vpc_id', 'vpc_id', 'string', False),
     )
+    _tf_string_references = (
+        "arn",
+        "description",
+        "id",
+        "name",
+        "name_prefix",
+        "owner_id",
+        "vpc_id",
+    )
 
     def __init__(
         self,
@@ -99,6 +108,7 @@ class SecurityGroup(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -110,17 +120,16 @@ class SecurityGroup(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def arn(self) -> str:
         """Reference to the computed attribute ``arn``."""
-        return self.get_string_attribute("arn")
+        return self._string_reference("arn")
 
     @property
     def description(self) -> str:
         """Reference to the attribute ``description``."""
-        return self.get_string_attribute("description")
+        return self._string_reference("description")
 
     @property
     def egress(self) -> cdk.IResolvable:
@@ -130,7 +139,7 @@ class SecurityGroup(GeneratedResource):
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def ingress(self) -> cdk.IResolvable:
@@ -140,17 +149,17 @@ class SecurityGroup(GeneratedResource):
     @property
     def name(self) -> str:
         """Reference to the attribute ``name``."""
-        return self.get_string_attribute("name")
+        return self._string_reference("name")
 
     @property
     def name_prefix(self) -> str:
         """Reference to the attribute ``name_prefix``."""
-        return self.get_string_attribute("name_prefix")
+        return self._string_reference("name_prefix")
 
     @property
     def owner_id(self) -> str:
         """Reference to the computed attribute ``owner_id``."""
-        return self.get_string_attribute("owner_id")
+        return self._string_reference("owner_id")
 
     @property
     def revoke_rules_on_delete(self) -> cdk.IResolvable:
@@ -175,4 +184,4 @@ class SecurityGroup(GeneratedResource):
     @property
     def vpc_id(self) -> str:
         """Reference to the attribute ``vpc_id``."""
-        return self.get_string_attribute("vpc_id")
+        return self._string_reference("vpc_id")

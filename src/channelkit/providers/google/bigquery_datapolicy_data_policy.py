@@ -97,6 +97,16 @@ class BigqueryDatapolicyDataPolicy(GeneratedResource):
         Attr('project', 'project', 'string', False),
         Block('timeouts', 'timeouts', 'single', BigqueryDatapolicyDataPolicyTimeouts, 0, 0, True),
     )
+    _tf_string_references = (
+        "data_policy_id",
+        "data_policy_type",
+        "deletion_policy",
+        "id",
+        "location",
+        "name",
+        "policy_tag",
+        "project",
+    )
 
     def __init__(
         self,
@@ -118,6 +128,7 @@ class BigqueryDatapolicyDataPolicy(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -129,7 +140,6 @@ class BigqueryDatapolicyDataPolicy(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def data_masking_policy(self) -> cdk.IResolvable:
@@ -139,42 +149,42 @@ class BigqueryDatapolicyDataPolicy(GeneratedResource):
     @property
     def data_policy_id(self) -> str:
         """Reference to the attribute ``data_policy_id``."""
-        return self.get_string_attribute("data_policy_id")
+        return self._string_reference("data_policy_id")
 
     @property
     def data_policy_type(self) -> str:
         """Reference to the attribute ``data_policy_type``."""
-        return self.get_string_attribute("data_policy_type")
+        return self._string_reference("data_policy_type")
 
     @property
     def deletion_policy(self) -> str:
         """Reference to the attribute ``deletion_policy``."""
-        return self.get_string_attribute("deletion_policy")
+        return self._string_reference("deletion_policy")
 
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def location(self) -> str:
         """Reference to the attribute ``location``."""
-        return self.get_string_attribute("location")
+        return self._string_reference("location")
 
     @property
     def name(self) -> str:
         """Reference to the computed attribute ``name``."""
-        return self.get_string_attribute("name")
+        return self._string_reference("name")
 
     @property
     def policy_tag(self) -> str:
         """Reference to the attribute ``policy_tag``."""
-        return self.get_string_attribute("policy_tag")
+        return self._string_reference("policy_tag")
 
     @property
     def project(self) -> str:
         """Reference to the attribute ``project``."""
-        return self.get_string_attribute("project")
+        return self._string_reference("project")
 
     @property
     def timeouts(self) -> cdk.IResolvable:

@@ -330,6 +330,20 @@ class BigqueryDataset(GeneratedResource):
         Attr('storage_billing_model', 'storage_billing_model', 'string', False),
         Block('timeouts', 'timeouts', 'single', BigqueryDatasetTimeouts, 0, 0, True),
     )
+    _tf_string_references = (
+        "dataset_id",
+        "default_collation",
+        "deletion_policy",
+        "description",
+        "etag",
+        "friendly_name",
+        "id",
+        "location",
+        "max_time_travel_hours",
+        "project",
+        "self_link",
+        "storage_billing_model",
+    )
 
     def __init__(
         self,
@@ -363,6 +377,7 @@ class BigqueryDataset(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -374,7 +389,6 @@ class BigqueryDataset(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def access(self) -> cdk.IResolvable:
@@ -389,12 +403,12 @@ class BigqueryDataset(GeneratedResource):
     @property
     def dataset_id(self) -> str:
         """Reference to the attribute ``dataset_id``."""
-        return self.get_string_attribute("dataset_id")
+        return self._string_reference("dataset_id")
 
     @property
     def default_collation(self) -> str:
         """Reference to the attribute ``default_collation``."""
-        return self.get_string_attribute("default_collation")
+        return self._string_reference("default_collation")
 
     @property
     def default_encryption_configuration(self) -> cdk.IResolvable:
@@ -419,12 +433,12 @@ class BigqueryDataset(GeneratedResource):
     @property
     def deletion_policy(self) -> str:
         """Reference to the attribute ``deletion_policy``."""
-        return self.get_string_attribute("deletion_policy")
+        return self._string_reference("deletion_policy")
 
     @property
     def description(self) -> str:
         """Reference to the attribute ``description``."""
-        return self.get_string_attribute("description")
+        return self._string_reference("description")
 
     @property
     def effective_labels(self) -> Mapping[str, str]:
@@ -434,7 +448,7 @@ class BigqueryDataset(GeneratedResource):
     @property
     def etag(self) -> str:
         """Reference to the computed attribute ``etag``."""
-        return self.get_string_attribute("etag")
+        return self._string_reference("etag")
 
     @property
     def external_catalog_dataset_options(self) -> cdk.IResolvable:
@@ -449,12 +463,12 @@ class BigqueryDataset(GeneratedResource):
     @property
     def friendly_name(self) -> str:
         """Reference to the attribute ``friendly_name``."""
-        return self.get_string_attribute("friendly_name")
+        return self._string_reference("friendly_name")
 
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def is_case_insensitive(self) -> cdk.IResolvable:
@@ -474,17 +488,17 @@ class BigqueryDataset(GeneratedResource):
     @property
     def location(self) -> str:
         """Reference to the attribute ``location``."""
-        return self.get_string_attribute("location")
+        return self._string_reference("location")
 
     @property
     def max_time_travel_hours(self) -> str:
         """Reference to the attribute ``max_time_travel_hours``."""
-        return self.get_string_attribute("max_time_travel_hours")
+        return self._string_reference("max_time_travel_hours")
 
     @property
     def project(self) -> str:
         """Reference to the attribute ``project``."""
-        return self.get_string_attribute("project")
+        return self._string_reference("project")
 
     @property
     def resource_tags(self) -> Mapping[str, str]:
@@ -494,12 +508,12 @@ class BigqueryDataset(GeneratedResource):
     @property
     def self_link(self) -> str:
         """Reference to the computed attribute ``self_link``."""
-        return self.get_string_attribute("self_link")
+        return self._string_reference("self_link")
 
     @property
     def storage_billing_model(self) -> str:
         """Reference to the attribute ``storage_billing_model``."""
-        return self.get_string_attribute("storage_billing_model")
+        return self._string_reference("storage_billing_model")
 
     @property
     def terraform_labels(self) -> Mapping[str, str]:

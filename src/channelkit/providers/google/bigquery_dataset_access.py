@@ -206,6 +206,18 @@ class BigqueryDatasetAccess(GeneratedResource):
         Attr('user_by_email', 'user_by_email', 'string', False),
         Block('view', 'view', 'list', BigqueryDatasetAccessView, 0, 1, True),
     )
+    _tf_string_references = (
+        "dataset_id",
+        "deletion_policy",
+        "domain",
+        "group_by_email",
+        "iam_member",
+        "id",
+        "project",
+        "role",
+        "special_group",
+        "user_by_email",
+    )
 
     def __init__(
         self,
@@ -233,6 +245,7 @@ class BigqueryDatasetAccess(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -244,7 +257,6 @@ class BigqueryDatasetAccess(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def api_updated_member(self) -> cdk.IResolvable:
@@ -264,42 +276,42 @@ class BigqueryDatasetAccess(GeneratedResource):
     @property
     def dataset_id(self) -> str:
         """Reference to the attribute ``dataset_id``."""
-        return self.get_string_attribute("dataset_id")
+        return self._string_reference("dataset_id")
 
     @property
     def deletion_policy(self) -> str:
         """Reference to the attribute ``deletion_policy``."""
-        return self.get_string_attribute("deletion_policy")
+        return self._string_reference("deletion_policy")
 
     @property
     def domain(self) -> str:
         """Reference to the attribute ``domain``."""
-        return self.get_string_attribute("domain")
+        return self._string_reference("domain")
 
     @property
     def group_by_email(self) -> str:
         """Reference to the attribute ``group_by_email``."""
-        return self.get_string_attribute("group_by_email")
+        return self._string_reference("group_by_email")
 
     @property
     def iam_member(self) -> str:
         """Reference to the attribute ``iam_member``."""
-        return self.get_string_attribute("iam_member")
+        return self._string_reference("iam_member")
 
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def project(self) -> str:
         """Reference to the attribute ``project``."""
-        return self.get_string_attribute("project")
+        return self._string_reference("project")
 
     @property
     def role(self) -> str:
         """Reference to the attribute ``role``."""
-        return self.get_string_attribute("role")
+        return self._string_reference("role")
 
     @property
     def routine(self) -> cdk.IResolvable:
@@ -309,7 +321,7 @@ class BigqueryDatasetAccess(GeneratedResource):
     @property
     def special_group(self) -> str:
         """Reference to the attribute ``special_group``."""
-        return self.get_string_attribute("special_group")
+        return self._string_reference("special_group")
 
     @property
     def timeouts(self) -> cdk.IResolvable:
@@ -319,7 +331,7 @@ class BigqueryDatasetAccess(GeneratedResource):
     @property
     def user_by_email(self) -> str:
         """Reference to the attribute ``user_by_email``."""
-        return self.get_string_attribute("user_by_email")
+        return self._string_reference("user_by_email")
 
     @property
     def view(self) -> cdk.IResolvable:

@@ -69,6 +69,14 @@ class BigqueryDatasetIamMember(GeneratedResource):
         Attr('id_', 'id', 'string', False),
         Attr('project', 'project', 'string', False),
     )
+    _tf_string_references = (
+        "dataset_id",
+        "etag",
+        "id",
+        "member",
+        "project",
+        "role",
+    )
 
     def __init__(
         self,
@@ -87,6 +95,7 @@ class BigqueryDatasetIamMember(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -98,7 +107,6 @@ class BigqueryDatasetIamMember(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def condition(self) -> cdk.IResolvable:
@@ -108,29 +116,29 @@ class BigqueryDatasetIamMember(GeneratedResource):
     @property
     def dataset_id(self) -> str:
         """Reference to the attribute ``dataset_id``."""
-        return self.get_string_attribute("dataset_id")
+        return self._string_reference("dataset_id")
 
     @property
     def etag(self) -> str:
         """Reference to the computed attribute ``etag``."""
-        return self.get_string_attribute("etag")
+        return self._string_reference("etag")
 
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def member(self) -> str:
         """Reference to the attribute ``member``."""
-        return self.get_string_attribute("member")
+        return self._string_reference("member")
 
     @property
     def project(self) -> str:
         """Reference to the attribute ``project``."""
-        return self.get_string_attribute("project")
+        return self._string_reference("project")
 
     @property
     def role(self) -> str:
         """Reference to the attribute ``role``."""
-        return self.get_string_attribute("role")
+        return self._string_reference("role")

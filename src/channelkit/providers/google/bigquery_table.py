@@ -816,6 +816,23 @@ class BigqueryTable(GeneratedResource):
         Block('time_partitioning', 'time_partitioning', 'list', BigqueryTableTimePartitioning, 0, 1, True),
         Block('view', 'view', 'list', BigqueryTableView, 0, 1, True),
     )
+    _tf_string_references = (
+        "dataset_id",
+        "deletion_policy",
+        "description",
+        "etag",
+        "friendly_name",
+        "generated_schema_columns",
+        "id",
+        "location",
+        "max_staleness",
+        "project",
+        "schema",
+        "self_link",
+        "table_id",
+        "table_metadata_view",
+        "type",
+    )
 
     def __init__(
         self,
@@ -857,6 +874,7 @@ class BigqueryTable(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -868,7 +886,6 @@ class BigqueryTable(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def biglake_configuration(self) -> cdk.IResolvable:
@@ -888,12 +905,12 @@ class BigqueryTable(GeneratedResource):
     @property
     def dataset_id(self) -> str:
         """Reference to the attribute ``dataset_id``."""
-        return self.get_string_attribute("dataset_id")
+        return self._string_reference("dataset_id")
 
     @property
     def deletion_policy(self) -> str:
         """Reference to the attribute ``deletion_policy``."""
-        return self.get_string_attribute("deletion_policy")
+        return self._string_reference("deletion_policy")
 
     @property
     def deletion_protection(self) -> cdk.IResolvable:
@@ -903,7 +920,7 @@ class BigqueryTable(GeneratedResource):
     @property
     def description(self) -> str:
         """Reference to the attribute ``description``."""
-        return self.get_string_attribute("description")
+        return self._string_reference("description")
 
     @property
     def effective_labels(self) -> Mapping[str, str]:
@@ -918,7 +935,7 @@ class BigqueryTable(GeneratedResource):
     @property
     def etag(self) -> str:
         """Reference to the computed attribute ``etag``."""
-        return self.get_string_attribute("etag")
+        return self._string_reference("etag")
 
     @property
     def expiration_time(self) -> float:
@@ -938,17 +955,17 @@ class BigqueryTable(GeneratedResource):
     @property
     def friendly_name(self) -> str:
         """Reference to the attribute ``friendly_name``."""
-        return self.get_string_attribute("friendly_name")
+        return self._string_reference("friendly_name")
 
     @property
     def generated_schema_columns(self) -> str:
         """Reference to the computed attribute ``generated_schema_columns``."""
-        return self.get_string_attribute("generated_schema_columns")
+        return self._string_reference("generated_schema_columns")
 
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def ignore_auto_generated_schema(self) -> cdk.IResolvable:
@@ -973,7 +990,7 @@ class BigqueryTable(GeneratedResource):
     @property
     def location(self) -> str:
         """Reference to the computed attribute ``location``."""
-        return self.get_string_attribute("location")
+        return self._string_reference("location")
 
     @property
     def materialized_view(self) -> cdk.IResolvable:
@@ -983,7 +1000,7 @@ class BigqueryTable(GeneratedResource):
     @property
     def max_staleness(self) -> str:
         """Reference to the attribute ``max_staleness``."""
-        return self.get_string_attribute("max_staleness")
+        return self._string_reference("max_staleness")
 
     @property
     def num_bytes(self) -> float:
@@ -1003,7 +1020,7 @@ class BigqueryTable(GeneratedResource):
     @property
     def project(self) -> str:
         """Reference to the attribute ``project``."""
-        return self.get_string_attribute("project")
+        return self._string_reference("project")
 
     @property
     def range_partitioning(self) -> cdk.IResolvable:
@@ -1023,7 +1040,7 @@ class BigqueryTable(GeneratedResource):
     @property
     def schema(self) -> str:
         """Reference to the attribute ``schema``."""
-        return self.get_string_attribute("schema")
+        return self._string_reference("schema")
 
     @property
     def schema_foreign_type_info(self) -> cdk.IResolvable:
@@ -1033,7 +1050,7 @@ class BigqueryTable(GeneratedResource):
     @property
     def self_link(self) -> str:
         """Reference to the computed attribute ``self_link``."""
-        return self.get_string_attribute("self_link")
+        return self._string_reference("self_link")
 
     @property
     def table_constraints(self) -> cdk.IResolvable:
@@ -1043,12 +1060,12 @@ class BigqueryTable(GeneratedResource):
     @property
     def table_id(self) -> str:
         """Reference to the attribute ``table_id``."""
-        return self.get_string_attribute("table_id")
+        return self._string_reference("table_id")
 
     @property
     def table_metadata_view(self) -> str:
         """Reference to the attribute ``table_metadata_view``."""
-        return self.get_string_attribute("table_metadata_view")
+        return self._string_reference("table_metadata_view")
 
     @property
     def table_replication_info(self) -> cdk.IResolvable:
@@ -1068,7 +1085,7 @@ class BigqueryTable(GeneratedResource):
     @property
     def type(self) -> str:
         """Reference to the computed attribute ``type``."""
-        return self.get_string_attribute("type")
+        return self._string_reference("type")
 
     @property
     def view(self) -> cdk.IResolvable:

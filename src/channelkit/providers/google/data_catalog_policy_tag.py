@@ -71,6 +71,15 @@ class DataCatalogPolicyTag(GeneratedResource):
         Attr('parent_policy_tag', 'parent_policy_tag', 'string', False),
         Block('timeouts', 'timeouts', 'single', DataCatalogPolicyTagTimeouts, 0, 0, True),
     )
+    _tf_string_references = (
+        "deletion_policy",
+        "description",
+        "display_name",
+        "id",
+        "name",
+        "parent_policy_tag",
+        "taxonomy",
+    )
 
     def __init__(
         self,
@@ -90,6 +99,7 @@ class DataCatalogPolicyTag(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -101,7 +111,6 @@ class DataCatalogPolicyTag(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def child_policy_tags(self) -> list[str]:
@@ -111,37 +120,37 @@ class DataCatalogPolicyTag(GeneratedResource):
     @property
     def deletion_policy(self) -> str:
         """Reference to the attribute ``deletion_policy``."""
-        return self.get_string_attribute("deletion_policy")
+        return self._string_reference("deletion_policy")
 
     @property
     def description(self) -> str:
         """Reference to the attribute ``description``."""
-        return self.get_string_attribute("description")
+        return self._string_reference("description")
 
     @property
     def display_name(self) -> str:
         """Reference to the attribute ``display_name``."""
-        return self.get_string_attribute("display_name")
+        return self._string_reference("display_name")
 
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def name(self) -> str:
         """Reference to the computed attribute ``name``."""
-        return self.get_string_attribute("name")
+        return self._string_reference("name")
 
     @property
     def parent_policy_tag(self) -> str:
         """Reference to the attribute ``parent_policy_tag``."""
-        return self.get_string_attribute("parent_policy_tag")
+        return self._string_reference("parent_policy_tag")
 
     @property
     def taxonomy(self) -> str:
         """Reference to the attribute ``taxonomy``."""
-        return self.get_string_attribute("taxonomy")
+        return self._string_reference("taxonomy")
 
     @property
     def timeouts(self) -> cdk.IResolvable:

@@ -73,6 +73,15 @@ class DataCatalogTaxonomy(GeneratedResource):
         Attr('region', 'region', 'string', False),
         Block('timeouts', 'timeouts', 'single', DataCatalogTaxonomyTimeouts, 0, 0, True),
     )
+    _tf_string_references = (
+        "deletion_policy",
+        "description",
+        "display_name",
+        "id",
+        "name",
+        "project",
+        "region",
+    )
 
     def __init__(
         self,
@@ -93,6 +102,7 @@ class DataCatalogTaxonomy(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -104,7 +114,6 @@ class DataCatalogTaxonomy(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def activated_policy_types(self) -> list[str]:
@@ -114,37 +123,37 @@ class DataCatalogTaxonomy(GeneratedResource):
     @property
     def deletion_policy(self) -> str:
         """Reference to the attribute ``deletion_policy``."""
-        return self.get_string_attribute("deletion_policy")
+        return self._string_reference("deletion_policy")
 
     @property
     def description(self) -> str:
         """Reference to the attribute ``description``."""
-        return self.get_string_attribute("description")
+        return self._string_reference("description")
 
     @property
     def display_name(self) -> str:
         """Reference to the attribute ``display_name``."""
-        return self.get_string_attribute("display_name")
+        return self._string_reference("display_name")
 
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def name(self) -> str:
         """Reference to the computed attribute ``name``."""
-        return self.get_string_attribute("name")
+        return self._string_reference("name")
 
     @property
     def project(self) -> str:
         """Reference to the attribute ``project``."""
-        return self.get_string_attribute("project")
+        return self._string_reference("project")
 
     @property
     def region(self) -> str:
         """Reference to the attribute ``region``."""
-        return self.get_string_attribute("region")
+        return self._string_reference("region")
 
     @property
     def timeouts(self) -> cdk.IResolvable:

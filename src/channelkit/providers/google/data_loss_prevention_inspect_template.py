@@ -937,6 +937,15 @@ class DataLossPreventionInspectTemplate(GeneratedResource):
         Attr('template_id', 'template_id', 'string', False),
         Block('timeouts', 'timeouts', 'single', DataLossPreventionInspectTemplateTimeouts, 0, 0, True),
     )
+    _tf_string_references = (
+        "deletion_policy",
+        "description",
+        "display_name",
+        "id",
+        "name",
+        "parent",
+        "template_id",
+    )
 
     def __init__(
         self,
@@ -958,6 +967,7 @@ class DataLossPreventionInspectTemplate(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -969,7 +979,6 @@ class DataLossPreventionInspectTemplate(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def allow_limited_availability_info_types(self) -> cdk.IResolvable:
@@ -979,22 +988,22 @@ class DataLossPreventionInspectTemplate(GeneratedResource):
     @property
     def deletion_policy(self) -> str:
         """Reference to the attribute ``deletion_policy``."""
-        return self.get_string_attribute("deletion_policy")
+        return self._string_reference("deletion_policy")
 
     @property
     def description(self) -> str:
         """Reference to the attribute ``description``."""
-        return self.get_string_attribute("description")
+        return self._string_reference("description")
 
     @property
     def display_name(self) -> str:
         """Reference to the attribute ``display_name``."""
-        return self.get_string_attribute("display_name")
+        return self._string_reference("display_name")
 
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def inspect_config(self) -> cdk.IResolvable:
@@ -1004,17 +1013,17 @@ class DataLossPreventionInspectTemplate(GeneratedResource):
     @property
     def name(self) -> str:
         """Reference to the computed attribute ``name``."""
-        return self.get_string_attribute("name")
+        return self._string_reference("name")
 
     @property
     def parent(self) -> str:
         """Reference to the attribute ``parent``."""
-        return self.get_string_attribute("parent")
+        return self._string_reference("parent")
 
     @property
     def template_id(self) -> str:
         """Reference to the attribute ``template_id``."""
-        return self.get_string_attribute("template_id")
+        return self._string_reference("template_id")
 
     @property
     def timeouts(self) -> cdk.IResolvable:

@@ -1699,6 +1699,19 @@ class DataLossPreventionJobTrigger(GeneratedResource):
         Block('timeouts', 'timeouts', 'single', DataLossPreventionJobTriggerTimeouts, 0, 0, True),
         Attr('trigger_id', 'trigger_id', 'string', False),
     )
+    _tf_string_references = (
+        "create_time",
+        "deletion_policy",
+        "description",
+        "display_name",
+        "id",
+        "last_run_time",
+        "name",
+        "parent",
+        "status",
+        "trigger_id",
+        "update_time",
+    )
 
     def __init__(
         self,
@@ -1721,6 +1734,7 @@ class DataLossPreventionJobTrigger(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -1732,32 +1746,31 @@ class DataLossPreventionJobTrigger(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def create_time(self) -> str:
         """Reference to the computed attribute ``create_time``."""
-        return self.get_string_attribute("create_time")
+        return self._string_reference("create_time")
 
     @property
     def deletion_policy(self) -> str:
         """Reference to the attribute ``deletion_policy``."""
-        return self.get_string_attribute("deletion_policy")
+        return self._string_reference("deletion_policy")
 
     @property
     def description(self) -> str:
         """Reference to the attribute ``description``."""
-        return self.get_string_attribute("description")
+        return self._string_reference("description")
 
     @property
     def display_name(self) -> str:
         """Reference to the attribute ``display_name``."""
-        return self.get_string_attribute("display_name")
+        return self._string_reference("display_name")
 
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def inspect_job(self) -> cdk.IResolvable:
@@ -1767,22 +1780,22 @@ class DataLossPreventionJobTrigger(GeneratedResource):
     @property
     def last_run_time(self) -> str:
         """Reference to the computed attribute ``last_run_time``."""
-        return self.get_string_attribute("last_run_time")
+        return self._string_reference("last_run_time")
 
     @property
     def name(self) -> str:
         """Reference to the computed attribute ``name``."""
-        return self.get_string_attribute("name")
+        return self._string_reference("name")
 
     @property
     def parent(self) -> str:
         """Reference to the attribute ``parent``."""
-        return self.get_string_attribute("parent")
+        return self._string_reference("parent")
 
     @property
     def status(self) -> str:
         """Reference to the attribute ``status``."""
-        return self.get_string_attribute("status")
+        return self._string_reference("status")
 
     @property
     def timeouts(self) -> cdk.IResolvable:
@@ -1792,7 +1805,7 @@ class DataLossPreventionJobTrigger(GeneratedResource):
     @property
     def trigger_id(self) -> str:
         """Reference to the attribute ``trigger_id``."""
-        return self.get_string_attribute("trigger_id")
+        return self._string_reference("trigger_id")
 
     @property
     def triggers(self) -> cdk.IResolvable:
@@ -1802,4 +1815,4 @@ class DataLossPreventionJobTrigger(GeneratedResource):
     @property
     def update_time(self) -> str:
         """Reference to the computed attribute ``update_time``."""
-        return self.get_string_attribute("update_time")
+        return self._string_reference("update_time")

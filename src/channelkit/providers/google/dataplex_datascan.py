@@ -1017,6 +1017,21 @@ class DataplexDatascan(GeneratedResource):
         Attr('project', 'project', 'string', False),
         Block('timeouts', 'timeouts', 'single', DataplexDatascanTimeouts, 0, 0, True),
     )
+    _tf_string_references = (
+        "create_time",
+        "data_scan_id",
+        "deletion_policy",
+        "description",
+        "display_name",
+        "id",
+        "location",
+        "name",
+        "project",
+        "state",
+        "type",
+        "uid",
+        "update_time",
+    )
 
     def __init__(
         self,
@@ -1045,6 +1060,7 @@ class DataplexDatascan(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -1056,12 +1072,11 @@ class DataplexDatascan(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def create_time(self) -> str:
         """Reference to the computed attribute ``create_time``."""
-        return self.get_string_attribute("create_time")
+        return self._string_reference("create_time")
 
     @property
     def data(self) -> cdk.IResolvable:
@@ -1091,22 +1106,22 @@ class DataplexDatascan(GeneratedResource):
     @property
     def data_scan_id(self) -> str:
         """Reference to the attribute ``data_scan_id``."""
-        return self.get_string_attribute("data_scan_id")
+        return self._string_reference("data_scan_id")
 
     @property
     def deletion_policy(self) -> str:
         """Reference to the attribute ``deletion_policy``."""
-        return self.get_string_attribute("deletion_policy")
+        return self._string_reference("deletion_policy")
 
     @property
     def description(self) -> str:
         """Reference to the attribute ``description``."""
-        return self.get_string_attribute("description")
+        return self._string_reference("description")
 
     @property
     def display_name(self) -> str:
         """Reference to the attribute ``display_name``."""
-        return self.get_string_attribute("display_name")
+        return self._string_reference("display_name")
 
     @property
     def effective_labels(self) -> Mapping[str, str]:
@@ -1131,7 +1146,7 @@ class DataplexDatascan(GeneratedResource):
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def labels(self) -> Mapping[str, str]:
@@ -1141,22 +1156,22 @@ class DataplexDatascan(GeneratedResource):
     @property
     def location(self) -> str:
         """Reference to the attribute ``location``."""
-        return self.get_string_attribute("location")
+        return self._string_reference("location")
 
     @property
     def name(self) -> str:
         """Reference to the computed attribute ``name``."""
-        return self.get_string_attribute("name")
+        return self._string_reference("name")
 
     @property
     def project(self) -> str:
         """Reference to the attribute ``project``."""
-        return self.get_string_attribute("project")
+        return self._string_reference("project")
 
     @property
     def state(self) -> str:
         """Reference to the computed attribute ``state``."""
-        return self.get_string_attribute("state")
+        return self._string_reference("state")
 
     @property
     def terraform_labels(self) -> Mapping[str, str]:
@@ -1171,14 +1186,14 @@ class DataplexDatascan(GeneratedResource):
     @property
     def type(self) -> str:
         """Reference to the computed attribute ``type``."""
-        return self.get_string_attribute("type")
+        return self._string_reference("type")
 
     @property
     def uid(self) -> str:
         """Reference to the computed attribute ``uid``."""
-        return self.get_string_attribute("uid")
+        return self._string_reference("uid")
 
     @property
     def update_time(self) -> str:
         """Reference to the computed attribute ``update_time``."""
-        return self.get_string_attribute("update_time")
+        return self._string_reference("update_time")

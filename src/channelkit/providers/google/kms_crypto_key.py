@@ -105,6 +105,16 @@ class KmsCryptoKey(GeneratedResource):
         Block('timeouts', 'timeouts', 'single', KmsCryptoKeyTimeouts, 0, 0, True),
         Block('version_template', 'version_template', 'list', KmsCryptoKeyVersionTemplate, 0, 1, True),
     )
+    _tf_string_references = (
+        "crypto_key_backend",
+        "deletion_policy",
+        "destroy_scheduled_duration",
+        "id",
+        "key_ring",
+        "name",
+        "purpose",
+        "rotation_period",
+    )
 
     def __init__(
         self,
@@ -130,6 +140,7 @@ class KmsCryptoKey(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -141,22 +152,21 @@ class KmsCryptoKey(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def crypto_key_backend(self) -> str:
         """Reference to the attribute ``crypto_key_backend``."""
-        return self.get_string_attribute("crypto_key_backend")
+        return self._string_reference("crypto_key_backend")
 
     @property
     def deletion_policy(self) -> str:
         """Reference to the attribute ``deletion_policy``."""
-        return self.get_string_attribute("deletion_policy")
+        return self._string_reference("deletion_policy")
 
     @property
     def destroy_scheduled_duration(self) -> str:
         """Reference to the attribute ``destroy_scheduled_duration``."""
-        return self.get_string_attribute("destroy_scheduled_duration")
+        return self._string_reference("destroy_scheduled_duration")
 
     @property
     def effective_labels(self) -> Mapping[str, str]:
@@ -166,7 +176,7 @@ class KmsCryptoKey(GeneratedResource):
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def import_only(self) -> cdk.IResolvable:
@@ -176,7 +186,7 @@ class KmsCryptoKey(GeneratedResource):
     @property
     def key_ring(self) -> str:
         """Reference to the attribute ``key_ring``."""
-        return self.get_string_attribute("key_ring")
+        return self._string_reference("key_ring")
 
     @property
     def labels(self) -> Mapping[str, str]:
@@ -186,7 +196,7 @@ class KmsCryptoKey(GeneratedResource):
     @property
     def name(self) -> str:
         """Reference to the attribute ``name``."""
-        return self.get_string_attribute("name")
+        return self._string_reference("name")
 
     @property
     def primary(self) -> cdk.IResolvable:
@@ -196,12 +206,12 @@ class KmsCryptoKey(GeneratedResource):
     @property
     def purpose(self) -> str:
         """Reference to the attribute ``purpose``."""
-        return self.get_string_attribute("purpose")
+        return self._string_reference("purpose")
 
     @property
     def rotation_period(self) -> str:
         """Reference to the attribute ``rotation_period``."""
-        return self.get_string_attribute("rotation_period")
+        return self._string_reference("rotation_period")
 
     @property
     def skip_initial_version_creation(self) -> cdk.IResolvable:

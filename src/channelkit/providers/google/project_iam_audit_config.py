@@ -62,6 +62,12 @@ class ProjectIamAuditConfig(GeneratedResource):
         Attr('service', 'service', 'string', True),
         Attr('id_', 'id', 'string', False),
     )
+    _tf_string_references = (
+        "etag",
+        "id",
+        "project",
+        "service",
+    )
 
     def __init__(
         self,
@@ -78,6 +84,7 @@ class ProjectIamAuditConfig(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -89,7 +96,6 @@ class ProjectIamAuditConfig(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def audit_log_config(self) -> cdk.IResolvable:
@@ -99,19 +105,19 @@ class ProjectIamAuditConfig(GeneratedResource):
     @property
     def etag(self) -> str:
         """Reference to the computed attribute ``etag``."""
-        return self.get_string_attribute("etag")
+        return self._string_reference("etag")
 
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def project(self) -> str:
         """Reference to the attribute ``project``."""
-        return self.get_string_attribute("project")
+        return self._string_reference("project")
 
     @property
     def service(self) -> str:
         """Reference to the attribute ``service``."""
-        return self.get_string_attribute("service")
+        return self._string_reference("service")

@@ -67,6 +67,13 @@ class ProjectIamMember(GeneratedResource):
         Block('condition', 'condition', 'list', ProjectIamMemberCondition, 0, 1, True),
         Attr('id_', 'id', 'string', False),
     )
+    _tf_string_references = (
+        "etag",
+        "id",
+        "member",
+        "project",
+        "role",
+    )
 
     def __init__(
         self,
@@ -84,6 +91,7 @@ class ProjectIamMember(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -95,7 +103,6 @@ class ProjectIamMember(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def condition(self) -> cdk.IResolvable:
@@ -105,24 +112,24 @@ class ProjectIamMember(GeneratedResource):
     @property
     def etag(self) -> str:
         """Reference to the computed attribute ``etag``."""
-        return self.get_string_attribute("etag")
+        return self._string_reference("etag")
 
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def member(self) -> str:
         """Reference to the attribute ``member``."""
-        return self.get_string_attribute("member")
+        return self._string_reference("member")
 
     @property
     def project(self) -> str:
         """Reference to the attribute ``project``."""
-        return self.get_string_attribute("project")
+        return self._string_reference("project")
 
     @property
     def role(self) -> str:
         """Reference to the attribute ``role``."""
-        return self.get_string_attribute("role")
+        return self._string_reference("role")

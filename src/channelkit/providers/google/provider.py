@@ -699,6 +699,7 @@ class GoogleProvider(GeneratedProvider):
         zone: str | None = None,
         alias: str | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -707,4 +708,3 @@ class GoogleProvider(GeneratedProvider):
             terraform_provider_source="hashicorp/google",
             alias=alias,
         )
-        self._store(locals())

@@ -69,6 +69,18 @@ class ServiceAccount(GeneratedResource):
         Attr('project', 'project', 'string', False),
         Block('timeouts', 'timeouts', 'single', ServiceAccountTimeouts, 0, 0, True),
     )
+    _tf_string_references = (
+        "account_id",
+        "deletion_policy",
+        "description",
+        "display_name",
+        "email",
+        "id",
+        "member",
+        "name",
+        "project",
+        "unique_id",
+    )
 
     def __init__(
         self,
@@ -90,6 +102,7 @@ class ServiceAccount(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -101,12 +114,11 @@ class ServiceAccount(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def account_id(self) -> str:
         """Reference to the attribute ``account_id``."""
-        return self.get_string_attribute("account_id")
+        return self._string_reference("account_id")
 
     @property
     def create_ignore_already_exists(self) -> cdk.IResolvable:
@@ -116,12 +128,12 @@ class ServiceAccount(GeneratedResource):
     @property
     def deletion_policy(self) -> str:
         """Reference to the attribute ``deletion_policy``."""
-        return self.get_string_attribute("deletion_policy")
+        return self._string_reference("deletion_policy")
 
     @property
     def description(self) -> str:
         """Reference to the attribute ``description``."""
-        return self.get_string_attribute("description")
+        return self._string_reference("description")
 
     @property
     def disabled(self) -> cdk.IResolvable:
@@ -131,32 +143,32 @@ class ServiceAccount(GeneratedResource):
     @property
     def display_name(self) -> str:
         """Reference to the attribute ``display_name``."""
-        return self.get_string_attribute("display_name")
+        return self._string_reference("display_name")
 
     @property
     def email(self) -> str:
         """Reference to the computed attribute ``email``."""
-        return self.get_string_attribute("email")
+        return self._string_reference("email")
 
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def member(self) -> str:
         """Reference to the computed attribute ``member``."""
-        return self.get_string_attribute("member")
+        return self._string_reference("member")
 
     @property
     def name(self) -> str:
         """Reference to the computed attribute ``name``."""
-        return self.get_string_attribute("name")
+        return self._string_reference("name")
 
     @property
     def project(self) -> str:
         """Reference to the attribute ``project``."""
-        return self.get_string_attribute("project")
+        return self._string_reference("project")
 
     @property
     def timeouts(self) -> cdk.IResolvable:
@@ -166,4 +178,4 @@ class ServiceAccount(GeneratedResource):
     @property
     def unique_id(self) -> str:
         """Reference to the computed attribute ``unique_id``."""
-        return self.get_string_attribute("unique_id")
+        return self._string_reference("unique_id")

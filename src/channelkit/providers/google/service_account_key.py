@@ -48,6 +48,20 @@ class ServiceAccountKey(GeneratedResource):
         Attr('public_key_data', 'public_key_data', 'string', False),
         Attr('public_key_type', 'public_key_type', 'string', False),
     )
+    _tf_string_references = (
+        "deletion_policy",
+        "id",
+        "key_algorithm",
+        "name",
+        "private_key",
+        "private_key_type",
+        "public_key",
+        "public_key_data",
+        "public_key_type",
+        "service_account_id",
+        "valid_after",
+        "valid_before",
+    )
 
     def __init__(
         self,
@@ -68,6 +82,7 @@ class ServiceAccountKey(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -79,17 +94,16 @@ class ServiceAccountKey(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def deletion_policy(self) -> str:
         """Reference to the attribute ``deletion_policy``."""
-        return self.get_string_attribute("deletion_policy")
+        return self._string_reference("deletion_policy")
 
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def keepers(self) -> Mapping[str, str]:
@@ -99,49 +113,49 @@ class ServiceAccountKey(GeneratedResource):
     @property
     def key_algorithm(self) -> str:
         """Reference to the attribute ``key_algorithm``."""
-        return self.get_string_attribute("key_algorithm")
+        return self._string_reference("key_algorithm")
 
     @property
     def name(self) -> str:
         """Reference to the computed attribute ``name``."""
-        return self.get_string_attribute("name")
+        return self._string_reference("name")
 
     @property
     def private_key(self) -> str:
         """Reference to the computed attribute ``private_key``."""
-        return self.get_string_attribute("private_key")
+        return self._string_reference("private_key")
 
     @property
     def private_key_type(self) -> str:
         """Reference to the attribute ``private_key_type``."""
-        return self.get_string_attribute("private_key_type")
+        return self._string_reference("private_key_type")
 
     @property
     def public_key(self) -> str:
         """Reference to the computed attribute ``public_key``."""
-        return self.get_string_attribute("public_key")
+        return self._string_reference("public_key")
 
     @property
     def public_key_data(self) -> str:
         """Reference to the attribute ``public_key_data``."""
-        return self.get_string_attribute("public_key_data")
+        return self._string_reference("public_key_data")
 
     @property
     def public_key_type(self) -> str:
         """Reference to the attribute ``public_key_type``."""
-        return self.get_string_attribute("public_key_type")
+        return self._string_reference("public_key_type")
 
     @property
     def service_account_id(self) -> str:
         """Reference to the attribute ``service_account_id``."""
-        return self.get_string_attribute("service_account_id")
+        return self._string_reference("service_account_id")
 
     @property
     def valid_after(self) -> str:
         """Reference to the computed attribute ``valid_after``."""
-        return self.get_string_attribute("valid_after")
+        return self._string_reference("valid_after")
 
     @property
     def valid_before(self) -> str:
         """Reference to the computed attribute ``valid_before``."""
-        return self.get_string_attribute("valid_before")
+        return self._string_reference("valid_before")

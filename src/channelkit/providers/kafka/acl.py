@@ -48,6 +48,16 @@ class Acl(GeneratedResource):
         Attr('id_', 'id', 'string', False),
         Attr('resource_pattern_type_filter', 'resource_pattern_type_filter', 'string', False),
     )
+    _tf_string_references = (
+        "acl_host",
+        "acl_operation",
+        "acl_permission_type",
+        "acl_principal",
+        "id",
+        "resource_name",
+        "resource_pattern_type_filter",
+        "resource_type",
+    )
 
     def __init__(
         self,
@@ -68,6 +78,7 @@ class Acl(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -79,44 +90,43 @@ class Acl(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def acl_host(self) -> str:
         """Reference to the attribute ``acl_host``."""
-        return self.get_string_attribute("acl_host")
+        return self._string_reference("acl_host")
 
     @property
     def acl_operation(self) -> str:
         """Reference to the attribute ``acl_operation``."""
-        return self.get_string_attribute("acl_operation")
+        return self._string_reference("acl_operation")
 
     @property
     def acl_permission_type(self) -> str:
         """Reference to the attribute ``acl_permission_type``."""
-        return self.get_string_attribute("acl_permission_type")
+        return self._string_reference("acl_permission_type")
 
     @property
     def acl_principal(self) -> str:
         """Reference to the attribute ``acl_principal``."""
-        return self.get_string_attribute("acl_principal")
+        return self._string_reference("acl_principal")
 
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def resource_name(self) -> str:
         """Reference to the attribute ``resource_name``."""
-        return self.get_string_attribute("resource_name")
+        return self._string_reference("resource_name")
 
     @property
     def resource_pattern_type_filter(self) -> str:
         """Reference to the attribute ``resource_pattern_type_filter``."""
-        return self.get_string_attribute("resource_pattern_type_filter")
+        return self._string_reference("resource_pattern_type_filter")
 
     @property
     def resource_type(self) -> str:
         """Reference to the attribute ``resource_type``."""
-        return self.get_string_attribute("resource_type")
+        return self._string_reference("resource_type")

@@ -124,6 +124,7 @@ class KafkaProvider(GeneratedProvider):
         tls_enabled: bool | cdk.IResolvable | None = None,
         alias: str | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -132,4 +133,3 @@ class KafkaProvider(GeneratedProvider):
             terraform_provider_source="mongey/kafka",
             alias=alias,
         )
-        self._store(locals())

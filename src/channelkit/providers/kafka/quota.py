@@ -40,6 +40,11 @@ class Quota(GeneratedResource):
         Attr('entity_name', 'entity_name', 'string', False),
         Attr('id_', 'id', 'string', False),
     )
+    _tf_string_references = (
+        "entity_name",
+        "entity_type",
+        "id",
+    )
 
     def __init__(
         self,
@@ -56,6 +61,7 @@ class Quota(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -67,7 +73,6 @@ class Quota(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def config(self) -> Mapping[str, float]:
@@ -77,14 +82,14 @@ class Quota(GeneratedResource):
     @property
     def entity_name(self) -> str:
         """Reference to the attribute ``entity_name``."""
-        return self.get_string_attribute("entity_name")
+        return self._string_reference("entity_name")
 
     @property
     def entity_type(self) -> str:
         """Reference to the attribute ``entity_type``."""
-        return self.get_string_attribute("entity_type")
+        return self._string_reference("entity_type")
 
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")

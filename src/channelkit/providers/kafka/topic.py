@@ -42,6 +42,10 @@ class Topic(GeneratedResource):
         Attr('config', 'config', ('map', 'string'), False),
         Attr('id_', 'id', 'string', False),
     )
+    _tf_string_references = (
+        "id",
+        "name",
+    )
 
     def __init__(
         self,
@@ -59,6 +63,7 @@ class Topic(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -70,7 +75,6 @@ class Topic(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def config(self) -> Mapping[str, str]:
@@ -80,12 +84,12 @@ class Topic(GeneratedResource):
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def name(self) -> str:
         """Reference to the attribute ``name``."""
-        return self.get_string_attribute("name")
+        return self._string_reference("name")
 
     @property
     def partitions(self) -> float:

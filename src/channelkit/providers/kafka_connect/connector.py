@@ -67,6 +67,10 @@ class Connector(GeneratedResource):
         Attr('id_', 'id', 'string', False),
         Block('timeouts', 'timeouts', 'single', ConnectorTimeouts, 0, 0, True),
     )
+    _tf_string_references = (
+        "id",
+        "name",
+    )
 
     def __init__(
         self,
@@ -84,6 +88,7 @@ class Connector(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -95,7 +100,6 @@ class Connector(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def config(self) -> Mapping[str, str]:
@@ -110,12 +114,12 @@ class Connector(GeneratedResource):
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def name(self) -> str:
         """Reference to the attribute ``name``."""
-        return self.get_string_attribute("name")
+        return self._string_reference("name")
 
     @property
     def timeouts(self) -> cdk.IResolvable:

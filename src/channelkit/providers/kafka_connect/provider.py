@@ -64,6 +64,7 @@ class KafkaConnectProvider(GeneratedProvider):
         url: str | None = None,
         alias: str | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -72,4 +73,3 @@ class KafkaConnectProvider(GeneratedProvider):
             terraform_provider_source="mongey/kafka-connect",
             alias=alias,
         )
-        self._store(locals())

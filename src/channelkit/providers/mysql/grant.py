@@ -52,6 +52,15 @@ class Grant(GeneratedResource):
         Attr('tls_option', 'tls_option', 'string', False),
         Attr('user', 'user', 'string', False),
     )
+    _tf_string_references = (
+        "database",
+        "host",
+        "id",
+        "role",
+        "table",
+        "tls_option",
+        "user",
+    )
 
     def __init__(
         self,
@@ -74,6 +83,7 @@ class Grant(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -85,12 +95,11 @@ class Grant(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def database(self) -> str:
         """Reference to the attribute ``database``."""
-        return self.get_string_attribute("database")
+        return self._string_reference("database")
 
     @property
     def grant(self) -> cdk.IResolvable:
@@ -100,12 +109,12 @@ class Grant(GeneratedResource):
     @property
     def host(self) -> str:
         """Reference to the attribute ``host``."""
-        return self.get_string_attribute("host")
+        return self._string_reference("host")
 
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def privileges(self) -> list[str]:
@@ -115,7 +124,7 @@ class Grant(GeneratedResource):
     @property
     def role(self) -> str:
         """Reference to the attribute ``role``."""
-        return self.get_string_attribute("role")
+        return self._string_reference("role")
 
     @property
     def roles(self) -> list[str]:
@@ -125,14 +134,14 @@ class Grant(GeneratedResource):
     @property
     def table(self) -> str:
         """Reference to the attribute ``table``."""
-        return self.get_string_attribute("table")
+        return self._string_reference("table")
 
     @property
     def tls_option(self) -> str:
         """Reference to the attribute ``tls_option``."""
-        return self.get_string_attribute("tls_option")
+        return self._string_reference("tls_option")
 
     @property
     def user(self) -> str:
         """Reference to the attribute ``user``."""
-        return self.get_string_attribute("user")
+        return self._string_reference("user")

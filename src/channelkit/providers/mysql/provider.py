@@ -187,6 +187,7 @@ class MysqlProvider(GeneratedProvider):
         username: str | None = None,
         alias: str | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -195,4 +196,3 @@ class MysqlProvider(GeneratedProvider):
             terraform_provider_source="petoju/mysql",
             alias=alias,
         )
-        self._store(locals())

@@ -86,6 +86,18 @@ class User(GeneratedResource):
         Attr('retain_old_password', 'retain_old_password', 'bool', False),
         Attr('tls_option', 'tls_option', 'string', False),
     )
+    _tf_string_references = (
+        "auth_plugin",
+        "auth_string_hashed",
+        "auth_string_hex",
+        "host",
+        "id",
+        "password",
+        "password_wo",
+        "plaintext_password",
+        "tls_option",
+        "user",
+    )
 
     def __init__(
         self,
@@ -114,6 +126,7 @@ class User(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -125,7 +138,6 @@ class User(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def aad_identity(self) -> cdk.IResolvable:
@@ -135,17 +147,17 @@ class User(GeneratedResource):
     @property
     def auth_plugin(self) -> str:
         """Reference to the attribute ``auth_plugin``."""
-        return self.get_string_attribute("auth_plugin")
+        return self._string_reference("auth_plugin")
 
     @property
     def auth_string_hashed(self) -> str:
         """Reference to the attribute ``auth_string_hashed``."""
-        return self.get_string_attribute("auth_string_hashed")
+        return self._string_reference("auth_string_hashed")
 
     @property
     def auth_string_hex(self) -> str:
         """Reference to the attribute ``auth_string_hex``."""
-        return self.get_string_attribute("auth_string_hex")
+        return self._string_reference("auth_string_hex")
 
     @property
     def discard_old_password(self) -> cdk.IResolvable:
@@ -155,12 +167,12 @@ class User(GeneratedResource):
     @property
     def host(self) -> str:
         """Reference to the attribute ``host``."""
-        return self.get_string_attribute("host")
+        return self._string_reference("host")
 
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def max_statement_time(self) -> float:
@@ -175,12 +187,12 @@ class User(GeneratedResource):
     @property
     def password(self) -> str:
         """Reference to the attribute ``password``."""
-        return self.get_string_attribute("password")
+        return self._string_reference("password")
 
     @property
     def password_wo(self) -> str:
         """Reference to the attribute ``password_wo``."""
-        return self.get_string_attribute("password_wo")
+        return self._string_reference("password_wo")
 
     @property
     def password_wo_version(self) -> float:
@@ -190,7 +202,7 @@ class User(GeneratedResource):
     @property
     def plaintext_password(self) -> str:
         """Reference to the attribute ``plaintext_password``."""
-        return self.get_string_attribute("plaintext_password")
+        return self._string_reference("plaintext_password")
 
     @property
     def retain_old_password(self) -> cdk.IResolvable:
@@ -200,9 +212,9 @@ class User(GeneratedResource):
     @property
     def tls_option(self) -> str:
         """Reference to the attribute ``tls_option``."""
-        return self.get_string_attribute("tls_option")
+        return self._string_reference("tls_option")
 
     @property
     def user(self) -> str:
         """Reference to the attribute ``user``."""
-        return self.get_string_attribute("user")
+        return self._string_reference("user")

@@ -50,6 +50,13 @@ class Grant(GeneratedResource):
         Attr('schema', 'schema', 'string', False),
         Attr('with_grant_option', 'with_grant_option', 'bool', False),
     )
+    _tf_string_references = (
+        "database",
+        "id",
+        "object_type",
+        "role",
+        "schema",
+    )
 
     def __init__(
         self,
@@ -71,6 +78,7 @@ class Grant(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -82,7 +90,6 @@ class Grant(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def columns(self) -> list[str]:
@@ -92,17 +99,17 @@ class Grant(GeneratedResource):
     @property
     def database(self) -> str:
         """Reference to the attribute ``database``."""
-        return self.get_string_attribute("database")
+        return self._string_reference("database")
 
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def object_type(self) -> str:
         """Reference to the attribute ``object_type``."""
-        return self.get_string_attribute("object_type")
+        return self._string_reference("object_type")
 
     @property
     def objects(self) -> list[str]:
@@ -117,12 +124,12 @@ class Grant(GeneratedResource):
     @property
     def role(self) -> str:
         """Reference to the attribute ``role``."""
-        return self.get_string_attribute("role")
+        return self._string_reference("role")
 
     @property
     def schema(self) -> str:
         """Reference to the attribute ``schema``."""
-        return self.get_string_attribute("schema")
+        return self._string_reference("schema")
 
     @property
     def with_grant_option(self) -> cdk.IResolvable:

@@ -131,6 +131,7 @@ class PostgresqlProvider(GeneratedProvider):
         username: str | None = None,
         alias: str | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -139,4 +140,3 @@ class PostgresqlProvider(GeneratedProvider):
             terraform_provider_source="cyrilgdn/postgresql",
             alias=alias,
         )
-        self._store(locals())

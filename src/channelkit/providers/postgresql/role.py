@@ -78,6 +78,16 @@ class Role(GeneratedResource):
         Attr('superuser', 'superuser', 'bool', False),
         Attr('valid_until', 'valid_until', 'string', False),
     )
+    _tf_string_references = (
+        "assume_role",
+        "encrypted",
+        "id",
+        "name",
+        "password",
+        "password_wo",
+        "password_wo_version",
+        "valid_until",
+    )
 
     def __init__(
         self,
@@ -113,6 +123,7 @@ class Role(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -124,12 +135,11 @@ class Role(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def assume_role(self) -> str:
         """Reference to the attribute ``assume_role``."""
-        return self.get_string_attribute("assume_role")
+        return self._string_reference("assume_role")
 
     @property
     def bypass_row_level_security(self) -> cdk.IResolvable:
@@ -154,7 +164,7 @@ class Role(GeneratedResource):
     @property
     def encrypted(self) -> str:
         """Reference to the attribute ``encrypted``."""
-        return self.get_string_attribute("encrypted")
+        return self._string_reference("encrypted")
 
     @property
     def encrypted_password(self) -> cdk.IResolvable:
@@ -164,7 +174,7 @@ class Role(GeneratedResource):
     @property
     def id(self) -> str:
         """Reference to the attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def idle_in_transaction_session_timeout(self) -> float:
@@ -184,22 +194,22 @@ class Role(GeneratedResource):
     @property
     def name(self) -> str:
         """Reference to the attribute ``name``."""
-        return self.get_string_attribute("name")
+        return self._string_reference("name")
 
     @property
     def password(self) -> str:
         """Reference to the attribute ``password``."""
-        return self.get_string_attribute("password")
+        return self._string_reference("password")
 
     @property
     def password_wo(self) -> str:
         """Reference to the attribute ``password_wo``."""
-        return self.get_string_attribute("password_wo")
+        return self._string_reference("password_wo")
 
     @property
     def password_wo_version(self) -> str:
         """Reference to the attribute ``password_wo_version``."""
-        return self.get_string_attribute("password_wo_version")
+        return self._string_reference("password_wo_version")
 
     @property
     def replication(self) -> cdk.IResolvable:
@@ -239,4 +249,4 @@ class Role(GeneratedResource):
     @property
     def valid_until(self) -> str:
         """Reference to the attribute ``valid_until``."""
-        return self.get_string_attribute("valid_until")
+        return self._string_reference("valid_until")

@@ -56,6 +56,12 @@ class Password(GeneratedResource):
         Attr('special', 'special', 'bool', False),
         Attr('upper', 'upper', 'bool', False),
     )
+    _tf_string_references = (
+        "bcrypt_hash",
+        "id",
+        "override_special",
+        "result",
+    )
 
     def __init__(
         self,
@@ -80,6 +86,7 @@ class Password(GeneratedResource):
         count: float | cdk.TerraformCount | None = None,
         for_each: cdk.ITerraformIterator | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -91,17 +98,16 @@ class Password(GeneratedResource):
             count=count,
             for_each=for_each,
         )
-        self._store(locals())
 
     @property
     def bcrypt_hash(self) -> str:
         """Reference to the computed attribute ``bcrypt_hash``."""
-        return self.get_string_attribute("bcrypt_hash")
+        return self._string_reference("bcrypt_hash")
 
     @property
     def id(self) -> str:
         """Reference to the computed attribute ``id``."""
-        return self.get_string_attribute("id")
+        return self._string_reference("id")
 
     @property
     def keepers(self) -> Mapping[str, str]:
@@ -151,12 +157,12 @@ class Password(GeneratedResource):
     @property
     def override_special(self) -> str:
         """Reference to the attribute ``override_special``."""
-        return self.get_string_attribute("override_special")
+        return self._string_reference("override_special")
 
     @property
     def result(self) -> str:
         """Reference to the computed attribute ``result``."""
-        return self.get_string_attribute("result")
+        return self._string_reference("result")
 
     @property
     def special(self) -> cdk.IResolvable:

@@ -40,6 +40,7 @@ class RandomProvider(GeneratedProvider):
         *,
         alias: str | None = None,
     ) -> None:
+        self._store(locals())
         super().__init__(
             scope,
             id,
@@ -48,4 +49,3 @@ class RandomProvider(GeneratedProvider):
             terraform_provider_source="hashicorp/random",
             alias=alias,
         )
-        self._store(locals())
