@@ -7,10 +7,15 @@ synthesis pass) before the change. If the L3 layer deliberately changes resource
 them with::
 
     CDKTF_OUTDIR=/tmp/org .venv/bin/python main.py
-    cp /tmp/org/stacks/payments/cdk.tf.json tests/golden/synth/org/payments.tf.json
-    cp /tmp/org/stacks/support/cdk.tf.json tests/golden/synth/org/support.tf.json
+    for s in payments support; do
+      sed "s|$PWD|<repo>|g" /tmp/org/stacks/$s/cdk.tf.json > tests/golden/synth/org/$s.tf.json; done
     (cd examples/aws && CDKTF_OUTDIR=/tmp/aws ../../.venv/bin/python main.py)
     cp /tmp/aws/stacks/orders-aws/cdk.tf.json tests/golden/synth/aws/orders-aws.tf.json
+
+The org's stacks use cdktf's default local backend, whose state path is absolute (the app's working
+directory); it is written as ``<repo>`` in the golden files, so they hold wherever the repository is.
+The goldens were last refreshed after the three-axes restructuring, whose JSON the unoptimised runtime
+and this one render byte for byte alike (checked by synthesizing both).
 
 The other tests pin, on the generated bindings: construct ids and paths; reference tokens, also
 inside ``Fn.*`` and string interpolation; ``add_override``; aspects; cross-stack references;
@@ -50,7 +55,7 @@ def _synth_program(cwd: Path, outdir: Path) -> None:
 def test_example_org_synthesizes_byte_identical_to_the_golden(tmp_path: Path) -> None:
     _synth_program(ROOT, tmp_path)
     for stack in ("payments", "support"):
-        got = (tmp_path / "stacks" / stack / "cdk.tf.json").read_bytes()
+        got = (tmp_path / "stacks" / stack / "cdk.tf.json").read_bytes().replace(str(ROOT).encode(), b"<repo>")
         assert got == (GOLDEN / "org" / f"{stack}.tf.json").read_bytes(), stack
 
 

@@ -253,7 +253,7 @@ def start_server(ssl: bool = True, extra_settings: dict[str, str] | None = None)
             server.init()
             server.start()
             return server
-        except Exception as e:  # noqa: BLE001 - retried, then re-raised
+        except Exception as e:
             last = e
             server.stop()
     assert last is not None
