@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from channelkit.patterns import BigQuery, ConnectCluster, KafkaCluster
+from channelkit.patterns import BigQuery, ClientCredentials, ConnectCluster, KafkaCluster
 
 __all__ = ["CONNECT", "KAFKA", "WAREHOUSE"]
 
@@ -15,7 +15,17 @@ CONNECT = ConnectCluster(
     name="main",
     url="https://connect.data.internal:8083",
     principal="User:connect",
+    # Each connector logs in as its own principal with its own TLS client certificate; the keystore
+    # passwords stay on the workers, read by Kafka Connect's FileConfigProvider.
     source_principal="User:connect-source",
     sink_principal="User:connect-sink",
+    source_credentials=ClientCredentials(settings={
+        "ssl.keystore.location": "/etc/kafka-connect/tls/connect-source.p12",
+        "ssl.keystore.password": "${file:/etc/kafka-connect/secrets.properties:source.keystore.password}",
+    }),
+    sink_credentials=ClientCredentials(settings={
+        "ssl.keystore.location": "/etc/kafka-connect/tls/connect-sink.p12",
+        "ssl.keystore.password": "${file:/etc/kafka-connect/secrets.properties:sink.keystore.password}",
+    }),
 )
 WAREHOUSE = BigQuery(project="acme-warehouse", location="EU")

@@ -17,6 +17,7 @@ from channelkit._cdk import cdk  # noqa: E402
 from channelkit.patterns import (  # noqa: E402
     BigQuery,
     Channel,
+    ClientCredentials,
     Column,
     ConnectCluster,
     KafkaCluster,
@@ -27,7 +28,13 @@ from channelkit.patterns import (  # noqa: E402
 )
 
 KAFKA = KafkaCluster(name="k", bootstrap_servers=("b1:9092", "b2:9092", "b3:9092"), broker_count=3)
-CONNECT = ConnectCluster(name="c", url="http://connect:8083", principal="User:connect")
+#: The schema-history clients of a MySQL source log in with the source credentials (the cluster uses TLS).
+SOURCE_CREDENTIALS = ClientCredentials(settings={
+    "ssl.keystore.location": "/etc/connect/source.p12",
+    "ssl.keystore.password": "${file:/etc/connect/secrets.properties:source.keystore.password}",
+})
+CONNECT = ConnectCluster(name="c", url="http://connect:8083", principal="User:connect",
+                         source_credentials=SOURCE_CREDENTIALS)
 WAREHOUSE = BigQuery(project="proj", location="EU")
 TEAM = Team(name="team-a", email="a@example.com")
 
@@ -105,7 +112,7 @@ def references(doc: dict[str, Any]) -> list[tuple[str, str]]:
     """Every ``type.name`` referenced inside ``${...}`` in the stack (data sources prefixed ``data.``)."""
     found = []
     for text in strings(doc):
-        for expr in re.findall(r"\$\{(.*?)\}", text):
+        for expr in re.findall(r"(?<!\$)\$\{(.*?)\}", text):  # "$${" is an escaped literal, not a reference
             for data, rtype, name in _REF.findall(expr):
                 found.append((data + rtype, name))
     return found

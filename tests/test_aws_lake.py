@@ -167,7 +167,10 @@ def test_bucket_encrypted_versioned_private_expiring(full: tuple[dict[str, Any],
     assert all(pab[k] is True for k in ("block_public_acls", "block_public_policy", "ignore_public_acls",
                                         "restrict_public_buckets"))
     (lifecycle,) = resources(doc, "aws_s3_bucket_lifecycle_configuration")
-    assert lifecycle["rule"][0]["expiration"] == [{"days": 7}]
+    (rule,) = lifecycle["rule"]
+    assert "expiration" not in rule, "history_retention=None (default) keeps the change history"
+    assert rule["noncurrent_version_expiration"] == [{"noncurrent_days": 1}]
+    assert rule["abort_incomplete_multipart_upload"] == [{"days_after_initiation": 1}]
     (key,) = resources(doc, "aws_kms_key")
     assert key["enable_key_rotation"] is True and key["lifecycle"]["prevent_destroy"] is True
 
@@ -260,6 +263,52 @@ def test_msk_bootstrap_looked_up_when_not_given(tmp_path: Path) -> None:
     assert cluster["cluster_name"] == "platform"
     source = next(c for c in resources(doc, "aws_mskconnect_connector") if c["name"] == "orders-source")
     assert "bootstrap_brokers_sasl_iam" in source["kafka_cluster"]["apache_kafka_cluster"]["bootstrap_servers"]
+
+
+def test_history_retention_is_its_own_setting(tmp_path: Path) -> None:
+    """The lake keeps its history for ``history_retention``, not for the Kafka retention (7 days here)."""
+    doc, _ = synth(tmp_path, lake=AwsLake(region="us-east-1", bucket_name="acme-orders-cdc",
+                                          history_retention=timedelta(days=400)))
+    (lifecycle,) = resources(doc, "aws_s3_bucket_lifecycle_configuration")
+    (rule,) = lifecycle["rule"]
+    assert rule["expiration"] == [{"days": 400}]
+    assert rule["noncurrent_version_expiration"] == [{"noncurrent_days": 1}]
+    for table in resources(doc, "aws_glue_catalog_table"):
+        assert table["parameters"]["projection.dt.range"] == "NOW-400DAYS,NOW"
+
+
+def test_glue_partition_projection_matches_the_sink_path(full: tuple[dict[str, Any], Channel]) -> None:
+    doc, _ = full
+    (sink,) = [c for c in resources(doc, "aws_mskconnect_connector") if c["name"] == "orders-sink"]
+    config = sink["connector_configuration"]
+    assert config["path.format"] == "'dt'=YYYY-MM-dd" and config["topics.dir"] == "cdc"
+    for table in resources(doc, "aws_glue_catalog_table"):
+        params = table["parameters"]
+        location = table["storage_descriptor"]["location"]
+        assert {k: v for k, v in params.items() if k.startswith(("projection.", "storage."))} == {
+            "projection.enabled": "true", "projection.dt.type": "date", "projection.dt.format": "yyyy-MM-dd",
+            "projection.dt.range": "2024-01-01,NOW", "projection.dt.interval": "1",
+            "projection.dt.interval.unit": "DAYS",
+            "storage.location.template": location + "dt=$${dt}/",  # Terraform's escape of a literal ${dt}
+        }
+        assert location == f"s3://acme-orders-cdc/cdc/{params['channelkit.topic']}/"
+        assert [k["name"] for k in table["partition_keys"]] == ["dt"]
+
+
+def test_the_sink_reads_the_source_envelope(full: tuple[dict[str, Any], Channel]) -> None:
+    doc, _ = full
+    connectors = {c["name"]: c["connector_configuration"] for c in resources(doc, "aws_mskconnect_connector")}
+    source, sink = connectors["orders-source"], connectors["orders-sink"]
+    for side in ("key", "value"):
+        assert source[f"{side}.converter.schemas.enable"] == "true"
+        assert sink[f"{side}.converter"] == source[f"{side}.converter"]
+        assert sink[f"{side}.converter.schemas.enable"] == "true", "schemaless, JsonFormat writes the envelope"
+
+
+@pytest.mark.parametrize("bad", [timedelta(0), timedelta(days=-1), timedelta(hours=36), 30])
+def test_history_retention_must_be_whole_days_within_s3_limits(tmp_path: Path, bad: Any) -> None:
+    err = _error(tmp_path, lake=AwsLake(region="us-east-1", bucket_name="acme-orders-cdc", history_retention=bad))
+    assert isinstance(err, ConstructPropsError) and err.fields == ["warehouse.history_retention"]
 
 
 # ---------------------------------------------------------------------------------------------- bad input

@@ -155,3 +155,15 @@ def test_the_aws_part_of_kafka_into_the_lake_applies_on_moto(
                     if a.startswith("aws_lakeformation_permissions.")]:
         terraform(stack, "state", "rm", address)  # moto cannot revoke Lake Formation grants
     terraform(stack, "destroy", "-auto-approve", "-input=false")
+
+
+def test_the_synth_report_of_the_aws_example_lists_topics_connectors_and_grants(tmp_path: Path) -> None:
+    from channelkit.app_runner import app_command, run_app
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "aws"
+    run_app(app_command(example), tmp_path / "out", example)
+    (report,) = channel_reports(tmp_path / "out")
+    assert sorted(report.topics) == ["orders.shop.customers", "orders.shop.orders"]
+    assert sorted(report.connectors) == ["orders-sink", "orders-source"]
+    assert "arn:aws:iam::123456789012:role/analyst DESCRIBE, SELECT on table orders.customers (without email)" in (
+        report.grants)

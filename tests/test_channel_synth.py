@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +72,7 @@ def test_payments_has_every_resource_type_of_a_mysql_channel(payments: dict[str,
 
 def test_support_has_every_resource_type_of_a_postgres_channel(support: dict[str, Any]) -> None:
     counts = {t: len(r) for t, r in support["resource"].items()}
-    assert counts["kafka_topic"] == 3 + 1  # tables + DLQ (Postgres has no schema history)
+    assert counts["kafka_topic"] == 3 + 2  # tables + heartbeat + DLQ (Postgres has no schema history)
     assert counts["postgresql_role"] == 1 and counts["postgresql_grant"] == 2
     assert "mysql_user" not in counts
 
@@ -91,6 +93,7 @@ def test_topics_are_named_as_debezium_names_them(payments: dict[str, Any], suppo
     support_names = {t["name"] for t in resources(support, "kafka_topic").values()}
     assert support_names == {
         "support.public.tickets", "support.public.messages", "support.public.agents", "support-dlq",
+        "support.heartbeat.support",  # under the source's prefix ACL; heartbeats keep an idle slot's WAL bounded
     }
 
 
@@ -226,8 +229,18 @@ def test_postgres_source_connector_config(support: dict[str, Any]) -> None:
     assert cfg["connector.class"] == "io.debezium.connector.postgresql.PostgresConnector"
     assert cfg["plugin.name"] == "pgoutput"
     assert cfg["slot.name"] == "ck_support"
-    assert cfg["publication.autocreate.mode"] == "filtered"
+    assert cfg["publication.autocreate.mode"] == "disabled"  # the postgresql_publication below exists first
     assert cfg["database.dbname"] == "support"
+    assert cfg["database.sslmode"] == "require"
+    assert (cfg["decimal.handling.mode"], cfg["time.precision.mode"]) == ("string", "microseconds")
+    assert cfg["topic.heartbeat.prefix"] == "support.heartbeat" and cfg["heartbeat.interval.ms"] == "10000"
+    assert cfg["post.processors"] == "reselector"
+    assert cfg["reselector.type"] == "io.debezium.processors.reselect.ReselectColumnsPostProcessor"
+    (pub_id, publication), = resources(support, "postgresql_publication").items()
+    assert (publication["name"], publication["database"], publication["tables"]) == (
+        "ck_support", "support", ["public.tickets", "public.messages", "public.agents"])
+    assert "owner" not in publication, "created by the provider's login, who owns the tables"
+    assert f"postgresql_publication.{pub_id}" in conn["depends_on"]
     assert cfg["table.include.list"] == r"^public\.tickets$,^public\.messages$,^public\.agents$"
     assert cfg["database.user"].startswith("${postgresql_role.")
     assert "source.lsn" in cfg["transforms.unwrap.add.fields"]
@@ -254,11 +267,57 @@ def test_bigquery_sink_connector_config(payments: dict[str, Any]) -> None:
 
 
 # -- BigQuery ------------------------------------------------------------------------------------------------
-def test_dataset_labels_location_and_partition_expiry(payments: dict[str, Any]) -> None:
+def test_dataset_labels_location_and_no_partition_expiry(payments: dict[str, Any]) -> None:
     (ds,) = resources(payments, "google_bigquery_dataset").values()
     assert ds["dataset_id"] == "payments" and ds["location"] == "EU"
     assert ds["labels"] == {"owner": "payments", "channel": "payments", "classification": "restricted"}
-    assert ds["default_partition_expiration_ms"] == 14 * 86_400_000
+    # history_retention=None (default): the change history is kept, whatever the Kafka retention (14 days)
+    assert "default_partition_expiration_ms" not in ds
+
+
+def _dataset(tmp_path: Path, warehouse: Any) -> dict[str, Any]:
+    from channel_helpers import build
+
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    _, doc = build(tmp_path, warehouse=warehouse, retention=timedelta(days=14))
+    (ds,) = resources(doc, "google_bigquery_dataset").values()
+    return ds
+
+
+def test_history_retention_sets_the_partition_expiry(tmp_path: Path) -> None:
+    from channelkit.patterns import BigQuery
+
+    ds = _dataset(tmp_path, BigQuery(project="proj", location="EU", history_retention=timedelta(days=400)))
+    assert ds["default_partition_expiration_ms"] == 400 * 86_400_000
+
+
+def test_expire_partitions_is_a_deprecated_alias(tmp_path: Path) -> None:
+    from channelkit.patterns import BigQuery
+
+    with pytest.warns(DeprecationWarning, match="history_retention"):
+        on = BigQuery(project="proj", location="EU", expire_partitions=True)
+    with pytest.warns(DeprecationWarning):
+        off = BigQuery(project="proj", location="EU", expire_partitions=False)
+    assert _dataset(tmp_path / "on", on)["default_partition_expiration_ms"] == 14 * 86_400_000  # Kafka retention
+    assert "default_partition_expiration_ms" not in _dataset(tmp_path / "off", off)
+
+
+@pytest.mark.parametrize(("kwargs", "field"), [
+    ({"history_retention": timedelta(hours=12)}, "warehouse.history_retention"),
+    ({"history_retention": timedelta(days=1, hours=1)}, "warehouse.history_retention"),
+    ({"history_retention": 30}, "warehouse.history_retention"),
+    ({"history_retention": timedelta(days=30), "expire_partitions": True}, "warehouse.expire_partitions"),
+])
+def test_history_retention_is_validated(tmp_path: Path, kwargs: dict[str, Any], field: str) -> None:
+    from channelkit.errors import ValidationError
+    from channelkit.patterns import BigQuery
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warehouse = BigQuery(project="proj", location="EU", **kwargs)
+    with pytest.raises(ValidationError) as err:
+        _dataset(tmp_path, warehouse)
+    assert err.value.fields == [field]
 
 
 def test_change_log_table_schema_partitioning_and_clustering(payments: dict[str, Any]) -> None:

@@ -24,7 +24,7 @@ def _channelkit(app, n: int) -> None:
     from channelkit._cdk import cdk
     from channelkit.patterns import BigQuery, Channel, Column, ConnectCluster, KafkaCluster, MySqlSource, Table, Team
 
-    kafka = KafkaCluster(name="k", bootstrap_servers=("b1:9092", "b2:9092", "b3:9092"))
+    kafka = KafkaCluster(name="k", bootstrap_servers=("b1:9092", "b2:9092", "b3:9092"), tls_enabled=False)
     connect = ConnectCluster(name="c", url="http://connect:8083", principal="User:connect")
     wh = BigQuery(project="bench", location="EU")
     team = Team(name="bench", email="bench@example.com")

@@ -10,7 +10,7 @@ from constructs import Construct
 from ._cdk import cdk
 from .constructs._util import child_id, singleton
 
-__all__ = ["random_provider", "stack_provider"]
+__all__ = ["has_child_of_type", "random_provider", "stack_provider"]
 
 
 def stack_provider(stack: Construct, key: str, factory: Callable[[Construct, str, str | None], Any]) -> Any:
@@ -34,3 +34,8 @@ def random_provider(scope: Construct) -> Any:
     from .providers.random import RandomProvider
 
     return stack_provider(cdk.TerraformStack.of(scope), "random-default", lambda s, i, a: RandomProvider(s, i, alias=a))
+
+
+def has_child_of_type(scope: Construct, kind: type) -> bool:
+    """Whether the stack holding ``scope`` has a direct child of ``kind`` (e.g. a provider the user created)."""
+    return any(isinstance(child, kind) for child in cdk.TerraformStack.of(scope).node.children)

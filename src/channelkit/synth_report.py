@@ -45,8 +45,10 @@ class ChannelReport:
     grants: list[str] = field(default_factory=list)
 
     def add(self, kind: str, text: str) -> None:
-        """Record one entry of ``kind`` (``topic``, ``connector`` or ``grant``)."""
-        {"topic": self.topics, "connector": self.connectors, "grant": self.grants}[kind].append(text)
+        """Record one entry of ``kind`` (``topic``, ``connector`` or ``grant``); several families may name one topic."""
+        entries = {"topic": self.topics, "connector": self.connectors, "grant": self.grants}[kind]
+        if kind != "topic" or text not in entries:
+            entries.append(text)
 
 
 def _channel_of(path: str) -> tuple[str, str] | None:
@@ -96,8 +98,7 @@ def render(reports: list[ChannelReport]) -> list[str]:
         width = max((len(t) for t in r.resources), default=0)
         for rtype, count in sorted(r.resources.items()):
             lines.append(f"   {rtype:<{width}}  {count:>3}")
-        topics = sorted(set(r.topics))
-        lines.append(f"   topics ({len(topics)}): " + ", ".join(topics))
+        lines.append(f"   topics ({len(r.topics)}): " + ", ".join(sorted(r.topics)))
         lines.append(f"   connectors ({len(r.connectors)}): " + ", ".join(sorted(r.connectors)))
         grants = sorted(set(r.grants))
         lines.append(f"   grants ({len(grants)}):")

@@ -34,7 +34,7 @@ __all__ = ["Finding", "StackReport", "ValidationReport", "validate_output", "val
 
 _META_KEYS = {"//", "depends_on", "lifecycle", "provider", "count", "for_each", "provisioner", "connection", "dynamic"}
 _PROVIDER_META = {"//", "alias", "version"}
-_INTERPOLATION = re.compile(r"\$\{((?:[^{}]|\{[^{}]*\})*)\}")
+_INTERPOLATION = re.compile(r"(?<!\$)\$\{((?:[^{}]|\{[^{}]*\})*)\}")
 _STRING_LITERAL = re.compile(r'"(?:[^"\\]|\\.)*"')
 _REFERENCE = re.compile(
     r"(?<![\w.\-])(data\.)?([a-zA-Z][a-zA-Z0-9_\-]*)\.([a-zA-Z_][a-zA-Z0-9_\-]*)((?:\.[a-zA-Z_][a-zA-Z0-9_\-]*)?)"

@@ -1,14 +1,15 @@
 """Bring a synthesized Postgres channel up against a real server: tables, the provider's SQL, the Debezium config.
 
-Everything the source module does not emit yet, and a test therefore injects, goes through one explicit parameter,
-:class:`UntilSourceModuleEmits`, so it is visible in every test that relies on it.
+Nothing is injected: the database side is the document's ``postgresql_*`` resources (role, grants, publication) and
+the engine runs the document's connector config with only the connection keys pointed at the local server. A test
+that wants to show what happens *without* one of the resources says so with ``provision(..., without=...)``.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -56,33 +57,6 @@ def captured_tables(doc: dict[str, Any]) -> list[str]:
     return out
 
 
-@dataclass(frozen=True)
-class UntilSourceModuleEmits:
-    """The intended design, injected by the test until the source module emits it itself.
-
-    * ``publication``: a ``postgresql_publication`` resource for exactly the captured tables, applied (like every
-      postgresql_* resource) by the provider's connection user, who owns the tables. Publishing a table requires
-      owning it, which the CDC role must not.
-    * ``connector_overrides``: connector keys that go with it, by default ``publication.autocreate.mode=disabled``
-      (Debezium must use the existing publication instead of trying to create one).
-    """
-
-    publication: bool = True
-    connector_overrides: dict[str, str] = field(
-        default_factory=lambda: {"publication.autocreate.mode": "disabled"})
-
-    def extra_resources(self, doc: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
-        if not self.publication:
-            return {}
-        config = source_connector(doc)["config"]
-        return {"postgresql_publication": {"until_source_module_emits": {
-            "name": config["publication.name"],
-            "database": config["database.dbname"],
-            "tables": captured_tables(doc),
-            "provider": "postgresql",
-        }}}
-
-
 @dataclass
 class Provisioned:
     """A channel's database side applied on a real server, and the engine config pointed at it."""
@@ -101,20 +75,19 @@ class Provisioned:
 
 
 def provision(server: PostgresServer, doc: dict[str, Any], ddl: Sequence[str],
-              until_source_module_emits: UntilSourceModuleEmits | None) -> Provisioned:
+              without: Sequence[str] = ()) -> Provisioned:
     """Create the source database and tables as the owner, apply the DB side, build the connector config.
 
-    ``until_source_module_emits=None`` runs the synthesized channel exactly as it is.
+    Runs the synthesized channel exactly as it is; ``without`` names resource types (e.g.
+    ``postgresql_publication``) left out of the apply, for tests that show why they are needed.
     """
     src = source_connector(doc)
     database = src["config"]["database.dbname"]
     server.sql(f'CREATE DATABASE "{database}"')
     server.sql(list(ddl), dbname=database)
-    extra = until_source_module_emits.extra_resources(doc) if until_source_module_emits else None
-    applied = pg_apply.apply(server, doc, extra=extra)
+    applied_doc = {**doc, "resource": {t: v for t, v in doc["resource"].items() if t not in without}}
+    applied = pg_apply.apply(server, applied_doc)
     role = pg_apply.Resolver(doc).value(src["config"]["database.user"])
     password = applied.password_of(role, doc)
-    overrides = dict(until_source_module_emits.connector_overrides) if until_source_module_emits else {}
-    config = debezium.connector_config(src, hostname=server.host, port=server.port, user=role, password=password,
-                                       overrides=overrides)
+    config = debezium.connector_config(src, hostname=server.host, port=server.port, user=role, password=password)
     return Provisioned(server, doc, applied, role, password, database, config)

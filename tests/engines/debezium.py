@@ -136,16 +136,22 @@ def connector_config(resource: dict[str, Any], *, hostname: str, port: int, user
 
     Only the four connection keys are replaced (any ``${...}`` they held is gone with them); ``overrides`` are
     applied last and are meant to be visible in the test that passes them. Any other unresolved reference is an
-    error.
+    error, except in keys :func:`embedded_properties` drops anyway (worker/Kafka-client settings such as
+    ``producer.override.ssl.keystore.password = $${file:...}``, a config-provider placeholder for the worker).
     """
     config = {**resource.get("config", {}), **resource.get("config_sensitive", {})}
     config.update({"database.hostname": hostname, "database.port": str(port), "database.user": user,
                    "database.password": password})
     config.update(overrides or {})
-    unresolved = {k: v for k, v in config.items() if "${" in str(v)}
+    unresolved = {k: v for k, v in config.items() if "${" in str(v) and dropped_reason(k) is None}
     if unresolved:
         raise ValueError(f"unresolved references in connector config: {unresolved}")
     return {k: str(v) for k, v in config.items()}
+
+
+def dropped_reason(key: str) -> str | None:
+    """Why the harness drops ``key`` (a worker/Kafka-client setting with no broker to act on), or None."""
+    return DROPPED_KEYS.get(key) or next((r for p, r in DROPPED_PREFIXES.items() if key.startswith(p)), None)
 
 
 def embedded_properties(config: dict[str, str], workdir: Path) -> tuple[dict[str, str], dict[str, str]]:
@@ -153,7 +159,7 @@ def embedded_properties(config: dict[str, str], workdir: Path) -> tuple[dict[str
     props: dict[str, str] = {}
     changes: dict[str, str] = {}
     for k, v in config.items():
-        reason = DROPPED_KEYS.get(k) or next((r for p, r in DROPPED_PREFIXES.items() if k.startswith(p)), None)
+        reason = dropped_reason(k)
         if reason:
             changes[k] = "dropped: " + reason
         else:

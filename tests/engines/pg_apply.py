@@ -33,13 +33,17 @@ resource                     SQL (create), in order, one transaction
 ``postgresql_replication_slot`` ``SELECT FROM pg_create_logical_replication_slot('<name>', '<plugin>')``.
 ===========================  =========================================================================================
 
+One update path is translated too, because adding a captured table is one: a ``postgresql_publication`` whose
+``tables`` changed is updated in place (``tables`` is not ForceNew) with ``ALTER PUBLICATION <name> ADD TABLE …`` /
+``DROP TABLE …`` per difference (:func:`publication_update_sql`, from ``setPubTables``).
+
 References: ``${postgresql_role.<id>.name}`` (and any ``${<type>.<id>.<attribute>}`` whose attribute is a literal in
 the same JSON) are resolved from the document; ``${random_password.<id>.result}`` is a password generated here from
 the resource's ``length``/``special``/``upper``/``lower``/``numeric`` settings and returned in
 :attr:`Applied.passwords`, so the test knows it like Terraform state would. Anything else is an error: the helper
 never invents a value.
 
-What this is *not*: Terraform itself (no plan, no state, no update/delete paths) and not the provider binary; the
+What this is *not*: Terraform itself (no plan, no state, no delete paths, one update) and not the provider binary; the
 provider's read-back after create is skipped. It is a faithful re-statement of the provider's create SQL, run
 against a real server, so a privilege the resources do not declare is never granted.
 """
@@ -49,7 +53,7 @@ from __future__ import annotations
 import re
 import secrets
 import string
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -288,6 +292,43 @@ def publication_sql(address: str, r: dict[str, Any]) -> list[Statement]:
     return out
 
 
+def publication_update_sql(address: str, old: dict[str, Any], new: dict[str, Any]) -> list[Statement]:
+    """The provider's *update* of a ``postgresql_publication`` (``resourcePostgreSQLPublicationUpdate``), in place.
+
+    ``owner`` → ``ALTER PUBLICATION <name> OWNER TO <owner>`` when it changed; ``tables`` (a set) →
+    ``ALTER PUBLICATION <name> ADD TABLE "s"."t"`` per added table, then ``… DROP TABLE …`` per removed one. The
+    publish parameters and renames are not covered (channelkit sets neither).
+    """
+    name = new["name"]
+    if old["name"] != name or old.get("publish_param") != new.get("publish_param") or \
+            old.get("publish_via_partition_root_param") != new.get("publish_via_partition_root_param"):
+        raise ValueError(f"{address}: only owner and tables updates are translated")
+    out: list[Statement] = []
+    if new.get("owner") and old.get("owner") != new.get("owner"):
+        out.append(Statement(address, f"ALTER PUBLICATION {name} OWNER TO {new['owner']}"))
+    before, after = list(old.get("tables", [])), list(new.get("tables", []))
+    if len(set(after)) != len(after):
+        raise ValueError(f"{address}: duplicated table in `tables`")
+    out += [Statement(address, f"ALTER PUBLICATION {name} ADD TABLE {_quote_table_name(t)}")
+            for t in after if t not in before]
+    out += [Statement(address, f"ALTER PUBLICATION {name} DROP TABLE {_quote_table_name(t)}")
+            for t in before if t not in after]
+    return out
+
+
+def update_publication(server: PostgresServer, old_doc: dict[str, Any], new_doc: dict[str, Any], rid: str, *,
+                       user: str = "postgres", password: str | None = None) -> list[str]:
+    """Apply the in-place update of publication ``rid`` from ``old_doc`` to ``new_doc``; the statements run."""
+    old = Resolver(old_doc).value(old_doc["resource"]["postgresql_publication"][rid])
+    new = Resolver(new_doc).value(new_doc["resource"]["postgresql_publication"][rid])
+    stmts = publication_update_sql(f"postgresql_publication.{rid}", old, new)
+    with server.connect(user, password, new.get("database") or "postgres", autocommit=False) as conn:
+        for st in stmts:
+            conn.execute(st.sql)
+        conn.commit()
+    return [st.sql for st in stmts]
+
+
 def replication_slot_sql(address: str, r: dict[str, Any]) -> list[Statement]:
     return [Statement(address, "SELECT FROM pg_create_logical_replication_slot(%s, %s)", (r["name"], r["plugin"]))]
 
@@ -301,11 +342,12 @@ TRANSLATORS: dict[str, Callable[[str, dict[str, Any]], list[Statement]]] = {
 
 
 def plan(doc: dict[str, Any], extra: dict[str, dict[str, dict[str, Any]]] | None = None,
-         passwords: dict[str, str] | None = None) -> Plan:
+         passwords: dict[str, str] | None = None, only: Sequence[str] | None = None) -> Plan:
     """The provider's transactions for every postgresql_* resource of ``doc`` (plus ``extra`` resources).
 
-    ``extra`` has the shape of ``doc["resource"]`` and is how a test adds a resource the source module does not
-    emit yet; it is merged into a copy of the document so its references resolve the same way.
+    ``extra`` has the shape of ``doc["resource"]`` (resources a test adds); it is merged into a copy of the
+    document so its references resolve the same way. ``only`` restricts the plan to those resource types (the
+    others still resolve references), e.g. to re-create replaced grants after a change.
     """
     merged = {**doc, "resource": {t: dict(v) for t, v in doc.get("resource", {}).items()}}
     for rtype, bodies in (extra or {}).items():
@@ -314,6 +356,8 @@ def plan(doc: dict[str, Any], extra: dict[str, dict[str, dict[str, Any]]] | None
     provider_db = (merged.get("provider", {}).get("postgresql") or [{}])[0].get("database")
     p = Plan()
     for rtype in ORDER:
+        if only is not None and rtype not in only:
+            continue
         for rid, body in merged["resource"].get(rtype, {}).items():
             r = resolver.value(body)
             address = f"{rtype}.{rid}"
@@ -343,9 +387,9 @@ def _owners_to_borrow(conn: Any, r_schema: str | None, otype: str) -> list[str]:
 
 
 def apply(server: PostgresServer, doc: dict[str, Any], *, user: str = "postgres", password: str | None = None,
-          extra: dict[str, dict[str, dict[str, Any]]] | None = None) -> Applied:
+          extra: dict[str, dict[str, dict[str, Any]]] | None = None, only: Sequence[str] | None = None) -> Applied:
     """Run :func:`plan` against ``server`` as the provider's user, one transaction per resource."""
-    p = plan(doc, extra)
+    p = plan(doc, extra, only=only)
     resources = {**doc.get("resource", {})}
     for rtype, bodies in (extra or {}).items():
         resources[rtype] = {**resources.get(rtype, {}), **bodies}

@@ -1,6 +1,7 @@
 """Layer 2: one main resource each (construct id ``Resource``), typed props, ``grant_*`` methods."""
 
-from .bigquery import BigQueryDataset, BigQueryField, BigQuerySink, BigQueryTable, LatestStateView
+from .bigquery import BigQueryDataset, BigQueryField, BigQueryTable, LatestStateView
+from .bigquery_sink import BigQuerySink
 from .connect import connector_resource
 from .database import CdcDatabaseUser
 from .debezium import DebeziumMySqlSource, DebeziumPostgresSource

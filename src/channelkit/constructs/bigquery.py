@@ -7,7 +7,7 @@
 - :class:`BigQueryTable` — the change-log table: declared columns plus the CDC metadata columns,
   day partitioning, clustering on the primary key, ``deletion_protection`` on.
 - :class:`LatestStateView` — a standard-SQL view keeping the newest row per key and dropping deletes.
-- :class:`BigQuerySink` — the KCBQ sink connector with its own service account and key.
+- the sink connector (KCBQ) is in :mod:`channelkit.constructs.bigquery_sink`.
 """
 
 from __future__ import annotations
@@ -20,15 +20,11 @@ from typing import Any
 
 from constructs import Construct
 
-from channelkit._cdk import cdk
 from channelkit.errors import ProblemCollector
 from channelkit.providers.google import (
     BigqueryDataset,
     BigqueryDatasetIamMember,
     BigqueryTable,
-    ProjectIamMember,
-    ServiceAccount,
-    ServiceAccountKey,
 )
 from channelkit.providers.google.bigquery_dataset import BigqueryDatasetDefaultEncryptionConfiguration
 from channelkit.providers.google.bigquery_dataset_iam_member import BigqueryDatasetIamMemberCondition
@@ -36,29 +32,20 @@ from channelkit.providers.google.bigquery_table import BigqueryTableTimePartitio
 from channelkit.sql import latest_state_sql
 
 from ._util import LazyProblems, child_id, protect, remembered
-from .connect import connector_resource
 from .errors import ConstructPropsError, InvalidNameError, PrincipalError, TableDefinitionError
-from .kafka import KafkaTopic
 from .naming import check_bigquery_column, check_bigquery_id, check_gcp_principal
 
 __all__ = [
-    "KCBQ_CONNECTOR_CLASS",
     "READ_ROLE",
     "WRITE_ROLE",
     "FIELD_TYPES",
     "BigQueryDataset",
     "BigQueryField",
-    "BigQuerySink",
     "BigQueryTable",
     "LatestStateView",
-    "SinkAccount",
-    "check_upsert_merge",
-    "create_sink_account",
     "expiry_condition",
-    "kcbq_config",
 ]
 
-KCBQ_CONNECTOR_CLASS = "com.wepay.kafka.connect.bigquery.BigQuerySinkConnector"
 #: Predefined role of readers (never the legacy READER).
 READ_ROLE = "roles/bigquery.dataViewer"
 #: Predefined role of writers such as the sink (never the legacy WRITER).
@@ -189,16 +176,23 @@ class BigQueryField:
         type: a BigQuery standard SQL type (``INT64``, ``STRING``, ``NUMERIC``, ...; see :data:`FIELD_TYPES`).
         description: the column description (default empty).
         mode: ``NULLABLE`` (default), ``REQUIRED`` or ``REPEATED``.
+        precision: digits of a parameterized ``NUMERIC``/``BIGNUMERIC`` (default None: unparameterized).
+        scale: digits after the point of a parameterized ``NUMERIC``/``BIGNUMERIC`` (default None).
     """
 
     name: str
     type: str
     description: str = ""
     mode: str = "NULLABLE"
+    precision: int | None = None
+    scale: int | None = None
 
     def schema(self) -> dict[str, Any]:
-        """This field in the table schema JSON."""
+        """This field in the table schema JSON (``precision``/``scale`` as strings, the form the API returns)."""
         out: dict[str, Any] = {"name": self.name, "type": self.type, "mode": self.mode}
+        if self.precision is not None:
+            out["precision"] = str(self.precision)
+            out["scale"] = str(self.scale or 0)
         if self.description:
             out["description"] = self.description
         return out
@@ -327,181 +321,4 @@ class LatestStateView(Construct):
             description=description, labels=dict(labels or {}),
             deletion_protection=False,
             provider=dataset.provider,
-        )
-
-
-@dataclass(frozen=True)
-class SinkAccount:
-    """The identity a BigQuery sink connector writes with (see :func:`create_sink_account`).
-
-    Attributes:
-        service_account: the ``google_service_account``.
-        key: its ``google_service_account_key``.
-        member: ``serviceAccount:<email>`` (a reference token).
-        dataset_grant: ``roles/bigquery.dataEditor`` on the dataset.
-        job_grant: ``roles/bigquery.jobUser`` on the project (upsert mode), else None.
-    """
-
-    service_account: Any
-    key: Any
-    member: str
-    dataset_grant: Any
-    job_grant: Any
-
-    @property
-    def keyfile(self) -> str:
-        """The key's JSON (a reference: ``base64decode(private_key)``), for a secret config value only."""
-        return str(cdk.Fn.base64decode(self.key.private_key))
-
-    @property
-    def grants(self) -> list[Any]:
-        """The IAM bindings the account needs before the connector starts."""
-        return [self.dataset_grant, *([self.job_grant] if self.job_grant else [])]
-
-
-def create_sink_account(
-    scope: Construct, *, name: str, dataset: BigQueryDataset, account_id: str, upsert: bool = False,
-    google_provider: Any = None,
-) -> SinkAccount:
-    """Create the sink's service account (``ServiceAccount``), key (``Key``) and grants in ``scope``.
-
-    The account gets ``roles/bigquery.dataEditor`` on ``dataset`` (grant id ``Write-Sink-<name>`` on the
-    dataset) and, in upsert mode, ``roles/bigquery.jobUser`` on the project (child ``JobUser``: KCBQ runs
-    MERGE jobs).
-
-    Raises:
-        ConstructPropsError: ``account_id`` is not 6-30 characters starting with a letter.
-    """
-    problems = LazyProblems(scope)
-    problems.check(
-        isinstance(account_id, str) and len(account_id) in range(6, 31) and account_id[:1].isalpha(), "account_id",
-        account_id, "6-30 characters, starting with a letter",
-    )
-    problems.raise_if_any(ConstructPropsError, "invalid BigQuery sink account at {path}")
-    service_account = ServiceAccount(
-        scope, "ServiceAccount", account_id=account_id, project=dataset.project,
-        display_name=f"channelkit sink {name}", provider=google_provider,
-    )
-    key = ServiceAccountKey(scope, "Key", service_account_id=service_account.name, provider=google_provider)
-    member = f"serviceAccount:{service_account.email}"
-    job_grant = ProjectIamMember(
-        scope, "JobUser", project=dataset.project, role="roles/bigquery.jobUser", member=member,
-        provider=google_provider,
-    ) if upsert else None
-    return SinkAccount(service_account, key, member, dataset.grant_write(member, grant_id=child_id("Sink", name)),
-                       job_grant)
-
-
-def kcbq_config(
-    *, name: str, project: str, dataset: str, topics: Sequence[str], table_for_topic: Mapping[str, str],
-    dlq_topic: str, dlq_replication_factor: int, upsert: bool = False, key_field: str = "__kafka_key",
-    merge_interval_ms: int = 60_000, merge_records_threshold: int = -1,
-) -> dict[str, str]:
-    """The KCBQ (BigQuery sink) connector config, without the key file (a secret: pass it as ``keyfile``).
-
-    Table names come from ``topic2TableMap``; ``autoCreateTables`` and ``allowNewBigQueryFields`` are
-    off; failed records go to ``dlq_topic`` (``errors.tolerance = all``).
-    """
-    config: dict[str, str] = {
-        "name": name,
-        "connector.class": KCBQ_CONNECTOR_CLASS,
-        "tasks.max": "1",
-        "topics": ",".join(topics),
-        "project": project,
-        "defaultDataset": dataset,
-        "keySource": "JSON",
-        "topic2TableMap": ",".join(f"{t}:{table_for_topic[t]}" for t in topics),
-        "sanitizeTopics": "false",
-        "autoCreateTables": "false",
-        "allowNewBigQueryFields": "false",
-        "key.converter": "org.apache.kafka.connect.json.JsonConverter",
-        "key.converter.schemas.enable": "true",
-        "value.converter": "org.apache.kafka.connect.json.JsonConverter",
-        "value.converter.schemas.enable": "true",
-        "errors.tolerance": "all",
-        "errors.log.enable": "true",
-        "errors.deadletterqueue.topic.name": dlq_topic,
-        "errors.deadletterqueue.context.headers.enable": "true",
-        "errors.deadletterqueue.topic.replication.factor": str(dlq_replication_factor),
-    }
-    if upsert:
-        config.update({
-            "upsertEnabled": "true",
-            "deleteEnabled": "true",
-            "kafkaKeyFieldName": key_field,
-            "mergeIntervalMs": str(merge_interval_ms),
-            "mergeRecordsThreshold": str(merge_records_threshold),
-            "bigQueryPartitionDecorator": "false",
-        })
-    return config
-
-
-def check_upsert_merge(problems: ProblemCollector, merge_interval_ms: Any, merge_records_threshold: Any) -> None:
-    """Record what is wrong with KCBQ's upsert merge settings (each a positive integer or -1, not both -1)."""
-    settings = (("merge_interval_ms", merge_interval_ms), ("merge_records_threshold", merge_records_threshold))
-    for field, value in settings:
-        problems.check(isinstance(value, int) and not isinstance(value, bool) and (value == -1 or value > 0), field,
-                       value, "a positive integer, or -1 to disable")
-    problems.check(not (merge_interval_ms == -1 and merge_records_threshold == -1), "merge_interval_ms",
-                   merge_interval_ms, "a positive interval when merge_records_threshold is -1")
-
-
-class BigQuerySink(Construct):
-    """The BigQuery sink connector on a Kafka Connect cluster (KCBQ, ``kafka-connect_connector`` id ``Resource``).
-
-    It creates its own service account, key and grants (:func:`create_sink_account`) and passes the
-    key only through ``config_sensitive`` (``keySource = JSON``); the config is :func:`kcbq_config`.
-
-    Args:
-        scope: parent construct.
-        id: construct id.
-        name: connector name (also ``config["name"]``).
-        dataset: the target dataset.
-        topics: the table topics, in order.
-        table_for_topic: topic name → BigQuery table id, for every topic.
-        dlq_topic: the dead-letter topic.
-        account_id: id of the sink's service account (6-30 characters).
-        upsert: merge into the tables by key and delete on tombstones (default False: append change rows).
-        key_field: ``kafkaKeyFieldName`` in upsert mode (default ``__kafka_key``).
-        merge_interval_ms: ``mergeIntervalMs`` in upsert mode (default 60000; a positive number or -1).
-        merge_records_threshold: ``mergeRecordsThreshold`` in upsert mode (default -1: off).
-        provider: the ``kafka-connect`` provider (default: the stack's default).
-        google_provider: the ``google`` provider (default: the stack's default).
-        depends_on: resources that must exist first (ACLs; default none).
-
-    Raises:
-        ConstructPropsError: no topics, a topic without a table, bad merge settings or account id.
-    """
-
-    def __init__(
-        self, scope: Construct, id: str, *, name: str, dataset: BigQueryDataset, topics: Sequence[KafkaTopic],
-        table_for_topic: Mapping[str, str], dlq_topic: KafkaTopic, account_id: str, upsert: bool = False,
-        key_field: str = "__kafka_key", merge_interval_ms: int = 60_000, merge_records_threshold: int = -1,
-        provider: Any = None, google_provider: Any = None, depends_on: Sequence[Any] = (),
-    ) -> None:
-        super().__init__(scope, id)
-        problems = LazyProblems(self)
-        problems.check(len(topics) > 0, "topics", [], "at least one topic")
-        for t in topics:
-            problems.check(t.topic_name in table_for_topic, "table_for_topic", t.topic_name, "a table for every topic")
-        if upsert:
-            check_upsert_merge(problems, merge_interval_ms, merge_records_threshold)
-        problems.raise_if_any(ConstructPropsError, "invalid BigQuery sink props at {path}")
-        self.account = create_sink_account(self, name=name, dataset=dataset, account_id=account_id, upsert=upsert,
-                                           google_provider=google_provider)
-        self.service_account, self.key, self.member = (
-            self.account.service_account, self.account.key, self.account.member)
-        self.connector_name = name
-        self.group = f"connect-{name}"
-        self.topic_names = [t.topic_name for t in topics]
-        self.config = kcbq_config(
-            name=name, project=dataset.project, dataset=dataset.dataset_ref, topics=self.topic_names,
-            table_for_topic=table_for_topic, dlq_topic=dlq_topic.topic_name,
-            dlq_replication_factor=dlq_topic.replication_factor, upsert=upsert, key_field=key_field,
-            merge_interval_ms=merge_interval_ms, merge_records_threshold=merge_records_threshold,
-        )
-        self.resource = connector_resource(
-            self, "Resource", name=name, config=self.config, sensitive={"keyfile": self.account.keyfile},
-            provider=provider,
-            depends_on=[*depends_on, *self.account.grants, *(t.resource for t in topics), dlq_topic.resource],
         )

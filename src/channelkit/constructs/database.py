@@ -52,7 +52,9 @@ class CdcDatabaseUser(Construct):
     Attributes:
         resource: the ``mysql_user`` or ``postgresql_role``.
         password: the ``random_password``, or None when ``password`` was given; wire :attr:`password_ref`.
-        grants: the grant resources.
+        grants: the grant resources, and every other database object the connector must wait for (a Postgres
+            source appends its ``postgresql_publication``).
+        publication: the Postgres publication a source created for this user's connector, or None.
     """
 
     def __init__(
@@ -78,6 +80,7 @@ class CdcDatabaseUser(Construct):
             password = self.password.result
         self._password_ref: str = password
         self.grants: list[Any] = []
+        self.publication: Any = None
         if engine == "mysql":
             user = MysqlUser(self, "Resource", user=user_name, host=host, plaintext_password=self._password_ref,
                              provider=mysql_provider)

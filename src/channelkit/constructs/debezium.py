@@ -30,13 +30,16 @@ from .naming import check_kafka_topic
 __all__ = [
     "DELETE_HANDLING_MODES",
     "MYSQL_POSITION_COLUMNS",
+    "MYSQL_SSL_MODES",
     "POSTGRES_POSITION_COLUMNS",
+    "POSTGRES_SSL_MODES",
     "SNAPSHOT_MODES",
     "DebeziumMySqlSource",
     "DebeziumPostgresSource",
     "anchored_table_list",
     "mysql_connector_config",
     "postgres_connector_config",
+    "postgres_heartbeat_topic",
 ]
 
 MYSQL_CONNECTOR_CLASS = "io.debezium.connector.mysql.MySqlConnector"
@@ -44,6 +47,8 @@ POSTGRES_CONNECTOR_CLASS = "io.debezium.connector.postgresql.PostgresConnector"
 
 #: Snapshot modes accepted (Debezium 3.x, common to MySQL and Postgres).
 SNAPSHOT_MODES = ("initial", "initial_only", "when_needed", "no_data", "recovery", "never", "always")
+#: ``database.ssl.mode`` values of the MySQL connector, least to most strict.
+MYSQL_SSL_MODES = ("disabled", "preferred", "required", "verify_ca", "verify_identity")
 #: ``delete.tombstone.handling.mode`` values that keep deletes visible downstream.
 DELETE_HANDLING_MODES = ("rewrite", "rewrite-with-tombstone")
 
@@ -55,6 +60,25 @@ MYSQL_POSITION_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 #: Columns (name, portable type) giving the source position of a Postgres change.
 POSTGRES_POSITION_COLUMNS: tuple[tuple[str, str], ...] = (("__source_lsn", "int64"),)
+
+#: ``database.sslmode`` values of the Debezium Postgres connector (libpq's names; the provider takes the same).
+POSTGRES_SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+#: How often (ms) the Postgres connector sends a heartbeat while no captured table changes.
+POSTGRES_HEARTBEAT_INTERVAL_MS = 10_000
+#: Prefix of the logical-decoding message the heartbeat writes (excluded from the records).
+POSTGRES_HEARTBEAT_MESSAGE_PREFIX = "heartbeat"
+#: The heartbeat's action: a non-transactional logical-decoding message, so the slot always has a change to
+#: confirm (``heartbeat.interval.ms`` alone does not advance an idle slot: nothing is decoded for it).
+POSTGRES_HEARTBEAT_ACTION_QUERY = (
+    f"SELECT pg_logical_emit_message(false, '{POSTGRES_HEARTBEAT_MESSAGE_PREFIX}', now()::varchar)")
+#: Debezium's re-select post-processor: an unchanged TOASTed column (sent by pgoutput as "unchanged", which
+#: Debezium marks ``__debezium_unavailable_value``) is read again by primary key with the CDC role's SELECT.
+POSTGRES_RESELECT: dict[str, str] = {
+    "post.processors": "reselector",
+    "reselector.type": "io.debezium.processors.reselect.ReselectColumnsPostProcessor",
+    "reselector.reselect.unavailable.values": "true",
+    "reselector.reselect.null.values": "false",
+}
 
 _JSON = "org.apache.kafka.connect.json.JsonConverter"
 
@@ -92,9 +116,12 @@ def _common(
 def mysql_connector_config(
     *, name: str, hostname: str, port: int, user: str, database: str, tables: Sequence[str],
     topic_prefix: str, server_id: int, bootstrap_servers: str, history_topic: str,
-    snapshot_mode: str = "initial", delete_handling: str = "rewrite",
+    snapshot_mode: str = "initial", delete_handling: str = "rewrite", ssl_mode: str = "required",
 ) -> dict[str, str]:
-    """The Debezium MySQL connector config (no password) for ``tables`` of ``database``."""
+    """The Debezium MySQL connector config (no password) for ``tables`` of ``database``.
+
+    ``ssl_mode`` is ``database.ssl.mode`` (default ``required``: the connection is encrypted or refused).
+    """
     config = _common(
         name=name, connector_class=MYSQL_CONNECTOR_CLASS, hostname=hostname, port=port, user=user,
         topic_prefix=topic_prefix, schema=database, tables=tables, snapshot_mode=snapshot_mode,
@@ -102,6 +129,8 @@ def mysql_connector_config(
     )
     config.update({
         "database.server.id": str(server_id),
+        "database.ssl.mode": ssl_mode,
+        "decimal.handling.mode": "string",  # exact: "20.99", never base64 bytes or a rounded double
         "database.include.list": database,
         "include.schema.changes": "false",
         "schema.history.internal.kafka.bootstrap.servers": bootstrap_servers,
@@ -110,12 +139,47 @@ def mysql_connector_config(
     return config
 
 
+def postgres_heartbeat_topic(topic_prefix: str) -> str:
+    """The heartbeat topic of a Postgres connector: ``<prefix>.heartbeat.<prefix>``, under the ``<prefix>.`` ACLs.
+
+    Debezium names it ``<topic.heartbeat.prefix>.<topic.prefix>``; :func:`postgres_connector_config` sets
+    ``topic.heartbeat.prefix`` to ``<prefix>.heartbeat``.
+    """
+    return f"{topic_prefix}.heartbeat.{topic_prefix}"
+
+
 def postgres_connector_config(
     *, name: str, hostname: str, port: int, user: str, database: str, schema: str, tables: Sequence[str],
     topic_prefix: str, slot_name: str, publication_name: str, snapshot_mode: str = "initial",
-    delete_handling: str = "rewrite",
+    delete_handling: str = "rewrite", sslmode: str = "require", publication_managed: bool = True,
 ) -> dict[str, str]:
-    """The Debezium Postgres connector config (no password): pgoutput, own slot, filtered publication."""
+    """The Debezium Postgres connector config (no password): pgoutput, own slot, a publication made by Terraform.
+
+    Args:
+        name: connector name.
+        hostname: Postgres host.
+        port: Postgres port.
+        user: the CDC role.
+        database: ``database.dbname``.
+        schema: the schema of ``tables``.
+        tables: the captured tables.
+        topic_prefix: ``topic.prefix``.
+        slot_name: ``slot.name``.
+        publication_name: ``publication.name``.
+        snapshot_mode: ``snapshot.mode``.
+        delete_handling: ``delete.tombstone.handling.mode`` of the SMT.
+        sslmode: ``database.sslmode`` (one of :data:`POSTGRES_SSL_MODES`; default ``require``).
+        publication_managed: the publication exists already (a ``postgresql_publication`` made by the
+            table owner), so ``publication.autocreate.mode=disabled``; False leaves Debezium to create it
+            (``filtered``), which needs CREATE on the database and ownership of every table.
+
+    Beyond the connection, the config keeps an idle slot from retaining WAL (a heartbeat that writes a
+    logical-decoding message, excluded from the records, on a topic under the channel's prefix), re-selects
+    unchanged TOASTed values (:data:`POSTGRES_RESELECT`) so records carry the real value, sends every numeric as
+    an exact decimal string (``decimal.handling.mode=string``) and every time and timestamp in microseconds
+    whatever the column's precision (``time.precision.mode=microseconds``; ``timestamptz`` stays an ISO-8601
+    UTC string). ``docs/channel.md`` has the wire form of each type.
+    """
     config = _common(
         name=name, connector_class=POSTGRES_CONNECTOR_CLASS, hostname=hostname, port=port, user=user,
         topic_prefix=topic_prefix, schema=schema, tables=tables, snapshot_mode=snapshot_mode,
@@ -123,10 +187,18 @@ def postgres_connector_config(
     )
     config.update({
         "database.dbname": database,
+        "database.sslmode": sslmode,
         "plugin.name": "pgoutput",
         "slot.name": slot_name,
         "publication.name": publication_name,
-        "publication.autocreate.mode": "filtered",
+        "publication.autocreate.mode": "disabled" if publication_managed else "filtered",
+        "heartbeat.interval.ms": str(POSTGRES_HEARTBEAT_INTERVAL_MS),
+        "heartbeat.action.query": POSTGRES_HEARTBEAT_ACTION_QUERY,
+        "message.prefix.exclude.list": POSTGRES_HEARTBEAT_MESSAGE_PREFIX,
+        "topic.heartbeat.prefix": f"{topic_prefix}.heartbeat",
+        "decimal.handling.mode": "string",
+        "time.precision.mode": "microseconds",
+        **POSTGRES_RESELECT,
     })
     return config
 
@@ -218,7 +290,7 @@ class DebeziumMySqlSource(_DebeziumSource):
 
 
 class DebeziumPostgresSource(_DebeziumSource):
-    """A Debezium Postgres source connector (pgoutput, own slot, filtered publication; id ``Resource``).
+    """A Debezium Postgres source connector (pgoutput, own slot, existing publication; id ``Resource``).
 
     Args:
         scope: parent construct.
@@ -236,11 +308,14 @@ class DebeziumPostgresSource(_DebeziumSource):
         publication_name: ``publication.name`` (default: the slot name).
         snapshot_mode: ``snapshot.mode`` (default ``initial``).
         delete_handling: as for :class:`DebeziumMySqlSource` (default ``rewrite``).
+        sslmode: ``database.sslmode`` (default ``require``; one of :data:`POSTGRES_SSL_MODES`).
+        publication_managed: the publication is created outside Debezium (e.g. a ``postgresql_publication``;
+            default True: ``publication.autocreate.mode=disabled``); False lets Debezium create it.
         provider: the ``kafka-connect`` provider (default: the stack's default).
-        depends_on: resources that must exist first (default none).
+        depends_on: resources that must exist first (default none; include the publication).
 
     Raises:
-        ConstructPropsError: bad port, slot name, snapshot mode, empty tables, literal password.
+        ConstructPropsError: bad port, slot name, snapshot mode, sslmode, empty tables, literal password.
         InvalidNameError: bad connector name or topic prefix.
     """
 
@@ -248,7 +323,8 @@ class DebeziumPostgresSource(_DebeziumSource):
         self, scope: Construct, id: str, *, name: str, hostname: str, port: int = 5432, user: str, password: str,
         database: str, schema: str = "public", tables: Sequence[str], topic_prefix: str, slot_name: str,
         publication_name: str | None = None, snapshot_mode: str = "initial", delete_handling: str = "rewrite",
-        provider: Any = None, depends_on: Sequence[Any] = (),
+        sslmode: str = "require", publication_managed: bool = True, provider: Any = None,
+        depends_on: Sequence[Any] = (),
     ) -> None:
         super().__init__(scope, id)
         names = LazyProblems(self)
@@ -260,13 +336,14 @@ class DebeziumPostgresSource(_DebeziumSource):
         for field, value in (("slot_name", slot_name), ("publication_name", publication_name or slot_name)):
             problems.check(bool(re.match(r"^[a-z0-9_]{1,63}$", str(value))), field, value,
                            "1-63 characters from [a-z0-9_]")
+        problems.check(sslmode in POSTGRES_SSL_MODES, "sslmode", sslmode, "one of " + ", ".join(POSTGRES_SSL_MODES))
         problems.raise_if_any(ConstructPropsError, "invalid Postgres source props at {path}")
         self._create(
             postgres_connector_config(
                 name=name, hostname=hostname, port=port, user=user, database=database, schema=schema,
                 tables=tables, topic_prefix=topic_prefix, slot_name=slot_name,
                 publication_name=publication_name or slot_name, snapshot_mode=snapshot_mode,
-                delete_handling=delete_handling,
+                delete_handling=delete_handling, sslmode=sslmode, publication_managed=publication_managed,
             ),
             password, provider, depends_on,
         )

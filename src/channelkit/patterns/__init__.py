@@ -13,6 +13,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from channelkit.platforms import ClientCredentials as ClientCredentials
     from channelkit.platforms import ConnectCluster as ConnectCluster
     from channelkit.platforms import KafkaCluster as KafkaCluster
     from channelkit.platforms import MskCluster as MskCluster
@@ -40,6 +41,7 @@ _WHERE = {
     "Reader": "channelkit.patterns.model",
     "Table": "channelkit.patterns.model",
     "Team": "channelkit.patterns.model",
+    "ClientCredentials": "channelkit.platforms",
     "ConnectCluster": "channelkit.platforms",
     "KafkaCluster": "channelkit.platforms",
     "MskCluster": "channelkit.platforms",

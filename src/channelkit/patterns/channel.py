@@ -15,7 +15,7 @@ connector and the sink connector.
 Attributes other code may rely on (stable contract): ``channel_name``, ``tables``, ``source``,
 ``kafka``, ``connect``, ``platform``, ``warehouse``, ``owner``, ``readers``, ``retention_days``,
 ``retention_ms``, ``topic_prefix``, ``topic_name(table)``, ``table_topics``, ``history_topic``,
-``dlq_topic``, ``server_id``, ``slot_name``, ``publication_name``, ``source_connector_name``,
+``dlq_topic``, ``heartbeat_topic``, ``server_id``, ``slot_name``, ``publication_name``, ``source_connector_name``,
 ``sink_connector_name``, ``sink_group``, ``labels``, ``manage_db_user``, ``db_user_name``,
 ``debezium_config(...)``, ``target``, ``platform_deployment``, ``warehouse_deployment``, ``db_user``,
 ``grant_read(...)``, ``summary()``.
@@ -31,6 +31,8 @@ from typing import Any
 from constructs import Construct
 
 from channelkit._stack import random_provider
+from channelkit.columns import LogicalType, TypeParseError
+from channelkit.columns import parse as parse_type
 from channelkit.constructs.aws.rules import check_principal
 from channelkit.constructs.database import CdcDatabaseUser
 from channelkit.constructs.errors import (
@@ -52,8 +54,7 @@ from channelkit.platforms import ConnectorSpec, Platform, PlatformDeployment, ac
 from channelkit.sources import Source, SourceNames
 from channelkit.warehouses import Warehouse, WarehouseDeployment
 
-from .model import CLASSIFICATIONS, Reader, Table, Team
-from .types import COLUMN_TYPES
+from .model import CLASSIFICATIONS, Column, Reader, Table, Team
 
 __all__ = ["EMULATOR_CONTEXT", "Channel"]
 
@@ -145,6 +146,8 @@ class Channel(Construct):
         self.table_topics: dict[str, str] = {t.name: self.topic_name(t) for t in self.tables}
         self.dlq_topic: str = f"{self.topic_prefix}-dlq"
         self.history_topic: str | None = f"{self.topic_prefix}.schema-history" if source.uses_history_topic else None
+        #: The topic the source connector writes heartbeats to (Postgres), or None.
+        self.heartbeat_topic: str | None = source.heartbeat_topic(self.topic_prefix)
         self.server_id: int | None = self.names.server_id
         self.slot_name: str | None = self.names.slot_name
         self.publication_name: str | None = self.names.publication_name
@@ -237,6 +240,10 @@ class Channel(Construct):
             kind="Source", name=self.source_connector_name, config=config, plugin="debezium",
             secrets={"database.password": secret}, depends_on=self.db_user.grants if self.db_user else [],
             description="Debezium source connector with msk-config-providers"))
+
+    def column_type(self, table: Table, column: Column) -> LogicalType:
+        """The logical type of ``column`` of ``table``, parsed from its declared type for the source engine."""
+        return self._column_types[(table.name, column.name)]
 
     # -- grants ----------------------------------------------------------------------------------------------
     def grant_read(self, principal: Reader | str, expires: datetime | None = None) -> list[Any]:
@@ -343,6 +350,7 @@ class Channel(Construct):
         problems.raise_if_any(PrincipalError, f"invalid readers at {path}")
 
     def _check_tables(self, path: str) -> None:
+        self._column_types: dict[tuple[str, str], LogicalType] = {}
         problems = ProblemCollector(path)
         problems.check(len(self.tables) > 0, "tables", list(self.tables), "at least one Table")
         seen: set[str] = set()
@@ -362,8 +370,10 @@ class Channel(Construct):
                 if c.name in cols:
                     problems.add(f"{where}.columns", c.name, "unique column names (duplicate)")
                 cols.add(c.name)
-                problems.check(c.type in COLUMN_TYPES, f"{where}.columns[{c.name}].type", c.type,
-                               "one of " + ", ".join(COLUMN_TYPES))
+                try:
+                    self._column_types[(t.name, c.name)] = parse_type(self.source.engine, c.type)
+                except TypeParseError as exc:
+                    problems.add(f"{where}.columns[{c.name}].type", c.type, str(exc))
                 problems.check(c.classification in CLASSIFICATIONS, f"{where}.columns[{c.name}].classification",
                                c.classification, "one of " + ", ".join(CLASSIFICATIONS))
                 problems.check(not c.name.startswith("__"), f"{where}.columns[{c.name}].name", c.name,
@@ -377,7 +387,7 @@ class Channel(Construct):
         check_kafka_topic(problems, "topic_prefix", self.topic_prefix)
         for t in self.tables:
             check_kafka_topic(problems, f"tables[{t.name}].name (topic)", self.topic_name(t))
-        for topic in (self.history_topic, self.dlq_topic):
+        for topic in (self.history_topic, self.heartbeat_topic, self.dlq_topic):
             if topic is not None:
                 check_kafka_topic(problems, "topic", topic)
         self.warehouse.check_names(problems, self, self.platform)

@@ -29,7 +29,11 @@ class Column:
 
     Args:
         name: column name as in the source database (and BigQuery).
-        type: a portable type from :data:`channelkit.patterns.types.COLUMN_TYPES`.
+        type: the source engine's native type as declared (MySQL ``DECIMAL(5,2)``, ``INT UNSIGNED``,
+            ``DATETIME(3)``, ``ENUM('G','PG')``; Postgres ``numeric(10,2)``, ``timestamptz``, ``int4[]``...), or one
+            of the nine portable names (``string``, ``int64``, ``float64``, ``numeric``, ``bool``, ``date``,
+            ``timestamp``, ``json``, ``bytes``). See :mod:`channelkit.columns` for the accepted forms and the
+            warehouse type each maps to.
         description: human description (default empty); lands in the warehouse schema.
         classification: ``public``, ``internal`` (default), ``confidential`` or ``restricted``.
         pii: whether the column holds personal data (default False).

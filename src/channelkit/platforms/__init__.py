@@ -9,11 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from .base import ConnectorSecret, ConnectorSpec, Platform, PlatformDeployment
-from .kafka_connect import ConnectCluster, KafkaCluster, KafkaConnectPlatform
+from .kafka_connect import ClientCredentials, ConnectCluster, KafkaCluster, KafkaConnectPlatform
 from .msk import MskCluster, MskConnect, MskPlatform
 
 __all__ = [
     "PLATFORMS",
+    "ClientCredentials",
     "ConnectCluster",
     "ConnectorSecret",
     "ConnectorSpec",

@@ -2,8 +2,8 @@
 
 ``kafka=KafkaCluster(...)`` + ``connect=ConnectCluster(...)``. Below the channel's ``Target``:
 
-- ``Topic-<table>`` per table, ``HistoryTopic`` (sources with a schema history), ``DlqTopic``: all
-  ``prevent_destroy``;
+- ``Topic-<table>`` per table, ``HistoryTopic`` (sources with a schema history), ``HeartbeatTopic``
+  (sources that send heartbeats), ``DlqTopic``: all ``prevent_destroy``;
 - ``SourceAcls``, ``SinkAcls``: least-privilege Kafka ACLs, never on ``*``. The source gets
   Write/Describe/Create on its prefix ``<prefix>.`` (which covers the history topic) plus Read on the
   history topic and its group; the sink gets Read on each table topic (Kafka lets Read imply
@@ -16,7 +16,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -25,6 +26,7 @@ from constructs import Construct
 
 from channelkit._cdk import cdk
 from channelkit._stack import stack_provider
+from channelkit._text import literal
 from channelkit.constructs._util import child_id
 from channelkit.constructs.connect import connector_resource
 from channelkit.constructs.errors import ConstructPropsError, PrincipalError
@@ -39,7 +41,44 @@ from .base import ConnectorSecret, ConnectorSpec, Platform, PlatformDeployment
 if TYPE_CHECKING:
     from channelkit.patterns.channel import Channel
 
-__all__ = ["ConnectCluster", "KafkaCluster", "KafkaConnectDeployment", "KafkaConnectPlatform", "describe"]
+__all__ = [
+    "SASL_MECHANISMS",
+    "ClientCredentials",
+    "ConnectCluster",
+    "KafkaCluster",
+    "KafkaConnectDeployment",
+    "KafkaConnectPlatform",
+    "describe",
+]
+
+
+#: ``KafkaCluster.sasl_mechanism`` (the provider's spelling) → the Kafka clients' ``sasl.mechanism``.
+SASL_MECHANISMS: dict[str, str] = {
+    "plain": "PLAIN", "scram-sha256": "SCRAM-SHA-256", "scram-sha512": "SCRAM-SHA-512", "oauthbearer": "OAUTHBEARER",
+}
+#: Client setting names whose values are secrets: they must be config-provider placeholders.
+_SECRET_HINTS = ("password", "jaas", "secret", "token", "key.password")
+_PLACEHOLDER = re.compile(r"\$\{[A-Za-z0-9_.-]+:[^{}]*\}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClientCredentials:
+    """How one connector's Kafka clients log in as the connector's own principal.
+
+    The values reach the connector config as literals: Kafka Connect resolves them with a config
+    provider on the worker (``FileConfigProvider``, ``DirectoryConfigProvider``, a secrets manager), so
+    no secret is ever in the synthesized JSON.
+
+    Args:
+        settings: Kafka client settings that identify the principal, e.g. for SASL
+            ``{"sasl.jaas.config": "${file:/opt/connect/secrets/source.properties:sasl.jaas.config}"}``, for
+            mutual TLS ``{"ssl.keystore.location": "/opt/connect/source.p12", "ssl.keystore.password":
+            "${file:/opt/connect/secrets/source.properties:keystore.password}"}``. Every value of a setting
+            that holds a secret (its name contains ``password``, ``jaas``, ``secret`` or ``token``) must be a
+            config-provider placeholder ``${provider:path:key}``.
+    """
+
+    settings: Mapping[str, str]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -61,6 +100,20 @@ class KafkaCluster:
     tls_enabled: bool = True
     sasl_mechanism: str | None = None
 
+    @property
+    def secured(self) -> bool:
+        """Whether clients must use TLS or SASL (and so need credentials of their own)."""
+        return self.tls_enabled or self.sasl_mechanism is not None
+
+    def client_security(self) -> dict[str, str]:
+        """The ``security.protocol`` (and ``sasl.mechanism``) every Kafka client of this cluster uses."""
+        protocol = ("SASL_SSL" if self.tls_enabled else "SASL_PLAINTEXT") if self.sasl_mechanism else (
+            "SSL" if self.tls_enabled else "PLAINTEXT")
+        settings = {"security.protocol": protocol}
+        if self.sasl_mechanism:
+            settings["sasl.mechanism"] = SASL_MECHANISMS.get(self.sasl_mechanism, self.sasl_mechanism.upper())
+        return settings
+
 
 @dataclass(frozen=True, kw_only=True)
 class ConnectCluster:
@@ -73,8 +126,18 @@ class ConnectCluster:
         source_principal: principal of source connectors (default: ``principal``), e.g. when each
             connector authenticates with its own credentials through client overrides.
         sink_principal: principal of sink connectors (default: ``principal``).
+        source_credentials: how the source connector's clients log in as ``source_principal`` (default
+            None). Required when ``source_principal`` differs from ``principal`` (channelkit then emits
+            ``producer.override.*``), and for a source with a schema history on a TLS or SASL cluster (the
+            history clients are the connector's own and never use the worker's login).
+        sink_credentials: how the sink connector's clients log in as ``sink_principal`` (default None);
+            required when ``sink_principal`` differs from ``principal`` (``consumer.override.*`` for the
+            consumer, ``producer.override.*`` for the dead-letter producer, ``admin.override.*``).
         aws_role: name of the IAM role the workers run as (default None). Needed for a warehouse on
             AWS (the S3 lake): its sink's bucket and key permissions are attached to this role.
+
+    The workers must allow client overrides: ``connector.client.config.override.policy=Principal``
+    (enough for SASL) or ``All`` (mutual TLS).
     """
 
     name: str
@@ -82,6 +145,8 @@ class ConnectCluster:
     principal: str
     source_principal: str | None = None
     sink_principal: str | None = None
+    source_credentials: ClientCredentials | None = None
+    sink_credentials: ClientCredentials | None = None
     aws_role: str | None = None
 
 
@@ -114,9 +179,23 @@ class KafkaConnectPlatform(Platform):
         return self.connect.sink_principal or self.connect.principal
 
     def check(self, problems: ProblemCollector, channel: Channel) -> None:
-        """Principals of the connectors, and the workers' AWS role when the warehouse is on AWS."""
+        """Principals and their credentials, and the workers' AWS role when the warehouse is on AWS."""
         check_kafka_principal(problems, "connect.source_principal", self.source_principal)
         check_kafka_principal(problems, "connect.sink_principal", self.sink_principal)
+        connect, history = self.connect, channel.source.uses_history_topic
+        for kind, principal, credentials in (("source", self.source_principal, connect.source_credentials),
+                                             ("sink", self.sink_principal, connect.sink_credentials)):
+            field = f"connect.{kind}_credentials"
+            if credentials is None:
+                if principal != connect.principal:
+                    problems.add(field, None, f"the credentials {kind} clients log in as {principal} with: without "
+                                              "them they log in as the worker's principal, which holds none of "
+                                              f"the {kind}'s ACLs")
+                elif kind == "source" and history and self.kafka.secured:
+                    problems.add(field, None, "the credentials the schema-history clients log in with: they are "
+                                              "the connector's own clients and never use the worker's login")
+                continue
+            _check_credentials(problems, field, credentials)
         if channel.warehouse.sink_cloud == "aws":
             problems.check(bool(self.connect.aws_role), "connect.aws_role", self.connect.aws_role,
                            "the IAM role name the Connect workers run as (the sink writes to S3 with it)")
@@ -154,6 +233,11 @@ class KafkaConnectDeployment(PlatformDeployment):
                 scope, "HistoryTopic", name=c.history_topic, partitions=1, replication_factor=rf,
                 broker_count=kafka.broker_count, retention_ms=INFINITE_RETENTION_MS, cleanup_policy="delete",
                 config={"retention.bytes": "-1"}, provider=self.kafka_provider)
+        self.heartbeat_topic: KafkaTopic | None = None
+        if c.heartbeat_topic is not None:  # heartbeats advance an idle source; one small partition, a day kept
+            self.heartbeat_topic = KafkaTopic(
+                scope, "HeartbeatTopic", name=c.heartbeat_topic, partitions=1, replication_factor=rf,
+                broker_count=kafka.broker_count, retention_ms=86_400_000, provider=self.kafka_provider)
         self.dlq_topic = KafkaTopic(
             scope, "DlqTopic", name=c.dlq_topic, partitions=1, replication_factor=rf, broker_count=kafka.broker_count,
             retention_ms=c.retention_ms, provider=self.kafka_provider)
@@ -178,7 +262,7 @@ class KafkaConnectDeployment(PlatformDeployment):
             ("Topic", c.topic_prefix + ".", ("Write", "Describe", "Create"), "Prefix", True)]
         if self.history_topic is not None:
             grants += [("Topic", self.history_topic.name_ref, ("Read",), "History", False),
-                       ("Group", f"{c.topic_prefix}-schemahistory", ("Read",), "HistoryGroup", False)]
+                       ("Group", self.history_group, ("Read",), "HistoryGroup", False)]
         return self._acls(Construct(self.scope, "SourceAcls"), self.platform.source_principal, grants)
 
     def _sink_acls(self) -> list[Any]:
@@ -189,9 +273,42 @@ class KafkaConnectDeployment(PlatformDeployment):
                    ("Topic", self.dlq_topic.name_ref, ("Write",), "Dlq", False)]
         return self._acls(Construct(self.scope, "SinkAcls"), self.platform.sink_principal, grants)
 
+    def client_settings(self, credentials: ClientCredentials | None) -> dict[str, str]:
+        """The cluster's security settings plus ``credentials`` (as literals), for one connector's clients."""
+        settings = self.platform.kafka.client_security()
+        if credentials is not None:
+            settings.update({k: literal(v) for k, v in credentials.settings.items()})
+        return settings
+
+    def _overrides(self, kind: str, prefixes: Sequence[str]) -> dict[str, str]:
+        connect = self.platform.connect
+        principal = self.platform.source_principal if kind == "Source" else self.platform.sink_principal
+        if principal == connect.principal:
+            return {}
+        credentials = connect.source_credentials if kind == "Source" else connect.sink_credentials
+        settings = self.client_settings(credentials)
+        return {prefix + k: v for prefix in prefixes for k, v in settings.items()}
+
     def source_settings(self) -> dict[str, str]:
-        """Nothing beyond the source's own config: the topics exist as resources, the history uses defaults."""
-        return {}
+        """Client overrides for a per-connector principal, and the schema-history clients' login.
+
+        The producer logs in as ``source_principal`` through ``producer.override.*``; the schema-history
+        producer and consumer (the connector's own clients) get the cluster's security settings and the
+        source credentials, and read with the consumer group the source's ACLs name.
+        """
+        settings = self._overrides("Source", ("producer.override.",))
+        c = self.channel
+        if c.history_topic is not None:
+            history = self.client_settings(self.platform.connect.source_credentials)
+            for prefix in ("schema.history.internal.producer.", "schema.history.internal.consumer."):
+                settings.update({prefix + k: v for k, v in history.items()})
+            settings["schema.history.internal.consumer.group.id"] = self.history_group
+        return settings
+
+    @property
+    def history_group(self) -> str:
+        """The consumer group Debezium's schema-history consumer reads with (the source's ACLs name it)."""
+        return f"{self.channel.topic_prefix}-schemahistory"
 
     def password(
         self, scope: Construct, *, username: str, key: Any = None, for_db_user: bool = True,
@@ -210,8 +327,8 @@ class KafkaConnectDeployment(PlatformDeployment):
     def deploy_connector(self, scope: Construct, spec: ConnectorSpec) -> Any:
         """A ``kafka-connect_connector`` (``<kind>/Resource``), after its ACLs and topics."""
         if spec.kind == "Source":
-            depends = [*self.source_acls, *(t.resource for t in self.table_topics.values()),
-                       *([self.history_topic.resource] if self.history_topic else []), *spec.depends_on]
+            extra = [t.resource for t in (self.history_topic, self.heartbeat_topic) if t is not None]
+            depends = [*self.source_acls, *(t.resource for t in self.table_topics.values()), *extra, *spec.depends_on]
         else:
             depends = [*self.sink_acls, *spec.depends_on, *(t.resource for t in self.table_topics.values()),
                        self.dlq_topic.resource]
@@ -223,8 +340,10 @@ class KafkaConnectDeployment(PlatformDeployment):
                     attach_to_roles=(self.platform.connect.aws_role,),
                     description=f"Kafka Connect sink {spec.name} of channel {self.channel.channel_name}")
                 depends += policy.attachments
+        overrides = {} if spec.kind == "Source" else self._overrides(
+            "Sink", ("consumer.override.", "producer.override.", "admin.override."))
         connector = connector_resource(
-            scope, "Resource", name=spec.name, config={"name": spec.name, **spec.config},
+            scope, "Resource", name=spec.name, config={"name": spec.name, **spec.config, **overrides},
             sensitive={k: s.value for k, s in spec.secrets.items()} or None, provider=self.connect_provider,
             depends_on=depends)
         self.connectors[spec.kind] = connector
@@ -260,10 +379,28 @@ class KafkaConnectDeployment(PlatformDeployment):
         c = self.channel
         return {
             "platform": self.platform.name,
-            "topics": [*c.table_topics.values(), *([c.history_topic] if c.history_topic else []), c.dlq_topic],
+            "topics": [*c.table_topics.values(), *(t for t in (c.history_topic, c.heartbeat_topic) if t), c.dlq_topic],
             "connectors": [c.source_connector_name, c.sink_connector_name],
             "kafka_grants": list(self.grants),
         }
+
+
+def _check_credentials(problems: ProblemCollector, field: str, credentials: Any) -> None:
+    settings = credentials.settings if isinstance(credentials, ClientCredentials) else None
+    if not isinstance(settings, Mapping) or not settings:
+        problems.add(field, credentials, "ClientCredentials(settings={...}) with at least one Kafka client setting")
+        return
+    for key, value in settings.items():
+        where = f"{field}.settings[{key}]"
+        if not (isinstance(key, str) and re.fullmatch(r"[a-z][a-z0-9.]*[a-z0-9]", key)):
+            problems.add(where, key, "a Kafka client setting name such as sasl.jaas.config")
+            continue
+        if key in ("security.protocol", "sasl.mechanism", "bootstrap.servers"):
+            problems.add(where, value, "nothing: channelkit sets it from the KafkaCluster props")
+        elif not isinstance(value, str) or not value or value != value.strip():
+            problems.add(where, value, "a non-empty string without surrounding whitespace")
+        elif any(h in key for h in _SECRET_HINTS) and not _PLACEHOLDER.fullmatch(value):
+            problems.add(where, "<redacted>", "a config-provider placeholder '${provider:path:key}', never a secret")
 
 
 def describe(rtype: str, body: dict[str, Any], refs: dict[str, str]) -> list[tuple[str, str]]:

@@ -299,7 +299,8 @@ class MskDeployment(PlatformDeployment):
             statements.append(Statement(sid="KafkaWriteTopics", actions=(
                 "kafka-cluster:CreateTopic", "kafka-cluster:DescribeTopic",
                 "kafka-cluster:DescribeTopicDynamicConfiguration", "kafka-cluster:WriteData"),
-                resources=tuple(cluster.topic_arn(t) for t in [*tables, *([history] if history else [])])))
+                resources=tuple(cluster.topic_arn(t) for t in [*tables, *(x for x in (history, channel.heartbeat_topic)
+                                                                            if x)])))
             if history:
                 statements.append(Statement(sid="KafkaReadHistory", actions=("kafka-cluster:ReadData",),
                                             resources=(cluster.topic_arn(history),)))
@@ -398,7 +399,7 @@ class MskDeployment(PlatformDeployment):
         c = self.channel
         return {
             "platform": self.platform.name,
-            "topics": [*c.table_topics.values(), *([c.history_topic] if c.history_topic else []), c.dlq_topic],
+            "topics": [*c.table_topics.values(), *(t for t in (c.history_topic, c.heartbeat_topic) if t), c.dlq_topic],
             "connectors": [self.connector_name("Source"), self.connector_name("Sink")],
             "kafka_grants": [],
         }

@@ -134,6 +134,14 @@ class Source(ABC):
             random_provider: the ``random`` provider when ``password`` is None.
         """
 
+    def heartbeat_topic(self, topic_prefix: str) -> str | None:
+        """The topic the connector writes heartbeats to, or None when it sends none (the default).
+
+        The platform creates the channel's topics; this one is not a table's, so a platform that does not let
+        the connector create topics must create it too.
+        """
+        return None
+
     def summary(self, names: SourceNames) -> Mapping[str, Any]:
         """What this source contributes to ``channelkit synth``'s report."""
         return {"engine": self.engine, "database": self.database, "user": names.db_user}

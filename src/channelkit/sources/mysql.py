@@ -10,7 +10,7 @@ from constructs import Construct
 
 from channelkit._stack import stack_provider
 from channelkit.constructs.database import CdcDatabaseUser
-from channelkit.constructs.debezium import MYSQL_POSITION_COLUMNS, mysql_connector_config
+from channelkit.constructs.debezium import MYSQL_POSITION_COLUMNS, MYSQL_SSL_MODES, mysql_connector_config
 from channelkit.constructs.naming import derive_server_id
 from channelkit.errors import ProblemCollector
 from channelkit.providers.mysql import MysqlProvider
@@ -37,6 +37,8 @@ class MySqlSource(Source):
         admin_user: user the mysql Terraform provider logs in as (default ``admin``; its password comes
             from the ``MYSQL_PASSWORD`` environment variable, never from the code).
         snapshot_mode: Debezium ``snapshot.mode`` (default ``initial``).
+        ssl_mode: Debezium ``database.ssl.mode`` (default ``required``: TLS or no connection); one of
+            ``disabled``, ``preferred``, ``required``, ``verify_ca``, ``verify_identity``.
     """
 
     host: str
@@ -49,6 +51,7 @@ class MySqlSource(Source):
     password_ref: str | None = None
     admin_user: str = "admin"
     snapshot_mode: str = "initial"
+    ssl_mode: str = "required"
 
     engine: ClassVar[str] = "mysql"
     position_columns: ClassVar[tuple[tuple[str, str], ...]] = MYSQL_POSITION_COLUMNS
@@ -61,6 +64,8 @@ class MySqlSource(Source):
         return self.database
 
     def _check(self, problems: ProblemCollector, field: str) -> None:
+        problems.check(self.ssl_mode in MYSQL_SSL_MODES, f"{field}.ssl_mode", self.ssl_mode,
+                       "one of " + ", ".join(MYSQL_SSL_MODES))
         if self.server_id is not None:
             ok = isinstance(self.server_id, int) and not isinstance(self.server_id, bool)
             problems.check(ok and 1 <= self.server_id < 2**32, f"{field}.server_id", self.server_id,
@@ -83,6 +88,7 @@ class MySqlSource(Source):
             name=name, hostname=self.host, port=self.port, user=user, database=self.database, tables=tables,
             topic_prefix=topic_prefix, server_id=names.server_id, bootstrap_servers=bootstrap_servers,
             history_topic=history_topic, snapshot_mode=self.snapshot_mode, delete_handling=delete_handling,
+            ssl_mode=self.ssl_mode,
         )
 
     def db_user(

@@ -1,4 +1,10 @@
-"""The Postgres source family: logical decoding (pgoutput) with Debezium's Postgres connector."""
+"""The Postgres source family: logical decoding (pgoutput) with Debezium's Postgres connector.
+
+The database side is Terraform, applied by the postgresql provider's login (the table owner): the CDC role
+(REPLICATION, USAGE on the schema, SELECT on the captured tables) and the channel's publication for exactly the
+captured ``schema.table`` names. Debezium never creates the publication (``publication.autocreate.mode=disabled``),
+so adding a table is a Terraform plan; it creates only its own replication slot.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +17,15 @@ from constructs import Construct
 
 from channelkit._stack import stack_provider
 from channelkit.constructs.database import CdcDatabaseUser
-from channelkit.constructs.debezium import POSTGRES_POSITION_COLUMNS, postgres_connector_config
+from channelkit.constructs.debezium import (
+    POSTGRES_POSITION_COLUMNS,
+    POSTGRES_SSL_MODES,
+    postgres_connector_config,
+    postgres_heartbeat_topic,
+)
 from channelkit.constructs.naming import derive_slot_name
 from channelkit.errors import ProblemCollector
-from channelkit.providers.postgresql import PostgresqlProvider
+from channelkit.providers.postgresql import PostgresqlProvider, Publication
 
 from .base import Source, SourceNames, default_user_name
 
@@ -41,7 +52,8 @@ class PostgresSource(Source):
             where the platform keeps the password in its own generated secret (MSK Connect).
         admin_user: role the postgresql Terraform provider logs in as (default ``postgres``; its password
             comes from the ``PGPASSWORD`` environment variable).
-        sslmode: provider ``sslmode`` (default ``require``).
+        sslmode: libpq ``sslmode`` of both the provider and the connector (``database.sslmode``): one of
+            ``disable``, ``allow``, ``prefer``, ``require`` (default), ``verify-ca``, ``verify-full``.
         snapshot_mode: Debezium ``snapshot.mode`` (default ``initial``).
     """
 
@@ -69,6 +81,8 @@ class PostgresSource(Source):
         return self.schema
 
     def _check(self, problems: ProblemCollector, field: str) -> None:
+        problems.check(self.sslmode in POSTGRES_SSL_MODES, f"{field}.sslmode", self.sslmode,
+                       "one of " + ", ".join(POSTGRES_SSL_MODES))
         for name, value in (("slot_name", self.slot_name), ("publication_name", self.publication_name)):
             if value is not None:
                 problems.check(isinstance(value, str) and bool(_PG_NAME.fullmatch(value)), f"{field}.{name}", value,
@@ -92,20 +106,37 @@ class PostgresSource(Source):
             name=name, hostname=self.host, port=self.port, user=user, database=self.database, schema=self.schema,
             tables=tables, topic_prefix=topic_prefix, slot_name=names.slot_name,
             publication_name=names.publication_name, snapshot_mode=self.snapshot_mode, delete_handling=delete_handling,
+            sslmode=self.sslmode, publication_managed=self.manage_user,
         )
+
+    def heartbeat_topic(self, topic_prefix: str) -> str:
+        """``<prefix>.heartbeat.<prefix>``: where the connector's heartbeats go (under the ``<prefix>.`` ACLs)."""
+        return postgres_heartbeat_topic(topic_prefix)
 
     def db_user(
         self, scope: Construct, *, names: SourceNames, tables: Sequence[str], password: str | None,
         random_provider: Any,
     ) -> CdcDatabaseUser:
-        """The CDC role with REPLICATION, USAGE on the schema and SELECT on the tables (id ``DbUser``)."""
+        """The CDC role (REPLICATION, USAGE on the schema, SELECT on the tables; id ``DbUser``) and the publication.
+
+        The publication (``DbUser/Publication``, a ``postgresql_publication`` named ``names.publication_name``)
+        lists exactly the captured ``schema.table`` names. It is created by the provider's login, who owns the tables
+        (publishing a table requires owning it, which the CDC role must not); no ``owner`` is set. It is added to
+        the user's :attr:`~channelkit.constructs.database.CdcDatabaseUser.grants`, which the connector depends on.
+        """
         from channelkit._cdk import cdk
 
         provider = stack_provider(
             cdk.TerraformStack.of(scope), f"postgresql-{self.host}-{self.database}", lambda s, i, a: PostgresqlProvider(
                 s, i, host=self.host, port=self.port, database=self.database, username=self.admin_user,
                 sslmode=self.sslmode, alias=a))
-        return CdcDatabaseUser(
+        user = CdcDatabaseUser(
             scope, "DbUser", engine="postgres", user_name=names.db_user, database=self.database,
             schema=self.schema, tables=tables, postgresql_provider=provider, random_provider=random_provider,
             password=password)
+        assert names.publication_name is not None
+        user.publication = Publication(
+            user, "Publication", name=names.publication_name, database=self.database,
+            tables=[f"{self.schema}.{t}" for t in tables], provider=provider)
+        user.grants.append(user.publication)
+        return user

@@ -2,7 +2,8 @@
 
 ``warehouse=BigQuery(project=..., location=...)``. Below the channel's ``Target``:
 
-- ``Dataset`` (``prevent_destroy``, ``deletion_policy = PREVENT``) with its IAM grants;
+- ``Dataset`` (``prevent_destroy``, ``deletion_policy = PREVENT``; partitions expire after
+  ``history_retention`` if set, else the change history is kept) with its IAM grants;
 - ``Table-<table>``: the change log ``<table>_changes`` (declared columns, CDC metadata and the
   source position columns), and ``View-<table>``: the latest state, named ``<table>``;
 - the sink's service account and key (``ServiceAccount``, ``Key``, ``JobUser`` in upsert mode) in
@@ -11,24 +12,20 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from constructs import Construct
 
 from channelkit._cdk import cdk
 from channelkit._stack import stack_provider
+from channelkit.columns import LogicalType
+from channelkit.columns import bigquery_type as column_bigquery_type
 from channelkit.constructs._util import child_id
-from channelkit.constructs.bigquery import (
-    BigQueryDataset,
-    BigQueryField,
-    BigQueryTable,
-    LatestStateView,
-    check_upsert_merge,
-    create_sink_account,
-    kcbq_config,
-)
+from channelkit.constructs.bigquery import BigQueryDataset, BigQueryField, BigQueryTable, LatestStateView
+from channelkit.constructs.bigquery_sink import check_upsert_merge, create_sink_account, kcbq_config
 from channelkit.constructs.errors import PrincipalError
 from channelkit.constructs.naming import (
     check_bigquery_column,
@@ -63,9 +60,12 @@ class BigQuery(Warehouse):
         location: BigQuery location (``EU``, ``US``, ``europe-west1``...).
         dataset: dataset id (default: the channel name).
         kms_key_name: CMEK key for the dataset's tables (default None: Google-managed).
-        expire_partitions: set the dataset's default partition expiration to the channel's retention
-            (default True). The latest-state views only see keys changed within that time; set False to
-            keep the whole change history.
+        history_retention: how long the change-log tables keep their day partitions (whole days, >= 1;
+            the dataset's default partition expiration). Default None: the whole change history is kept,
+            which the latest-state views need to show rows that have not changed for a while. Independent
+            of the channel's Kafka ``retention``.
+        expire_partitions: deprecated alias (0.2.0): True expires partitions after the channel's Kafka
+            retention (the former default), False keeps them; use ``history_retention`` instead.
         upsert: let the sink merge by key and apply deletes (KCBQ upsert/delete mode; default False:
             append-only change log, the views compute the latest state).
         merge_interval_ms: KCBQ ``mergeIntervalMs`` in upsert mode (default 60000).
@@ -76,7 +76,8 @@ class BigQuery(Warehouse):
     location: str
     dataset: str | None = None
     kms_key_name: str | None = None
-    expire_partitions: bool = True
+    history_retention: timedelta | None = None
+    expire_partitions: bool | None = None
     upsert: bool = False
     merge_interval_ms: int = 60_000
     region: str | None = None
@@ -90,12 +91,29 @@ class BigQuery(Warehouse):
         """``rewrite-with-tombstone`` in upsert mode (KCBQ deletes on tombstones), else ``rewrite``."""
         return "rewrite-with-tombstone" if self.upsert else "rewrite"
 
+    def __post_init__(self) -> None:
+        if self.expire_partitions is not None:
+            warnings.warn("BigQuery(expire_partitions=...) is deprecated: use history_retention (a timedelta, or "
+                          "None to keep the change history)", DeprecationWarning, stacklevel=3)
+
+    def partition_expiration_ms(self, channel: Channel) -> int | None:
+        """The dataset's default partition expiration: ``history_retention`` (or the deprecated alias), else None."""
+        if self.history_retention is not None:
+            return self.history_retention.days * 86_400_000
+        return channel.retention_ms if self.expire_partitions else None
+
     def dataset_id(self, channel: Channel) -> str:
         """The dataset id of ``channel``."""
         return self.dataset or channel.channel_name
 
     def check(self, problems: ProblemCollector, channel: Channel, platform: Platform) -> None:
-        """The upsert merge settings."""
+        """The history retention and the upsert merge settings."""
+        h = self.history_retention
+        problems.check(h is None or (isinstance(h, timedelta) and h >= timedelta(days=1)
+                                     and h == timedelta(days=h.days)), "warehouse.history_retention", h,
+                       "None (keep the change history) or a timedelta of whole days, at least 1 day")
+        problems.check(h is None or self.expire_partitions is None, "warehouse.expire_partitions",
+                       self.expire_partitions, "not set together with history_retention (a deprecated alias)")
         if self.upsert:
             check_upsert_merge(problems, self.merge_interval_ms, -1)
 
@@ -116,10 +134,18 @@ class BigQuery(Warehouse):
         return BigQueryDeployment(self, channel, scope, platform)
 
 
-def _description(column: Column) -> str:
+def _description(column: Column, logical: LogicalType) -> str:
     tags = [f"classification={column.classification}"] + (["pii"] if column.pii else [])
+    if not logical.portable:
+        tags.append(logical.describe())
     text = column.description.strip()
     return f"{text} [{', '.join(tags)}]" if text else f"[{', '.join(tags)}]"
+
+
+def _field(column: Column, logical: LogicalType) -> BigQueryField:
+    bq = column_bigquery_type(logical)
+    return BigQueryField(name=column.name, type=bq.type, mode=bq.mode, precision=bq.precision, scale=bq.scale,
+                         description=_description(column, logical))
 
 
 class BigQueryDeployment(WarehouseDeployment):
@@ -134,7 +160,7 @@ class BigQueryDeployment(WarehouseDeployment):
         self.dataset = BigQueryDataset(
             scope, "Dataset", dataset_id=warehouse.dataset_id(c), project=warehouse.project,
             location=warehouse.location, labels=c.labels,
-            default_partition_expiration_ms=c.retention_ms if warehouse.expire_partitions else None,
+            default_partition_expiration_ms=warehouse.partition_expiration_ms(c),
             kms_key_name=warehouse.kms_key_name, description=f"CDC channel {c.channel_name} (owner {c.owner.email})",
             provider=self.google_provider)
         metadata = [
@@ -148,8 +174,7 @@ class BigQueryDeployment(WarehouseDeployment):
             labels = {**c.labels, "classification": t.classification, "pii": "true" if t.has_pii else "false"}
             table = BigQueryTable(
                 scope, child_id("Table", t.name), dataset=self.dataset, table_id=t.name + CHANGES_SUFFIX,
-                fields=[BigQueryField(name=col.name, type=bigquery_type(col.type), description=_description(col))
-                        for col in t.columns],
+                fields=[_field(col, c.column_type(t, col)) for col in t.columns],
                 primary_key=t.primary_key, metadata_fields=metadata,
                 key_record="__kafka_key" if warehouse.upsert else None,
                 description=f"Change log of {namespace}.{t.name}. {t.description}".strip(), labels=labels)

@@ -3,10 +3,11 @@
 ``warehouse=AwsLake(region=..., ...)``. Below the channel's ``Target``:
 
 - ``Key``: a KMS key (rotation on); ``Bucket``: the data bucket (SSE-KMS, versioned, public access
-  blocked, TLS only, objects expire after the channel's retention);
+  blocked, TLS only; objects expire after ``history_retention`` if set, else they are kept);
 - ``Database`` and ``Table-<table>``: a Glue database and one external JSON table per source table
   (columns with types and comments, the CDC metadata and source position columns, a ``dt``
-  partition key, parameters for owner, classification and source);
+  partition key with partition projection matching the sink's ``path.format``, so Athena sees every day
+  without ``MSCK REPAIR``/crawlers, parameters for owner, classification and source);
 - ``Workgroup`` (results encrypted with the channel key) and ``Latest-<table>``: a latest-state
   named query per table (:func:`channelkit.sql.latest_state_sql`, Athena dialect);
 - ``DataLocation``: the bucket registered with Lake Formation; ``Reader<N>``: read grants.
@@ -24,11 +25,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from constructs import Construct
 
+from channelkit.columns import LogicalType
+from channelkit.columns import glue_type as column_glue_type
 from channelkit.constructs.aws import (
     ChannelKey,
     Condition,
@@ -62,7 +65,7 @@ from .base import Warehouse, WarehouseDeployment
 
 if TYPE_CHECKING:
     from channelkit.patterns.channel import Channel
-    from channelkit.patterns.model import Table
+    from channelkit.patterns.model import Column, Table
     from channelkit.platforms import Platform, PlatformDeployment
 
 __all__ = ["EMULATOR_OMITTED_TYPES", "AwsLake", "AwsLakeDeployment", "glue_ident", "describe"]
@@ -73,6 +76,12 @@ EMULATOR_OMITTED_TYPES: tuple[str, ...] = tuple(sorted(("aws_athena_named_query"
 
 _PARTITION_KEY = GlueColumn(name="dt", type="string", comment="UTC day the change was captured (YYYY-MM-dd)")
 _PREFIX = re.compile(r"[a-z0-9][a-z0-9/_-]*")
+#: The sink's ``path.format`` (Joda): one ``dt=YYYY-MM-dd`` directory per UTC day, the Glue partition key.
+SINK_PATH_FORMAT = "'dt'=YYYY-MM-dd"
+#: The first day the ``dt`` projection covers when the history is kept (no channel has data before it).
+PROJECTION_START = "2024-01-01"
+#: S3's largest lifecycle ``Expiration.Days`` (a positive 32-bit integer).
+S3_MAX_EXPIRATION_DAYS = 2**31 - 1
 
 
 def glue_ident(name: str) -> str:
@@ -90,6 +99,11 @@ class AwsLake(Warehouse):
             platform's, e.g. the MSK cluster's; required on platforms that have no AWS account).
         database_name: the Glue database (default: the channel name, ``-`` → ``_``).
         data_prefix: the S3 prefix the sink writes under (default ``cdc``: ``cdc/<topic>/dt=YYYY-MM-dd/``).
+        history_retention: how long the lake keeps change objects (whole days, >= 1; default None: the
+            whole change history is kept, which the latest-state queries need to see rows that have not
+            changed for a while). Independent of the channel's Kafka ``retention``. With a value, objects
+            expire that many days after they are written and the ``dt`` projection starts that many days
+            back.
         protect: ``prevent_destroy`` on the bucket, the key and the Glue tables (default on). With
             ``False`` the bucket is also ``force_destroy``.
         local_emulator: leave out what a local emulator cannot apply, in every part of the channel
@@ -101,6 +115,7 @@ class AwsLake(Warehouse):
     bucket_name: str | None = None
     database_name: str | None = None
     data_prefix: str = "cdc"
+    history_retention: timedelta | None = None
     protect: bool = True
     local_emulator: bool = False
     tags: Mapping[str, str] = field(default_factory=dict)
@@ -118,14 +133,25 @@ class AwsLake(Warehouse):
         """The Glue database name of ``channel``."""
         return self.database_name or glue_ident(channel.channel_name)
 
+    @property
+    def history_days(self) -> int | None:
+        """``history_retention`` in days, or None when the history is kept."""
+        return None if self.history_retention is None else self.history_retention.days
+
     def resource_tags(self, channel: Channel) -> dict[str, str]:
         """``channelkit:channel`` plus the lake's ``tags``."""
         return {"channelkit:channel": channel.channel_name, **dict(self.tags)}
 
     def check(self, problems: ProblemCollector, channel: Channel, platform: Platform) -> None:
-        """Region, retention, data prefix, and a bucket name where the platform has no AWS account."""
+        """Region, retentions, data prefix, and a bucket name where the platform has no AWS account."""
         check_region(problems, "warehouse.region", self.region)
         check_retention_days(problems, "retention", channel.retention_days)
+        h = self.history_retention
+        problems.check(h is None or (isinstance(h, timedelta) and 1 <= h.days <= S3_MAX_EXPIRATION_DAYS
+                                     and h == timedelta(days=h.days)),
+                       "warehouse.history_retention", h,
+                       f"None (keep the history) or a timedelta of whole days, 1 to {S3_MAX_EXPIRATION_DAYS} "
+                       "(S3 lifecycle expiration days)")
         problems.check(isinstance(self.data_prefix, str) and bool(_PREFIX.fullmatch(self.data_prefix))
                        and not self.data_prefix.endswith("/"), "warehouse.data_prefix", self.data_prefix,
                        "lowercase letters, digits, '/', '_', '-' (no trailing '/')")
@@ -165,7 +191,7 @@ class AwsLakeDeployment(WarehouseDeployment):
                               description=f"channelkit channel {name}", protect=protect, tags=tags)
         self.secret_key = self.key
         self.bucket = DataBucket(scope, "Bucket", bucket_name=self.bucket_name, key=self.key,
-                                 expiration_days=channel.retention_days, protect=protect, tags=tags)
+                                 expiration_days=lake.history_days, protect=protect, tags=tags)
         self.database = GlueDatabase(scope, "Database", name=self.database_name,
                                      description=f"CDC channel {name} (channelkit)",
                                      parameters={"channelkit.channel": name, "channelkit.owner": channel.owner.name})
@@ -190,18 +216,18 @@ class AwsLakeDeployment(WarehouseDeployment):
         topic = channel.table_topics[table.name]
         source = f"{channel.source.engine}/{channel.source.database}"
         columns = tuple(
-            GlueColumn(name=glue_ident(c.name), type=glue_type(c.type), comment=c.description or "",
-                       parameters={"classification": c.classification, "pii": str(bool(c.pii)).lower()})
-            for c in table.columns
+            _glue_column(c, channel.column_type(table, c)) for c in table.columns
         ) + tuple(
             GlueColumn(name=n, type=glue_type(t), comment="CDC metadata added by Debezium ExtractNewRecordState")
             for n, t in [*CDC_METADATA_TYPES.items(), *channel.source.position_columns]
         )
         classifications = sorted({c.classification for c in table.columns})
+        location = f"s3://{self.bucket_name}/{self.lake.data_prefix}/{topic}/"
+        days = self.lake.history_days
         return GlueTable(
             self.scope, f"Table-{aws_name(table.name)}", database=self.database, name=self.table_names[table.name],
             columns=columns, partition_keys=(_PARTITION_KEY,),
-            location=f"s3://{self.bucket_name}/{self.lake.data_prefix}/{topic}/",
+            location=location,
             description=f"CDC of {source} table {table.name} (channel {channel.channel_name})",
             owner=channel.owner.name,
             parameters={
@@ -213,6 +239,15 @@ class AwsLakeDeployment(WarehouseDeployment):
                 "channelkit.topic": topic,
                 "channelkit.primary_key": ",".join(glue_ident(k) for k in table.primary_key),
                 "channelkit.channel": channel.channel_name,
+                # Partition projection: Athena computes each day's location, no partitions to add or repair.
+                "projection.enabled": "true",
+                "projection.dt.type": "date",
+                "projection.dt.format": "yyyy-MM-dd",
+                "projection.dt.range": f"NOW-{days}DAYS,NOW" if days else f"{PROJECTION_START},NOW",
+                "projection.dt.interval": "1",
+                "projection.dt.interval.unit": "DAYS",
+                # "$${dt}": Terraform writes a literal ${dt} (Athena's placeholder), it is not an interpolation.
+                "storage.location.template": location + "dt=$${dt}/",
             },
             protect=self.lake.protect,
         )
@@ -227,7 +262,12 @@ class AwsLakeDeployment(WarehouseDeployment):
             position_columns=[n for n, _ in self.channel.source.position_columns], dialect="athena")
 
     def sink_config(self) -> dict[str, str]:
-        """The Confluent S3 sink connector configuration."""
+        """The Confluent S3 sink connector configuration.
+
+        Its converters read the source's JSON with schemas (Debezium's records carry a ``{"schema", "payload"}``
+        envelope), so ``JsonFormat`` writes one flat JSON object per record, line by line, under
+        ``<data_prefix>/<topic>/dt=YYYY-MM-dd/`` (the Glue tables' partition projection).
+        """
         channel = self.channel
         return {
             "connector.class": "io.confluent.connect.s3.S3SinkConnector",
@@ -241,17 +281,19 @@ class AwsLakeDeployment(WarehouseDeployment):
             "storage.class": "io.confluent.connect.s3.storage.S3Storage",
             "format.class": "io.confluent.connect.s3.format.json.JsonFormat",
             "partitioner.class": "io.confluent.connect.storage.partitioner.TimeBasedPartitioner",
-            "path.format": "'dt'=YYYY-MM-dd",
+            "path.format": SINK_PATH_FORMAT,
             "partition.duration.ms": "86400000",
             "locale": "en-US",
             "timezone": "UTC",
             "timestamp.extractor": "Record",
             "flush.size": "1000",
             "rotate.schedule.interval.ms": "600000",
+            # The source writes JSON with a schema envelope ({"schema", "payload"}): read it with schemas, so
+            # JsonFormat writes the flat, unwrapped rows the Glue columns name (schemaless, every column is NULL).
             "key.converter": "org.apache.kafka.connect.json.JsonConverter",
-            "key.converter.schemas.enable": "false",
+            "key.converter.schemas.enable": "true",
             "value.converter": "org.apache.kafka.connect.json.JsonConverter",
-            "value.converter.schemas.enable": "false",
+            "value.converter.schemas.enable": "true",
             "consumer.override.group.id": channel.sink_group,
             "errors.tolerance": "all",
             "errors.deadletterqueue.topic.name": channel.dlq_topic,
@@ -341,6 +383,16 @@ class AwsLakeDeployment(WarehouseDeployment):
             "local_emulator": self.emulator,
             "protected": self.lake.protect,
         }
+
+
+def _glue_column(column: Column, logical: LogicalType) -> GlueColumn:
+    parameters = {"classification": column.classification, "pii": str(bool(column.pii)).lower()}
+    if not logical.portable:
+        parameters["channelkit.source_type"] = logical.native
+        if logical.values:
+            parameters["channelkit.values"] = ",".join(logical.values)
+    return GlueColumn(name=glue_ident(column.name), type=column_glue_type(logical), comment=column.description or "",
+                      parameters=parameters)
 
 
 def _iam_name(principal: str, kind: str) -> str | None:

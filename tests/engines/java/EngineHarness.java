@@ -268,8 +268,19 @@ public final class EngineHarness {
         ArrayNode unknown = result.putArray("unknown_keys");
         List<String> pluginPrefixes = List.of("transforms.", "predicates.", "key.converter.", "value.converter.",
                 "header.converter.");
+        // Kafka client settings under the prefixes Kafka Connect (KIP-458 client overrides) and Debezium (its own
+        // schema-history clients) pass through: the rest of the name must be a real client setting.
+        java.util.Map<String, java.util.Set<String>> clientPrefixes = java.util.Map.of(
+                "producer.override.", org.apache.kafka.clients.producer.ProducerConfig.configNames(),
+                "consumer.override.", org.apache.kafka.clients.consumer.ConsumerConfig.configNames(),
+                "admin.override.", org.apache.kafka.clients.admin.AdminClientConfig.configNames(),
+                "schema.history.internal.producer.", org.apache.kafka.clients.producer.ProducerConfig.configNames(),
+                "schema.history.internal.consumer.", org.apache.kafka.clients.consumer.ConsumerConfig.configNames());
         for (String name : new java.util.TreeSet<>(config.keySet())) {
-            if (!known.contains(name) && !fields.has(name) && pluginPrefixes.stream().noneMatch(name::startsWith)) {
+            boolean client = clientPrefixes.entrySet().stream().anyMatch(
+                    p -> name.startsWith(p.getKey()) && p.getValue().contains(name.substring(p.getKey().length())));
+            if (!known.contains(name) && !fields.has(name) && !client
+                    && pluginPrefixes.stream().noneMatch(name::startsWith)) {
                 unknown.add(name);
             }
         }

@@ -1,4 +1,4 @@
-"""The channel's data bucket: SSE-KMS, versioned, private, expiring after the retention."""
+"""The channel's data bucket: SSE-KMS, versioned, private, expiring after the history retention (if any)."""
 
 from __future__ import annotations
 
@@ -50,7 +50,8 @@ class DataBucket(Construct):
         id: construct id.
         bucket_name: the S3 bucket name (AWS naming rules are checked).
         key: the channel key every object is encrypted with.
-        expiration_days: objects expire this many days after creation (the channel's retention; >= 1).
+        expiration_days: objects expire this many days after creation (>= 1); None: objects do not expire
+            (the lifecycle rule still expires noncurrent versions and aborts incomplete uploads).
         protect: ``prevent_destroy`` on the bucket (default None: the app's ``channelkit:protect`` context,
             protected unless it is ``false``). An unprotected bucket is also ``force_destroy``: destroying
             it deletes its objects.
@@ -75,7 +76,7 @@ class DataBucket(Construct):
         *,
         bucket_name: str,
         key: ChannelKey,
-        expiration_days: int,
+        expiration_days: int | None,
         protect: bool | None = None,
         tags: Mapping[str, str] | None = None,
     ) -> None:
@@ -84,7 +85,8 @@ class DataBucket(Construct):
         checks = Checks(self)
         check_bucket_name(checks.names, "bucket_name", bucket_name)
         check_construct(checks.props, "key", key, ChannelKey)
-        check_retention_days(checks.props, "expiration_days", expiration_days)
+        if expiration_days is not None:
+            check_retention_days(checks.props, "expiration_days", expiration_days)
         check_protect(checks.props, protect)
         check_tags(checks.props, tags)
         checks.raise_if_any("invalid data bucket at {path}")
@@ -123,7 +125,8 @@ class DataBucket(Construct):
                     id="channel-retention",
                     status="Enabled",
                     filter=[S3BucketLifecycleConfigurationRuleFilter(prefix="")],
-                    expiration=[S3BucketLifecycleConfigurationRuleExpiration(days=expiration_days)],
+                    expiration=[S3BucketLifecycleConfigurationRuleExpiration(days=expiration_days)]
+                    if expiration_days is not None else None,
                     noncurrent_version_expiration=[
                         S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(noncurrent_days=1)
                     ],

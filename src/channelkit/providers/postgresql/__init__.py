@@ -15,11 +15,15 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .grant import Grant as Grant
     from .provider import PostgresqlProvider as PostgresqlProvider
+    from .publication import Publication as Publication
+    from .replication_slot import ReplicationSlot as ReplicationSlot
     from .role import Role as Role
 
 _MODULES = {
     "Grant": "grant",
     "PostgresqlProvider": "provider",
+    "Publication": "publication",
+    "ReplicationSlot": "replication_slot",
     "Role": "role",
 }
 

@@ -1,0 +1,21 @@
+"""Column types: a source's native types parsed into logical types, mapped to each warehouse.
+
+- :mod:`~channelkit.columns.native`: ``parse("mysql", "DECIMAL(5,2)")`` → a :class:`LogicalType`;
+- :mod:`~channelkit.columns.warehouse`: the most precise BigQuery and Glue type of a logical type.
+"""
+
+from .logical import KINDS, LogicalType
+from .native import ACCEPTED, PORTABLE, TypeParseError, parse
+from .warehouse import BigQueryType, bigquery_type, glue_type
+
+__all__ = [
+    "ACCEPTED",
+    "KINDS",
+    "PORTABLE",
+    "BigQueryType",
+    "LogicalType",
+    "TypeParseError",
+    "bigquery_type",
+    "glue_type",
+    "parse",
+]

@@ -1,0 +1,103 @@
+"""The most precise warehouse type for each logical type: BigQuery and Glue (Athena).
+
+| logical | BigQuery | Glue / Athena |
+|---|---|---|
+| bool | BOOL | boolean |
+| int 8/16/24/32, signed or unsigned; int 64 signed | INT64 | tinyint, smallint, int, bigint (unsigned: one size up) |
+| int 64 unsigned | NUMERIC(20, 0) | decimal(20,0) |
+| decimal(p, s) | NUMERIC(p, s) or BIGNUMERIC(p, s), see below | decimal(p,s) up to p = 38, else string |
+| decimal, variable scale (Postgres ``numeric``) | BIGNUMERIC | string |
+| float 32 / 64 | FLOAT64 | float / double |
+| string, enum, set, uuid | STRING | string |
+| bytes | BYTES | binary |
+| date | DATE | date |
+| time | TIME | string |
+| datetime (no zone) | DATETIME | timestamp |
+| timestamp (instant) | TIMESTAMP | timestamp |
+| year | INT64 | int |
+| json | JSON | string |
+| array of T | T, mode REPEATED | array<T> |
+
+A decimal is NUMERIC(p, s) when s ≤ 9 and p − s ≤ 29, else BIGNUMERIC(p, s) when s ≤ 38 and
+p − s ≤ 38, else an unparameterized BIGNUMERIC up to 76 digits, else STRING (BigQuery's limits).
+
+ENUM and SET values and the declared type go into the column's description (and Glue column
+parameters); see :meth:`~channelkit.columns.logical.LogicalType.describe`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .logical import LogicalType
+
+__all__ = ["BigQueryType", "bigquery_type", "glue_type"]
+
+
+@dataclass(frozen=True)
+class BigQueryType:
+    """A BigQuery column type: standard SQL ``type``, ``precision``/``scale`` of NUMERIC/BIGNUMERIC, ``mode``."""
+
+    type: str
+    precision: int | None = None
+    scale: int | None = None
+    mode: str = "NULLABLE"
+
+
+def _decimal_bigquery(t: LogicalType) -> BigQueryType:
+    if t.portable:
+        return BigQueryType("NUMERIC")  # 0.1's "numeric": BigQuery's default NUMERIC(38, 9), unparameterized
+    if t.scale is None or t.precision is None:
+        return BigQueryType("BIGNUMERIC")
+    p, s = t.precision, t.scale
+    if s <= 9 and p - s <= 29:
+        return BigQueryType("NUMERIC", max(p, 1), s)
+    if s <= 38 and p - s <= 38:
+        return BigQueryType("BIGNUMERIC", max(p, 1), s)
+    if s <= 38 and p <= 76:
+        return BigQueryType("BIGNUMERIC")  # unparameterized: 76.76 digits, scale 38
+    return BigQueryType("STRING")
+
+
+_BIGQUERY_SIMPLE = {
+    "bool": "BOOL", "float": "FLOAT64", "string": "STRING", "enum": "STRING", "set": "STRING", "uuid": "STRING",
+    "bytes": "BYTES", "date": "DATE", "time": "TIME", "datetime": "DATETIME", "timestamp": "TIMESTAMP",
+    "year": "INT64", "json": "JSON",
+}
+
+
+def bigquery_type(t: LogicalType) -> BigQueryType:
+    """The BigQuery type of ``t``."""
+    if t.kind == "array" and t.element is not None:
+        element = bigquery_type(t.element)
+        return BigQueryType(element.type, element.precision, element.scale, "REPEATED")
+    if t.kind == "int":
+        return BigQueryType("NUMERIC", 20, 0) if t.unsigned and t.bits == 64 else BigQueryType("INT64")
+    if t.kind == "decimal":
+        return _decimal_bigquery(t)
+    return BigQueryType(_BIGQUERY_SIMPLE[t.kind])
+
+
+_GLUE_INTS = {8: "tinyint", 16: "smallint", 24: "int", 32: "int", 64: "bigint"}
+_GLUE_UNSIGNED = {8: "smallint", 16: "int", 24: "int", 32: "bigint", 64: "decimal(20,0)"}
+_GLUE_SIMPLE = {
+    "bool": "boolean", "string": "string", "enum": "string", "set": "string", "uuid": "string", "bytes": "binary",
+    "date": "date", "time": "string", "datetime": "timestamp", "timestamp": "timestamp", "year": "int",
+    "json": "string",
+}
+
+
+def glue_type(t: LogicalType) -> str:
+    """The Glue (Hive DDL, as Athena reads it) type of ``t``."""
+    if t.kind == "array" and t.element is not None:
+        return f"array<{glue_type(t.element)}>"
+    if t.kind == "int":
+        bits = t.bits or 64
+        return (_GLUE_UNSIGNED if t.unsigned else _GLUE_INTS)[bits]
+    if t.kind == "decimal":
+        if t.scale is None or t.precision is None or t.precision > 38:
+            return "string"
+        return f"decimal({t.precision},{t.scale})"
+    if t.kind == "float":
+        return "float" if t.bits == 32 else "double"
+    return _GLUE_SIMPLE[t.kind]
