@@ -85,7 +85,7 @@ def test_self_managed_kafka_into_the_s3_lake_synthesizes_and_validates(tmp_path:
     report = validate_output(out, run_terraform=False)
     assert report.ok, "\n".join(report.lines())
     res = _doc(out, "lake")["resource"]
-    assert len(res["kafka_topic"]) == 2 and "aws_mskconnect_connector" not in res  # table + DLQ (Postgres)
+    assert len(res["kafka_topic"]) == 3 and "aws_mskconnect_connector" not in res  # table, heartbeat, DLQ
     (sink,) = [c for c in res["kafka-connect_connector"].values() if c["name"] == "crm-sink"]
     assert sink["config"]["connector.class"] == "io.confluent.connect.s3.S3SinkConnector"
     assert sink["config"]["s3.bucket.name"] == "acme-crm-cdc"

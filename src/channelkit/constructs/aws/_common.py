@@ -13,9 +13,11 @@ from .._util import LazyProblems
 from ..errors import ConstructPropsError, InvalidNameError, PrincipalError
 
 __all__ = [
+    "ArnResource",
     "Checks",
     "InvalidNameAndPropsError",
     "InvalidPrincipalAndPropsError",
+    "NamedResource",
     "check_construct",
     "check_protect",
     "check_tags",
@@ -25,6 +27,28 @@ __all__ = [
     "is_strs",
     "is_token",
 ]
+
+
+class ArnResource:
+    """Mixin of a construct whose main resource (``self.resource``) has an ARN."""
+
+    resource: Any
+
+    @property
+    def arn(self) -> str:
+        """The ARN of the main resource (a token: referencing it orders Terraform after the resource)."""
+        return str(self.resource.arn)
+
+
+class NamedResource:
+    """Mixin of a construct whose main resource (``self.resource``) has a name."""
+
+    resource: Any
+
+    @property
+    def name(self) -> str:
+        """The name of the main resource (a token: referencing it orders Terraform after the resource)."""
+        return str(self.resource.name)
 
 
 class InvalidNameAndPropsError(InvalidNameError, ConstructPropsError):

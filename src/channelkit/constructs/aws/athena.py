@@ -12,7 +12,7 @@ from ...providers.aws.athena_workgroup import (
     AthenaWorkgroupConfigurationResultConfiguration,
     AthenaWorkgroupConfigurationResultConfigurationEncryptionConfiguration,
 )
-from ._common import Checks, check_construct, check_tags, check_text, is_int
+from ._common import ArnResource, Checks, NamedResource, check_construct, check_tags, check_text, is_int
 from .glue import GlueDatabase
 from .iam import Statement
 from .kms import ChannelKey
@@ -23,7 +23,7 @@ __all__ = ["NamedQuery", "Workgroup"]
 _MIN_CUTOFF = 10 * 1024**2
 
 
-class Workgroup(Construct):
+class Workgroup(NamedResource, ArnResource, Construct):
     """An Athena workgroup (``aws_athena_workgroup``, id ``Resource``) whose settings are enforced.
 
     Query results go to ``output_location``, encrypted with the channel key (``SSE_KMS``); clients
@@ -94,16 +94,6 @@ class Workgroup(Construct):
             ),
             tags=dict(tags or {}) or None,
         )
-
-    @property
-    def name(self) -> str:
-        """The workgroup name (a token)."""
-        return self.resource.name
-
-    @property
-    def arn(self) -> str:
-        """The workgroup ARN (a token)."""
-        return self.resource.arn
 
     def grant_query(self, sid: str = "AthenaQuery") -> tuple[Statement, ...]:
         """The statements allowing to run queries in this workgroup and read their encrypted results.

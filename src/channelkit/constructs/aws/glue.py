@@ -16,7 +16,7 @@ from ...providers.aws.glue_catalog_table import (
 )
 from .._util import protect as protect_lifecycle
 from .._util import protection_default
-from ._common import Checks, check_construct, check_protect, check_text, is_str_map
+from ._common import ArnResource, Checks, NamedResource, check_construct, check_protect, check_text, is_str_map
 from .iam import Statement
 from .rules import check_glue_name, check_sid
 
@@ -37,7 +37,7 @@ class GlueColumn:
     parameters: Mapping[str, str] = field(default_factory=dict)
 
 
-class GlueDatabase(Construct):
+class GlueDatabase(NamedResource, ArnResource, Construct):
     """A Glue catalog database (``aws_glue_catalog_database``, id ``Resource``).
 
     Args:
@@ -80,15 +80,7 @@ class GlueDatabase(Construct):
             parameters=dict(parameters or {}) or None,
         )
 
-    @property
-    def name(self) -> str:
-        """The database name (a token: referencing it orders Terraform after the database)."""
-        return self.resource.name
 
-    @property
-    def arn(self) -> str:
-        """The database ARN (a token)."""
-        return self.resource.arn
 
 
 def _check_columns(checks: Checks, field: str, columns: object, seen: set[str], *, required: bool) -> bool:
@@ -113,7 +105,7 @@ def _check_columns(checks: Checks, field: str, columns: object, seen: set[str], 
     return True
 
 
-class GlueTable(Construct):
+class GlueTable(NamedResource, ArnResource, Construct):
     """An external Glue table of JSON lines under an S3 prefix (``aws_glue_catalog_table``, id ``Resource``).
 
     Rows are read with the OpenX JSON SerDe (malformed lines ignored) from ``location``; the table
@@ -213,16 +205,6 @@ class GlueTable(Construct):
             ),
             lifecycle=protect_lifecycle(self.protected),
         )
-
-    @property
-    def name(self) -> str:
-        """The table name (a token: referencing it orders Terraform after the table)."""
-        return self.resource.name
-
-    @property
-    def arn(self) -> str:
-        """The table ARN (a token)."""
-        return self.resource.arn
 
     def grant_read_metadata(self, sid: str = "GlueRead") -> Statement:
         """The statement allowing to read this table's metadata (and its database's) from the Glue catalog.

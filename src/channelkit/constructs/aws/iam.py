@@ -21,7 +21,7 @@ from ...providers.aws.data_aws_iam_policy_document import (
     DataAwsIamPolicyDocumentStatementCondition,
     DataAwsIamPolicyDocumentStatementPrincipals,
 )
-from ._common import Checks, check_tags, check_text, is_strs, is_token
+from ._common import ArnResource, Checks, NamedResource, check_tags, check_text, is_strs, is_token
 from .rules import check_iam_name, check_sid
 
 __all__ = [
@@ -124,7 +124,7 @@ def policy_document(scope: Construct, id: str, statements: Sequence[Statement]) 
     return doc.json
 
 
-class ServiceRole(Construct):
+class ServiceRole(NamedResource, ArnResource, Construct):
     """An IAM role (``aws_iam_role``, id ``Resource``) one AWS service assumes.
 
     The trust policy (data source ``Trust``) lets only ``service`` assume the role; the role holds
@@ -193,18 +193,10 @@ class ServiceRole(Construct):
             policy=policy_document(self, "PolicyDocument", statements),
         )
 
-    @property
-    def arn(self) -> str:
-        """The role ARN (a token)."""
-        return self.resource.arn
-
-    @property
-    def name(self) -> str:
-        """The role name (a token: referencing it orders Terraform after the role)."""
-        return self.resource.name
 
 
-class ManagedPolicy(Construct):
+
+class ManagedPolicy(ArnResource, Construct):
     """A customer-managed IAM policy (``aws_iam_policy``, id ``Resource``) attached to roles and users.
 
     The policy document is the data source ``Document``; each role attachment is ``Attach{i}``
@@ -273,7 +265,3 @@ class ManagedPolicy(Construct):
             for i, user in enumerate(attach_to_users)
         ]
 
-    @property
-    def arn(self) -> str:
-        """The policy ARN (a token)."""
-        return self.resource.arn

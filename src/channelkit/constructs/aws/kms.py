@@ -9,14 +9,14 @@ from constructs import Construct
 from ...providers.aws import KmsAlias, KmsKey
 from .._util import protect as protect_lifecycle
 from .._util import protection_default
-from ._common import Checks, check_protect, check_tags, check_text, is_int
+from ._common import ArnResource, Checks, check_protect, check_tags, check_text, is_int
 from .iam import Statement
 from .rules import check_kms_alias, check_sid
 
 __all__ = ["ChannelKey"]
 
 
-class ChannelKey(Construct):
+class ChannelKey(ArnResource, Construct):
     """A symmetric KMS key (``aws_kms_key``, id ``Resource``) with yearly rotation and an alias (``Alias``).
 
     The key is protected from destroy (``lifecycle.prevent_destroy``) unless ``protect`` is False or
@@ -71,11 +71,6 @@ class ChannelKey(Construct):
             lifecycle=protect_lifecycle(self.protected),
         )
         self.alias_resource = KmsAlias(self, "Alias", name=alias, target_key_id=self.resource.key_id)
-
-    @property
-    def arn(self) -> str:
-        """The key ARN (a token)."""
-        return self.resource.arn
 
     @property
     def key_id(self) -> str:

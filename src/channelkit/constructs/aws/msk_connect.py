@@ -30,7 +30,17 @@ from ...providers.aws.mskconnect_connector import (
     MskconnectConnectorWorkerConfiguration,
 )
 from ...providers.aws.mskconnect_custom_plugin import MskconnectCustomPluginLocation, MskconnectCustomPluginLocationS3
-from ._common import Checks, check_construct, check_tags, check_text, is_int, is_str_map, is_strs, is_token
+from ._common import (
+    ArnResource,
+    Checks,
+    check_construct,
+    check_tags,
+    check_text,
+    is_int,
+    is_str_map,
+    is_strs,
+    is_token,
+)
 from .iam import ServiceRole
 from .rules import check_mskconnect_name, parse_arn
 
@@ -42,7 +52,7 @@ LOG_RETENTION_DAYS = (
 )
 
 
-class CustomPlugin(Construct):
+class CustomPlugin(ArnResource, Construct):
     """An MSK Connect custom plugin (``aws_mskconnect_custom_plugin``, id ``Resource``) from an S3 object.
 
     Args:
@@ -96,13 +106,9 @@ class CustomPlugin(Construct):
             ),
         )
 
-    @property
-    def arn(self) -> str:
-        """The plugin ARN (a token)."""
-        return self.resource.arn
 
 
-class WorkerConfiguration(Construct):
+class WorkerConfiguration(ArnResource, Construct):
     """An MSK Connect worker configuration (``aws_mskconnect_worker_configuration``, id ``Resource``).
 
     The properties become a Java properties file, one ``key=value`` line each, sorted by key.
@@ -146,13 +152,9 @@ class WorkerConfiguration(Construct):
             description=description or None,
         )
 
-    @property
-    def arn(self) -> str:
-        """The worker configuration ARN (a token)."""
-        return self.resource.arn
 
 
-class Connector(Construct):
+class Connector(ArnResource, Construct):
     """An MSK Connect connector (``aws_mskconnect_connector``, id ``Resource``).
 
     The connector authenticates to the cluster with IAM, uses TLS in transit, autoscales between
@@ -296,7 +298,3 @@ class Connector(Construct):
             tags=dict(tags or {}) or None,
         )
 
-    @property
-    def arn(self) -> str:
-        """The connector ARN (a token)."""
-        return self.resource.arn

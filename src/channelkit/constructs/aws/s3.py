@@ -28,7 +28,7 @@ from ...providers.aws.s3_bucket_server_side_encryption_configuration import (
 from ...providers.aws.s3_bucket_versioning import S3BucketVersioningVersioningConfiguration
 from .._util import protect as protect_lifecycle
 from .._util import protection_default
-from ._common import Checks, check_construct, check_protect, check_tags
+from ._common import ArnResource, Checks, check_construct, check_protect, check_tags
 from .iam import Condition, Statement, policy_document
 from .kms import ChannelKey
 from .rules import check_bucket_name, check_retention_days, check_sid
@@ -36,7 +36,7 @@ from .rules import check_bucket_name, check_retention_days, check_sid
 __all__ = ["DataBucket"]
 
 
-class DataBucket(Construct):
+class DataBucket(ArnResource, Construct):
     """An S3 bucket for channel data (``aws_s3_bucket``, id ``Resource``).
 
     Next to the bucket: versioning (``Versioning``), SSE-KMS with the channel key and the bucket key on
@@ -146,11 +146,6 @@ class DataBucket(Construct):
             self, "Policy", bucket=bucket, policy=policy_document(self, "PolicyDocument", [deny_insecure]),
             depends_on=[self.public_access_block],
         )
-
-    @property
-    def arn(self) -> str:
-        """The bucket ARN (a token)."""
-        return self.resource.arn
 
     @property
     def name(self) -> str:

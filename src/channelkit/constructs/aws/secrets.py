@@ -14,7 +14,7 @@ from ...providers.aws import (
     SecretsmanagerSecretVersion,
 )
 from .._util import remembered
-from ._common import Checks, check_construct, check_tags, check_text, is_int
+from ._common import ArnResource, Checks, check_construct, check_tags, check_text, is_int
 from .iam import Statement
 from .kms import ChannelKey
 from .rules import check_secret_name, check_sid
@@ -27,7 +27,7 @@ DEFAULT_EXCLUDE_CHARACTERS = "\"'@/\\:;?#%&{}$`"
 _FIELD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.")
 
 
-class GeneratedSecret(Construct):
+class GeneratedSecret(ArnResource, Construct):
     """A Secrets Manager secret (``aws_secretsmanager_secret``, id ``Resource``) holding a generated password.
 
     The secret's value is ``{"username", "password"}``. The password comes from the
@@ -106,11 +106,6 @@ class GeneratedSecret(Construct):
             secret_string_wo=cdk.Fn.jsonencode({"username": username, "password": password.random_password}),
             secret_string_wo_version=version,
         )
-
-    @property
-    def arn(self) -> str:
-        """The secret ARN (a token)."""
-        return self.resource.arn
 
     def password_value(self) -> str:
         """A reference to the stored password, for a resource that must set it (the CDC database user).
