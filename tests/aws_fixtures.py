@@ -29,7 +29,7 @@ from typing import Any
 import pytest
 
 from channelkit.local import EMULATOR_ENV, ENDPOINT_ENV, PROTECT_ENV, MotoServer, seed_local, synth_app
-from channelkit.terraform import find_mirror, terraform_binary, write_cli_config
+from channelkit.terraform import find_mirror, offline_environment, terraform_binary, write_cli_config
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "aws"
@@ -81,15 +81,10 @@ def tf_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         pytest.skip("no Terraform provider mirror on this machine")
     base = tmp_path_factory.mktemp("terraform")
     config = write_cli_config(mirror, base, plugin_cache=base / "plugin-cache")
-    return {
-        "TF_CLI_CONFIG_FILE": str(config),
-        "TF_IN_AUTOMATION": "1",
-        "CHECKPOINT_DISABLE": "1",
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "PATH": os.environ.get("PATH", ""),
-    }
+    fake_aws = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
+    env = offline_environment(config, fake_aws)
+    keep = {"TF_CLI_CONFIG_FILE", "TF_IN_AUTOMATION", "CHECKPOINT_DISABLE", "PATH", *fake_aws}
+    return {k: v for k, v in env.items() if k in keep}
 
 
 #: ``terraform(workdir, *args, check=True, timeout=900)``: run terraform with ``tf_env`` (``-no-color`` added).

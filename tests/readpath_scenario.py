@@ -19,7 +19,9 @@ converters. The same DML is applied to both databases:
 The source tables' final state is then read with ``SELECT *`` as the owner (the provider's user).
 
 Stand-ins, all shared with ``tests/test_engines_postgres.py``: the connection keys point at 127.0.0.1, offsets live
-in a file, and ``messages.sent_at`` is made ``timestamp without time zone`` (both timestamp wire types are covered).
+in a file, and ``messages.sent_at`` is made ``timestamp without time zone`` (both timestamp wire types are covered;
+the lake channel, synthesized here, declares it so: :func:`lake_tables`). The ``types`` scenario
+(:func:`types_readpath`) declares every Postgres type channelkit maps with its native type.
 While the source module does not emit the publication itself, the engines helper's ``UntilSourceModuleEmits`` is
 passed (only when the synthesized stack has no ``postgresql_publication``); once it does, nothing is injected.
 """
@@ -129,6 +131,23 @@ def pg_types() -> dict[str, dict[str, str]]:
             for t in TABLES}
 
 
+def lake_tables(tables: list[Any]) -> list[Any]:
+    """``tables`` with ``messages.sent_at`` declared as the stand-in DDL creates it (``timestamp without time zone``).
+
+    The example org (BigQuery) keeps its portable ``timestamp``; the lake channel is synthesized here, so it
+    declares the column's real type and its Glue column and latest-state query follow the wire form.
+    """
+    from dataclasses import replace
+
+    out = []
+    for t in tables:
+        if t.name == "messages":
+            t = replace(t, columns=[replace(c, type="timestamp without time zone") if c.name == "sent_at" else c
+                                    for c in t.columns])
+        out.append(t)
+    return out
+
+
 def synth_lake_channel(outdir: Path) -> dict[str, Any]:
     """A Postgres channel over the support tables into the S3 lake (Kafka + Connect with an AWS worker role)."""
     from channelkit import cdk
@@ -141,7 +160,7 @@ def synth_lake_channel(outdir: Path) -> dict[str, Any]:
     stack = cdk.TerraformStack(app, "lake")
     aws_provider(stack, region="us-east-1")
     Channel(stack, LAKE_CHANNEL, source=PostgresSource(host="support-db.internal", database=LAKE_DATABASE),
-            tables=TABLES, kafka=KAFKA, owner=TEAM,
+            tables=lake_tables(TABLES), kafka=KAFKA, owner=TEAM,
             connect=ConnectCluster(name="main", url="https://connect.data.internal:8083", principal="User:connect",
                                    aws_role=LAKE_WORKER_ROLE),
             warehouse=AwsLake(region="us-east-1", bucket_name=LAKE_BUCKET))
@@ -294,3 +313,138 @@ def resolve_literals(doc: dict[str, Any], text: str) -> str:
         return value
 
     return re.sub(r"\$\{([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_]+)\}", sub, text)
+
+
+# -- the types scenario: every Postgres type channelkit maps, declared with its native type -------------------------
+#: (column, declared native type) of the ``types`` table; the DDL uses the declared types as they are.
+#: ``NUMERIC`` in capitals: the lower-case ``numeric`` is the portable name (NUMERIC(38, 9)), see docs/channel.md.
+TYPE_COLUMNS: list[tuple[str, str]] = [
+    ("id", "integer"), ("n_dec", "numeric(10,2)"), ("n_any", "NUMERIC"), ("ts_tz", "timestamptz"),
+    ("ts", "timestamp without time zone"), ("ts3", "timestamp(3) without time zone"), ("d", "date"),
+    ("t", "time"), ("u", "uuid"), ("j", "jsonb"), ("tx", "text"), ("vc", "varchar(20)"), ("b", "bytea"),
+    ("bo", "boolean"), ("si", "smallint"), ("i", "integer"), ("bi", "bigint"), ("r", "real"),
+    ("dp", "double precision"), ("ia", "int4[]"), ("ta", "text[]"),
+]
+TYPES_CHANNELS = {"bigquery": ("typesbq", "typesbq"), "s3": ("typeslake", "typeslake")}  # channel, database
+TYPES_BUCKET = "acme-types-lake"
+
+_ROW1 = ("1, 12345678.90, -12345678901234567890.123456789012, '2024-05-06 07:08:09.123456+02', "
+         "'2024-05-06 07:08:09.123456', '2024-05-06 07:08:09.123', '1960-01-01', '23:59:59.999999', "
+         "'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '{\"a\": \"é\", \"b\": [1, 2.50]}', 'héllo ✓ 日本 \U0001F600', "
+         "'varchar ü', '\\xdeadbeef00', true, -32768, -2147483648, -9223372036854775808, 1.5, -2.5e-300, "
+         "'{1,-2,3}', '{\"a\",\"ü\"}'")
+_ROW2 = "2" + ", NULL" * (len(TYPE_COLUMNS) - 1)
+_ROW3 = ("3, -0.01, 0.000000000001, '1969-12-31 23:59:59.999999+00', '1970-01-01 00:00:00.000001', "
+         "'2038-01-19 03:14:07.999', '1969-12-31', '00:00:00', '00000000-0000-0000-0000-000000000000', "
+         "'[]', '', '', '\\x', false, 32767, 2147483647, 9223372036854775807, -0.25, 1e300, '{}', '{}'")
+TYPES_SNAPSHOT_DML = [f"INSERT INTO types VALUES ({_ROW1}), ({_ROW2})"]
+TYPES_STREAM_DML = [
+    f"INSERT INTO types VALUES ({_ROW3})",                                                             # c
+    "UPDATE types SET n_any = 99999999999999999999999.99999999999999, ts = '2000-02-29 12:00:00.000007', "
+    "ts_tz = '2000-02-29 12:00:00.000007-05', ia = '{}', ta = '{\"x\",\"\"}', n_dec = -99999999.99 WHERE id = 1",
+    "UPDATE types SET d = '1900-03-01', t = '12:34:56.000001', b = '\\x00ff', j = '{\"k\": null}' WHERE id = 2",
+    f"INSERT INTO types VALUES (4{_ROW1[1:]})",                                                        # c
+    "DELETE FROM types WHERE id = 4",                                                                  # d
+]
+TYPES_SNAPSHOT_COUNT, TYPES_STREAM_COUNT = 2, 5
+
+
+def types_table() -> Any:
+    from channelkit.patterns import Column, Table
+
+    return Table("types", primary_key=["id"], columns=[Column(name=n, type=t) for n, t in TYPE_COLUMNS])
+
+
+def synth_types_channels(outdir: Path) -> dict[str, dict[str, Any]]:
+    """The ``types`` table in a Postgres channel into BigQuery and in one into the S3 lake (declared native types)."""
+    from channelkit import cdk
+    from channelkit.constructs.aws import aws_provider
+    from channelkit.patterns import AwsLake, Channel, ConnectCluster, PostgresSource
+    from stacks.platform import CONNECT, KAFKA, WAREHOUSE
+    from stacks.support import TEAM
+
+    app = cdk.App(outdir=str(outdir))
+    bq = cdk.TerraformStack(app, "typesbq")
+    channel, database = TYPES_CHANNELS["bigquery"]
+    Channel(bq, channel, source=PostgresSource(host="types-db.internal", database=database), tables=[types_table()],
+            kafka=KAFKA, connect=CONNECT, owner=TEAM, warehouse=WAREHOUSE)
+    lake = cdk.TerraformStack(app, "typeslake")
+    aws_provider(lake, region="us-east-1")
+    channel, database = TYPES_CHANNELS["s3"]
+    Channel(lake, channel, source=PostgresSource(host="types-db.internal", database=database),
+            tables=[types_table()], kafka=KAFKA, owner=TEAM,
+            connect=ConnectCluster(name="main", url="https://connect.data.internal:8083", principal="User:connect",
+                                   aws_role=LAKE_WORKER_ROLE),
+            warehouse=AwsLake(region="us-east-1", bucket_name=TYPES_BUCKET))
+    app.synth()
+    return {name: json.loads((outdir / "stacks" / stack / "cdk.tf.json").read_text())
+            for name, stack in (("bigquery", "typesbq"), ("s3", "typeslake"))}
+
+
+def run_types_scenario(server: Any, docs: dict[str, dict[str, Any]], workdir: Path) -> Scenario:
+    """Both types channels provisioned, snapshot + streaming DML applied to each, every record captured."""
+    from engines import channel as ech
+    from engines import debezium
+
+    ddl = ['CREATE TABLE "types" (' + ", ".join(f'"{n}" {t}' for n, t in TYPE_COLUMNS) + ', PRIMARY KEY ("id"))']
+    provisioned = {}
+    for name, doc in docs.items():
+        ready, injected = _harness_ready(doc)
+        kwargs: dict[str, Any] = {}
+        if "until_source_module_emits" in inspect.signature(ech.provision).parameters:
+            until = None
+            if "postgresql_publication" not in doc.get("resource", {}) and hasattr(ech, "UntilSourceModuleEmits"):
+                until = ech.UntilSourceModuleEmits()
+                injected += ["postgresql_publication", *until.connector_overrides]
+            kwargs["until_source_module_emits"] = until
+        provisioned[name] = (ech.provision(server, ready, ddl, **kwargs), injected)
+        server.sql(TYPES_SNAPSHOT_DML, dbname=provisioned[name][0].database)
+    topics = {name: {"types": next(t["name"] for t in doc["resource"]["kafka_topic"].values()
+                                   if t["name"].endswith(".public.types"))} for name, doc in docs.items()}
+    engines = {name: debezium.EmbeddedEngine(ch.config, workdir / name) for name, (ch, _) in provisioned.items()}
+
+    def is_table(name: str) -> Any:
+        return lambda r: r["topic"] in topics[name].values()
+
+    records = {}
+    try:
+        for e in engines.values():
+            e.start()
+        for name, e in engines.items():
+            e.wait_for(TYPES_SNAPSHOT_COUNT, timeout=180, where=is_table(name))
+        for ch, _ in provisioned.values():
+            server.sql(TYPES_STREAM_DML, dbname=ch.database)
+        for name, e in engines.items():
+            e.wait_for(TYPES_SNAPSHOT_COUNT + TYPES_STREAM_COUNT, timeout=180, where=is_table(name))
+            records[name] = e.wait_for(None, idle=3, timeout=30)
+    finally:
+        for e in engines.values():
+            e.stop()
+    runs = {}
+    for name, (ch, injected) in provisioned.items():
+        with server.connect(dbname=ch.database) as conn:
+            cur = conn.execute('SELECT * FROM "types" ORDER BY "id"')
+            cols = [d.name for d in cur.description]
+            final = {"types": [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]}
+        runs[name] = ChannelRun(name=name, doc=docs[name], database=ch.database, config=ch.config,
+                                records=[r for r in records[name] if is_table(name)(r)], final=final,
+                                pg_types={"types": dict(TYPE_COLUMNS)}, table_topics=topics[name],
+                                injected=injected)
+    return Scenario(bigquery=runs["bigquery"], s3=runs["s3"])
+
+
+@pytest.fixture(scope="module")
+def types_readpath(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scenario]:
+    """The types scenario, once per test module on a fresh PostgreSQL server (always stopped afterwards)."""
+    from engines import missing
+    from engines.postgres import find_bindir, start_server
+
+    if find_bindir() is None:
+        missing("PostgreSQL server binaries (initdb, pg_ctl, postgres)")
+    work = tmp_path_factory.mktemp("types")
+    docs = synth_types_channels(work / "out")
+    server = start_server()
+    try:
+        yield run_types_scenario(server, docs, work / "engines")
+    finally:
+        server.stop()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from channelkit.columns import TypeParseError, bigquery_type, glue_type, parse
+from channelkit.columns import TypeParseError, athena_expression, bigquery_type, glue_type, parse, wire_form
 
 # (engine, declared, BigQuery type, precision, scale, mode, Glue type)
 CASES = [
@@ -17,27 +17,27 @@ CASES = [
     ("mysql", "TINYINT", "INT64", None, None, "NULLABLE", "tinyint"),
     ("mysql", "TINYINT(1)", "BOOL", None, None, "NULLABLE", "boolean"),
     ("mysql", "BIT(1)", "BOOL", None, None, "NULLABLE", "boolean"),
-    ("mysql", "BIT(12)", "BYTES", None, None, "NULLABLE", "binary"),
-    ("mysql", "DATETIME(3)", "DATETIME", None, None, "NULLABLE", "timestamp"),
+    ("mysql", "BIT(12)", "BYTES", None, None, "NULLABLE", "string"),
+    ("mysql", "DATETIME(3)", "DATETIME", None, None, "NULLABLE", "bigint"),
     ("mysql", "TIMESTAMP", "TIMESTAMP", None, None, "NULLABLE", "timestamp"),
     ("mysql", "YEAR", "INT64", None, None, "NULLABLE", "int"),
     ("mysql", "ENUM('G','PG','PG-13')", "STRING", None, None, "NULLABLE", "string"),
     ("mysql", "SET('Trailers','Deleted Scenes')", "STRING", None, None, "NULLABLE", "string"),
-    ("mysql", "MEDIUMBLOB", "BYTES", None, None, "NULLABLE", "binary"),
+    ("mysql", "MEDIUMBLOB", "BYTES", None, None, "NULLABLE", "string"),
     ("mysql", "JSON", "JSON", None, None, "NULLABLE", "string"),
     ("mysql", "VARCHAR(45)", "STRING", None, None, "NULLABLE", "string"),
-    ("mysql", "TIME(6)", "TIME", None, None, "NULLABLE", "string"),
+    ("mysql", "TIME(6)", "TIME", None, None, "NULLABLE", "bigint"),
     ("postgres", "numeric(10,2)", "NUMERIC", 10, 2, "NULLABLE", "decimal(10,2)"),
     ("postgres", "numeric(20)", "NUMERIC", 20, 0, "NULLABLE", "decimal(20,0)"),
     ("postgres", "NUMERIC", "BIGNUMERIC", None, None, "NULLABLE", "string"),
     ("postgres", "timestamptz", "TIMESTAMP", None, None, "NULLABLE", "timestamp"),
-    ("postgres", "timestamp without time zone", "DATETIME", None, None, "NULLABLE", "timestamp"),
+    ("postgres", "timestamp without time zone", "DATETIME", None, None, "NULLABLE", "bigint"),
     ("postgres", "timestamp(3) with time zone", "TIMESTAMP", None, None, "NULLABLE", "timestamp"),
-    ("postgres", "date", "DATE", None, None, "NULLABLE", "date"),
+    ("postgres", "date", "DATE", None, None, "NULLABLE", "int"),
     ("postgres", "uuid", "STRING", None, None, "NULLABLE", "string"),
     ("postgres", "jsonb", "JSON", None, None, "NULLABLE", "string"),
     ("postgres", "text", "STRING", None, None, "NULLABLE", "string"),
-    ("postgres", "bytea", "BYTES", None, None, "NULLABLE", "binary"),
+    ("postgres", "bytea", "BYTES", None, None, "NULLABLE", "string"),
     ("postgres", "boolean", "BOOL", None, None, "NULLABLE", "boolean"),
     ("postgres", "int4[]", "INT64", None, None, "REPEATED", "array<int>"),
     ("postgres", "text[]", "STRING", None, None, "REPEATED", "array<string>"),
@@ -53,6 +53,22 @@ def test_native_types_map_to_the_most_precise_warehouse_type(
     logical = parse(engine, declared)
     assert bigquery_type(logical) == type(bigquery_type(logical))(bq, precision, scale, mode)
     assert glue_type(logical) == glue
+
+
+@pytest.mark.parametrize(("engine", "declared", "expression"), [
+    ("postgres", "date", "CAST(date_add('day', \"c\", DATE '1970-01-01') AS DATE)"),
+    ("postgres", "time", "date_add('microsecond', \"c\", TIME '00:00:00.000000')"),
+    ("postgres", "timestamp(3) without time zone",
+     "date_add('microsecond', \"c\", TIMESTAMP '1970-01-01 00:00:00.000000')"),
+    ("mysql", "DATETIME(3)", "date_add('millisecond', \"c\", TIMESTAMP '1970-01-01 00:00:00.000000')"),
+    ("mysql", "DATETIME(6)", "date_add('microsecond', \"c\", TIMESTAMP '1970-01-01 00:00:00.000000')"),
+    ("postgres", "bytea", "from_base64(\"c\")"),
+    ("postgres", "timestamptz", None), ("postgres", "numeric(10,2)", None), ("postgres", "int4[]", None),
+])
+def test_the_latest_state_query_converts_the_wire_forms(engine: str, declared: str, expression: str | None) -> None:
+    logical = parse(engine, declared)
+    assert athena_expression(logical, '"c"', engine) == expression
+    assert (wire_form(logical, engine) is None) is (expression is None)
 
 
 def test_enum_and_set_keep_their_values_and_the_declared_type() -> None:

@@ -6,7 +6,10 @@ KCBQ sink reads them (its ``value.converter`` with its ``schemas.enable``), then
 
 1. every record is checked against the synthesized ``schema`` of its ``google_bigquery_table``: every field
    declared (KCBQ runs with ``allowNewBigQueryFields=false``) and every value valid for its BigQuery type
-   (:func:`bigquery_value_problem`, the BigQuery JSON forms of the types channelkit maps to);
+   (:func:`bigquery_value_problem`, the BigQuery JSON forms of the types channelkit maps to) after KCBQ's own
+   conversion of Debezium's logical types (:func:`kcbq_value`: ``io.debezium.time.Date`` → ``YYYY-MM-DD``,
+   ``MicroTime`` → ``HH:MM:SS.ffffff``, ``MicroTimestamp`` → ``YYYY-MM-DD HH:MM:SS.ffffff``, ``ZonedTimestamp``
+   as is, as KCBQ's ``DebeziumLogicalConverters`` do, with Java's truncating division and ``%03d``);
 2. the records are loaded into DuckDB one row per record into ``<table>_changes`` (what KCBQ does in append
    mode), and the synthesized view SQL, transpiled by sqlglot from BigQuery to DuckDB, must give exactly the
    source's final state (``SELECT *`` as the owner).
@@ -61,6 +64,19 @@ def _decimal_problem(value: Any, precision: int, scale: int) -> str | None:
     return None
 
 
+_TIME = re.compile(r"(\d{1,2}):(\d{2}):(\d{2})(\.\d{1,6})?")
+
+
+def parse_time(value: str) -> Any:
+    """A BigQuery TIME string (``HH:MM:SS[.ffffff]``) as a :class:`datetime.time`."""
+    from datetime import time
+
+    m = _TIME.fullmatch(value.strip())
+    if not m:
+        raise ValueError(f"not a BigQuery TIME string: {value!r}")
+    return time(int(m.group(1)), int(m.group(2)), int(m.group(3)), int((m.group(4) or ".0")[1:].ljust(6, "0")))
+
+
 def parse_timestamp(value: str) -> datetime:
     """A BigQuery TIMESTAMP string (``YYYY-MM-DD[T ]HH:MM[:SS[.ffffff]]`` + optional zone, UTC without one)."""
     m = _TS.fullmatch(value.strip())
@@ -78,18 +94,35 @@ def parse_timestamp(value: str) -> datetime:
     return datetime(y, mo, d, h, mi, s, us, tzinfo=tz).astimezone(UTC)
 
 
-def bigquery_value_problem(bq_type: str, value: Any, mode: str = "NULLABLE") -> str | None:
+def bigquery_value_problem(bq_type: str, value: Any, mode: str = "NULLABLE", precision: int | None = None,
+                           scale: int | None = None) -> str | None:
     """Why ``value`` (a JSON value of a record) is not valid for a BigQuery column of ``bq_type``, or None.
 
     The forms BigQuery's JSON row format accepts: INT64 an integer (or integer string) in range; FLOAT64 a
     number; NUMERIC/BIGNUMERIC a number or decimal string within precision and scale (38/9, 76/38); STRING a
     string; BOOL a boolean; TIMESTAMP a date-time string, or a number of *seconds* since the epoch (the JSON
     API's numeric form) within 0001-01-01..9999-12-31; DATE ``YYYY-MM-DD``; DATETIME a date-time string without
-    zone; JSON a JSON text (or object/array); BYTES base64.
+    zone; TIME ``HH:MM:SS[.ffffff]``; JSON a JSON text (or object/array); BYTES base64. A parameterized
+    NUMERIC/BIGNUMERIC (``precision``/``scale`` of the schema) allows exactly its digits. REPEATED: a JSON array
+    whose every element is valid (NULL is an empty array; BigQuery has no NULL arrays), no NULL element.
     """
+    if mode == "REPEATED":
+        if value is None:
+            return None
+        if not isinstance(value, list):
+            return f"not an array in a REPEATED column: {str(value)[:60]}"
+        for element in value:
+            if element is None:
+                return "a NULL element in a REPEATED column"
+            problem = bigquery_value_problem(bq_type, element, "REQUIRED", precision, scale)
+            if problem:
+                return f"element: {problem}"
+        return None
     if value is None:
         return "NULL in a REQUIRED column" if mode == "REQUIRED" else None
     t = bq_type.upper()
+    if t in ("NUMERIC", "BIGNUMERIC") and precision is not None:
+        return _decimal_problem(value, precision, scale or 0)
     if t in ("INT64", "INTEGER"):
         if isinstance(value, bool):
             return f"a boolean in an INT64 column: {value!r}"
@@ -138,6 +171,14 @@ def bigquery_value_problem(bq_type: str, value: Any, mode: str = "NULLABLE") -> 
             return f"not a DATETIME string: {value!r}"
         m = _TS.fullmatch(value.strip())
         return None if m and not m.group(8) else f"not a DATETIME string (no zone): {value!r}"
+    if t == "TIME":
+        if not isinstance(value, str):
+            return f"not a TIME string: {value!r}"
+        try:
+            parse_time(value)
+        except ValueError as e:
+            return str(e)
+        return None
     if t == "JSON":
         if isinstance(value, dict | list):
             return None
@@ -171,10 +212,53 @@ def bigquery_value_problem(bq_type: str, value: Any, mode: str = "NULLABLE") -> 
     ("TIMESTAMP", "yesterday", False), ("DATE", "2024-05-07", True), ("DATE", 19850, False),
     ("DATETIME", "2024-05-07 01:02:03", True), ("DATETIME", "2024-05-07T01:02:03Z", False),
     ("JSON", '{"a": 1}', True), ("JSON", "{a", False), ("BYTES", "AeI6", True), ("BYTES", "not base64!", False),
-    ("INT64", None, True),
+    ("INT64", None, True), ("TIME", "07:08:09.123456", True), ("TIME", 25689123456, False),
+    ("DATE", "1960-01-01", True),
 ])
 def test_the_validator_knows_the_bigquery_forms(bq_type: str, value: Any, ok: bool) -> None:
     assert (bigquery_value_problem(bq_type, value) is None) is ok, bigquery_value_problem(bq_type, value)
+
+
+@pytest.mark.parametrize(("args", "ok"), [
+    (("NUMERIC", "12345678.12", "NULLABLE", 10, 2), True), (("NUMERIC", "123456789.12", "NULLABLE", 10, 2), False),
+    (("NUMERIC", "1.123", "NULLABLE", 10, 2), False), (("INT64", [1, 2], "REPEATED"), True),
+    (("INT64", [], "REPEATED"), True), (("INT64", None, "REPEATED"), True), (("INT64", 1, "REPEATED"), False),
+    (("STRING", ["a", None], "REPEATED"), False),
+])
+def test_the_validator_knows_parameters_and_modes(args: tuple[Any, ...], ok: bool) -> None:
+    assert (bigquery_value_problem(*args) is None) is ok, bigquery_value_problem(*args)
+
+
+# -- KCBQ's conversion of Debezium's logical types -----------------------------------------------------------------
+def _java_div(a: int, b: int) -> tuple[int, int]:
+    """Java's long ``/`` and ``%`` (truncating towards zero)."""
+    q = abs(a) // abs(b) * (1 if (a >= 0) == (b > 0) else -1)
+    return q, a - q * b
+
+
+def _kcbq_micros(micros: int, with_date: bool) -> str:
+    millis, rest = _java_div(micros, 1000)
+    when = datetime(1970, 1, 1) + timedelta(milliseconds=millis)
+    head = when.strftime("%Y-%m-%d %H:%M:%S." if with_date else "%H:%M:%S.") + f"{when.microsecond // 1000:03d}"
+    return head + (f"{rest:03d}" if rest >= 0 else f"-{-rest:02d}")  # String.format("%03d", rest)
+
+
+def kcbq_value(schema: dict[str, Any] | None, value: Any) -> Any:
+    """What KCBQ sends BigQuery for a Connect value of ``schema`` (its ``DebeziumLogicalConverters``)."""
+    if value is None or schema is None:
+        return value
+    name = schema.get("name")
+    if name == "io.debezium.time.Date":
+        return (date(1970, 1, 1) + timedelta(days=value)).isoformat()
+    if name == "io.debezium.time.MicroTime":
+        return _kcbq_micros(value, with_date=False)
+    if name == "io.debezium.time.MicroTimestamp":
+        return _kcbq_micros(value, with_date=True)
+    if name == "io.debezium.time.Timestamp":
+        return _kcbq_micros(value * 1000, with_date=True)[:-3]
+    if schema.get("type") == "array":
+        return [kcbq_value(schema.get("items"), v) for v in value]
+    return value  # ZonedTimestamp and the rest: as they are (bytes: base64 either way)
 
 
 # -- the synthesized tables --------------------------------------------------------------------------------------
@@ -195,7 +279,15 @@ def sink_rows(run: ChannelRun) -> dict[str, list[dict[str, Any]]]:
     schemas = config["value.converter.schemas.enable"] == "true"
     topic_tables = dict(pair.split(":") for pair in config["topic2TableMap"].split(","))
     assert topic_tables == {run.table_topics[t]: f"{t}_changes" for t in run.table_topics}
-    return {t: [connect_json(r["value"], schemas) for r in run.table_records(t)] for t in run.table_topics}
+    out = {}
+    for t in run.table_topics:
+        rows = []
+        for r in run.table_records(t):
+            payload = connect_json(r["value"], schemas)
+            fields = {f["field"]: f for f in r["value"]["schema"]["fields"]} if schemas else {}
+            rows.append({k: kcbq_value(fields.get(k), v) for k, v in payload.items()})
+        out[t] = rows
+    return out
 
 
 def test_the_sink_reads_every_record_of_the_scenario(readpath: Scenario) -> None:
@@ -220,9 +312,12 @@ def test_every_record_fits_the_synthesized_change_log_schema(readpath: Scenario)
                 if name not in fields:
                     problems.setdefault(f"{t}.{name}", set()).add("field not declared in the table schema")
                     continue
-                problem = bigquery_value_problem(fields[name]["type"], value, fields[name].get("mode", "NULLABLE"))
+                f = fields[name]
+                problem = bigquery_value_problem(f["type"], value, f.get("mode", "NULLABLE"),
+                                                 int(f["precision"]) if "precision" in f else None,
+                                                 int(f["scale"]) if "scale" in f else None)
                 if problem:
-                    problems.setdefault(f"{t}.{name} ({fields[name]['type']})", set()).add(problem)
+                    problems.setdefault(f"{t}.{name} ({f['type']})", set()).add(problem)
     report = {k: sorted(v)[:2] for k, v in sorted(problems.items())}
     assert report == {}, json.dumps(report, indent=1)
 
@@ -230,17 +325,26 @@ def test_every_record_fits_the_synthesized_change_log_schema(readpath: Scenario)
 # -- loading as KCBQ does, and the views -------------------------------------------------------------------------
 _DUCK = {"INT64": "BIGINT", "INTEGER": "BIGINT", "FLOAT64": "DOUBLE", "NUMERIC": "DECIMAL(38,9)",
          "STRING": "VARCHAR", "BOOL": "BOOLEAN", "TIMESTAMP": "TIMESTAMPTZ", "DATE": "DATE",
-         "DATETIME": "TIMESTAMP", "JSON": "JSON", "BYTES": "BLOB", "BIGNUMERIC": "VARCHAR"}
+         "DATETIME": "TIMESTAMP", "JSON": "JSON", "BYTES": "BLOB", "BIGNUMERIC": "VARCHAR", "TIME": "TIME"}
 
 
-def bigquery_value(bq_type: str, value: Any) -> Any:
+def duck_column(field: dict[str, Any]) -> str:
+    """The DuckDB type standing for a BigQuery schema field (REPEATED: a list)."""
+    return _DUCK[field["type"]] + ("[]" if field.get("mode") == "REPEATED" else "")
+
+
+def bigquery_value(bq_type: str, value: Any, mode: str = "NULLABLE") -> Any:
     """The value BigQuery stores for a valid JSON ``value`` (raises on an invalid one)."""
-    problem = bigquery_value_problem(bq_type, value)
+    problem = bigquery_value_problem(bq_type, value, mode)
     if problem:
         raise ValueError(problem)
+    if mode == "REPEATED":
+        return [bigquery_value(bq_type, v) for v in value or []]
     if value is None:
         return None
     t = bq_type.upper()
+    if t == "TIME":
+        return parse_time(value)
     if t == "TIMESTAMP":
         return datetime.fromtimestamp(value, UTC) if isinstance(value, int | float) else parse_timestamp(value)
     if t in ("INT64", "INTEGER"):
@@ -269,10 +373,11 @@ def load(run: ChannelRun) -> tuple[duckdb.DuckDBPyConnection, dict[str, str]]:
     for t, body in tables.items():
         fields = body["fields"]
         name = f"\"{dataset['project']}\".\"{dataset['dataset_id']}\".\"{body['table_id']}\""
-        con.execute(f"CREATE TABLE {name} (" + ", ".join(f"\"{f['name']}\" {_DUCK[f['type']]}" for f in fields) + ")")
+        con.execute(f"CREATE TABLE {name} (" + ", ".join(f"\"{f['name']}\" {duck_column(f)}" for f in fields) + ")")
         con.executemany(
             f"INSERT INTO {name} VALUES ({', '.join('?' for _ in fields)})",
-            [[bigquery_value(f["type"], rec.get(f["name"])) for f in fields] for rec in rows[t]])
+            [[bigquery_value(f["type"], rec.get(f["name"]), f.get("mode", "NULLABLE")) for f in fields]
+             for rec in rows[t]])
     return con, views
 
 

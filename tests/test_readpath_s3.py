@@ -145,11 +145,14 @@ def s3_sink_write(s3: Any, config: dict[str, str], records: list[dict[str, Any]]
 
 
 # -- reading through the Glue table ------------------------------------------------------------------------------
-_DUCK = {"bigint": "BIGINT", "int": "INTEGER", "string": "VARCHAR", "boolean": "BOOLEAN", "double": "DOUBLE",
-         "timestamp": "TIMESTAMP", "date": "DATE", "binary": "BLOB"}
+_DUCK = {"bigint": "BIGINT", "int": "INTEGER", "smallint": "SMALLINT", "tinyint": "TINYINT", "string": "VARCHAR",
+         "boolean": "BOOLEAN", "double": "DOUBLE", "float": "FLOAT", "timestamp": "TIMESTAMP", "date": "DATE",
+         "binary": "BLOB"}
 
 
 def duck_type(glue_type: str) -> str:
+    if glue_type.startswith("array<") and glue_type.endswith(">"):
+        return duck_type(glue_type[6:-1]) + "[]"
     m = re.fullmatch(r"decimal\((\d+),\s*(\d+)\)", glue_type)
     return f"DECIMAL({m.group(1)},{m.group(2)})" if m else _DUCK[glue_type]
 

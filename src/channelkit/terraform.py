@@ -34,6 +34,7 @@ __all__ = [
     "TerraformRunner",
     "find_mirror",
     "mirrored_providers",
+    "offline_environment",
     "terraform_binary",
     "write_cli_config",
 ]
@@ -130,6 +131,18 @@ def write_cli_config(mirror: Path, directory: Path, plugin_cache: Path | None = 
     return path
 
 
+def offline_environment(cli_config: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment terraform runs with offline: this process's, ``extra``, and the CLI config.
+
+    ``TF_CLI_CONFIG_FILE`` points at ``cli_config`` (see :func:`write_cli_config`); automation mode and no
+    checkpoint calls unless the environment says otherwise.
+    """
+    env = {**os.environ, **(extra or {}), "TF_CLI_CONFIG_FILE": str(cli_config)}
+    env.setdefault("TF_IN_AUTOMATION", "1")
+    env.setdefault("CHECKPOINT_DISABLE", "1")
+    return env
+
+
 def terraform_binary() -> str:
     """The path of ``terraform`` (``CHANNELKIT_TERRAFORM`` overrides), or an error."""
     explicit = os.environ.get("CHANNELKIT_TERRAFORM")
@@ -160,13 +173,8 @@ class TerraformRunner:
         self.cli_config = write_cli_config(self.mirror, self._config_dir)
 
     def environment(self) -> dict[str, str]:
-        """The process environment terraform runs with."""
-        env = dict(os.environ)
-        env.update(self.env or {})
-        env["TF_CLI_CONFIG_FILE"] = str(self.cli_config)
-        env.setdefault("TF_IN_AUTOMATION", "1")
-        env.setdefault("CHECKPOINT_DISABLE", "1")
-        return env
+        """The process environment terraform runs with (:func:`offline_environment`)."""
+        return offline_environment(self.cli_config, self.env)
 
     def run(self, *args: str, check: bool = True, timeout: float = 900) -> subprocess.CompletedProcess[str]:
         """Run ``terraform ARGS`` in the working directory; raise TerraformError on failure when ``check``."""

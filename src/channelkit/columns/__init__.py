@@ -6,7 +6,7 @@
 
 from .logical import KINDS, LogicalType
 from .native import ACCEPTED, PORTABLE, TypeParseError, parse
-from .warehouse import BigQueryType, bigquery_type, glue_type
+from .warehouse import BigQueryType, athena_expression, bigquery_type, glue_type, wire_form
 
 __all__ = [
     "ACCEPTED",
@@ -15,7 +15,9 @@ __all__ = [
     "BigQueryType",
     "LogicalType",
     "TypeParseError",
+    "athena_expression",
     "bigquery_type",
     "glue_type",
     "parse",
+    "wire_form",
 ]

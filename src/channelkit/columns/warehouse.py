@@ -9,17 +9,23 @@
 | decimal, variable scale (Postgres ``numeric``) | BIGNUMERIC | string |
 | float 32 / 64 | FLOAT64 | float / double |
 | string, enum, set, uuid | STRING | string |
-| bytes | BYTES | binary |
-| date | DATE | date |
-| time | TIME | string |
-| datetime (no zone) | DATETIME | timestamp |
-| timestamp (instant) | TIMESTAMP | timestamp |
+| bytes | BYTES | string (base64, as on the wire) |
+| date | DATE | int (days since 1970-01-01, as on the wire) |
+| time | TIME | bigint (microseconds since midnight, as on the wire) |
+| datetime (no zone) | DATETIME | bigint (µs since 1970-01-01 00:00 as on the wire; MySQL fsp 0..3: ms) |
+| timestamp (instant) | TIMESTAMP | timestamp (an ISO-8601 UTC string on the wire) |
 | year | INT64 | int |
 | json | JSON | string |
 | array of T | T, mode REPEATED | array<T> |
 
 A decimal is NUMERIC(p, s) when s ≤ 9 and p − s ≤ 29, else BIGNUMERIC(p, s) when s ≤ 38 and
 p − s ≤ 38, else an unparameterized BIGNUMERIC up to 76 digits, else STRING (BigQuery's limits).
+
+The Glue types are what the S3 sink writes: it writes the Connect values as they are (Debezium's
+``io.debezium.time.Date``/``MicroTime``/``MicroTimestamp`` are integers, bytes are base64 text), so a Glue
+``date``/``timestamp``/``binary`` column would misread them. :func:`athena_expression` is what the
+latest-state query selects instead, so its readers get a real ``date``, ``time(6)``, ``timestamp(6)`` and
+``varbinary``.
 
 ENUM and SET values and the declared type go into the column's description (and Glue column
 parameters); see :meth:`~channelkit.columns.logical.LogicalType.describe`.
@@ -31,7 +37,7 @@ from dataclasses import dataclass
 
 from .logical import LogicalType
 
-__all__ = ["BigQueryType", "bigquery_type", "glue_type"]
+__all__ = ["BigQueryType", "athena_expression", "bigquery_type", "glue_type", "wire_form"]
 
 
 @dataclass(frozen=True)
@@ -81,8 +87,8 @@ def bigquery_type(t: LogicalType) -> BigQueryType:
 _GLUE_INTS = {8: "tinyint", 16: "smallint", 24: "int", 32: "int", 64: "bigint"}
 _GLUE_UNSIGNED = {8: "smallint", 16: "int", 24: "int", 32: "bigint", 64: "decimal(20,0)"}
 _GLUE_SIMPLE = {
-    "bool": "boolean", "string": "string", "enum": "string", "set": "string", "uuid": "string", "bytes": "binary",
-    "date": "date", "time": "string", "datetime": "timestamp", "timestamp": "timestamp", "year": "int",
+    "bool": "boolean", "string": "string", "enum": "string", "set": "string", "uuid": "string", "bytes": "string",
+    "date": "int", "time": "bigint", "datetime": "bigint", "timestamp": "timestamp", "year": "int",
     "json": "string",
 }
 
@@ -101,3 +107,42 @@ def glue_type(t: LogicalType) -> str:
     if t.kind == "float":
         return "float" if t.bits == 32 else "double"
     return _GLUE_SIMPLE[t.kind]
+
+
+def _epoch_unit(t: LogicalType, engine: str) -> str:
+    """``microsecond`` or ``millisecond``: the unit of a ``datetime``'s epoch integer on the wire."""
+    if engine == "mysql" and (t.precision or 0) <= 3:
+        return "millisecond"  # Debezium's io.debezium.time.Timestamp (adaptive_time_microseconds, fsp 0..3)
+    return "microsecond"  # io.debezium.time.MicroTimestamp
+
+
+def wire_form(t: LogicalType, engine: str = "postgres") -> str | None:
+    """What a column of ``t`` holds on the wire and in the raw Glue table when that is not its meaning, else None."""
+    if t.kind == "date":
+        return "days since 1970-01-01 (io.debezium.time.Date)"
+    if t.kind == "time":
+        return "microseconds since midnight (io.debezium.time.MicroTime)"
+    if t.kind == "datetime":
+        unit = _epoch_unit(t, engine)
+        name = "MicroTimestamp" if unit == "microsecond" else "Timestamp"
+        return f"{unit}s since 1970-01-01 00:00:00, wall clock without zone (io.debezium.time.{name})"
+    if t.kind == "bytes":
+        return "base64 text"
+    return None
+
+
+def athena_expression(t: LogicalType, column: str, engine: str = "postgres") -> str | None:
+    """The Athena (Trino) expression giving ``column`` (quoted) its meaning from the raw Glue column, or None.
+
+    ``date`` → ``date``, ``time`` → ``time(6)``, ``datetime`` → ``timestamp(6)`` (the literals carry six
+    fractional digits: Trino's ``date_add`` keeps its argument's precision), ``bytes`` → ``varbinary``.
+    """
+    if t.kind == "date":
+        return f"CAST(date_add('day', {column}, DATE '1970-01-01') AS DATE)"
+    if t.kind == "time":
+        return f"date_add('microsecond', {column}, TIME '00:00:00.000000')"
+    if t.kind == "datetime":
+        return f"date_add('{_epoch_unit(t, engine)}', {column}, TIMESTAMP '1970-01-01 00:00:00.000000')"
+    if t.kind == "bytes":
+        return f"from_base64({column})"
+    return None

@@ -14,7 +14,7 @@ the identifier quoting differs between them.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 __all__ = ["DIALECTS", "RANK_COLUMN", "latest_state_sql", "quote_identifier"]
 
@@ -52,6 +52,7 @@ def latest_state_sql(
     deleted_column: str = "__deleted",
     extra_columns: Sequence[str] = ("__source_ts_ms",),
     dialect: str = "bigquery",
+    expressions: Mapping[str, str] | None = None,
 ) -> str:
     """SQL selecting the newest non-deleted row per primary key.
 
@@ -64,6 +65,9 @@ def latest_state_sql(
         deleted_column: the string column that is ``"true"`` for a delete (default ``__deleted``).
         extra_columns: metadata columns also selected (default ``__source_ts_ms``).
         dialect: ``bigquery`` (default) or ``athena``.
+        expressions: column → the expression selected for it, aliased to its name (default none: every column
+            as stored), e.g. what gives an integer-encoded date its meaning
+            (:func:`channelkit.columns.athena_expression`). The ranking and filter use the stored columns.
 
     Returns:
         One ``SELECT`` statement, without a trailing semicolon.
@@ -77,7 +81,11 @@ def latest_state_sql(
     def q(name: str) -> str:
         return quote_identifier(name, dialect)
 
-    selected = ",\n  ".join(q(c) for c in [*columns, *extra_columns])
+    exprs = dict(expressions or {})
+    unknown = sorted(set(exprs) - set(columns))
+    if unknown:
+        raise ValueError(f"expressions for columns that are not selected: {', '.join(unknown)}")
+    selected = ",\n  ".join(f"{exprs[c]} AS {q(c)}" if c in exprs else q(c) for c in [*columns, *extra_columns])
     partition = ", ".join(q(c) for c in primary_key)
     order = ", ".join(f"{q(c)} DESC" for c in [*position_columns, "__source_ts_ms"])
     return (

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from constructs import Construct
 
-from channelkit.columns import LogicalType
+from channelkit.columns import LogicalType, athena_expression, wire_form
 from channelkit.columns import glue_type as column_glue_type
 from channelkit.constructs.aws import (
     ChannelKey,
@@ -216,7 +216,7 @@ class AwsLakeDeployment(WarehouseDeployment):
         topic = channel.table_topics[table.name]
         source = f"{channel.source.engine}/{channel.source.database}"
         columns = tuple(
-            _glue_column(c, channel.column_type(table, c)) for c in table.columns
+            _glue_column(c, channel.column_type(table, c), channel.source.engine) for c in table.columns
         ) + tuple(
             GlueColumn(name=n, type=glue_type(t), comment="CDC metadata added by Debezium ExtractNewRecordState")
             for n, t in [*CDC_METADATA_TYPES.items(), *channel.source.position_columns]
@@ -253,13 +253,26 @@ class AwsLakeDeployment(WarehouseDeployment):
         )
 
     def latest_state_sql(self, table: Table) -> str:
-        """Athena SQL of ``table``'s latest state: the newest change per primary key by source position."""
+        """Athena SQL of ``table``'s latest state: the newest change per primary key by source position.
+
+        Columns the raw table holds in their wire form (dates as days, times and zone-less timestamps as epoch
+        integers, bytes as base64) are selected converted (:func:`channelkit.columns.athena_expression`): the
+        query returns ``date``, ``time(6)``, ``timestamp(6)`` and ``varbinary``.
+        """
         database = quote_identifier(self.database_name, "athena")
         source = f"{database}.{quote_identifier(self.table_names[table.name], 'athena')}"
+        engine = self.channel.source.engine
+        expressions = {}
+        for c in table.columns:
+            name = glue_ident(c.name)
+            expr = athena_expression(self.channel.column_type(table, c), quote_identifier(name, "athena"), engine)
+            if expr is not None:
+                expressions[name] = expr
         return latest_state_sql(
             source_table=source, columns=[glue_ident(c.name) for c in table.columns],
             primary_key=[glue_ident(k) for k in table.primary_key],
-            position_columns=[n for n, _ in self.channel.source.position_columns], dialect="athena")
+            position_columns=[n for n, _ in self.channel.source.position_columns], dialect="athena",
+            expressions=expressions)
 
     def sink_config(self) -> dict[str, str]:
         """The Confluent S3 sink connector configuration.
@@ -385,8 +398,11 @@ class AwsLakeDeployment(WarehouseDeployment):
         }
 
 
-def _glue_column(column: Column, logical: LogicalType) -> GlueColumn:
+def _glue_column(column: Column, logical: LogicalType, engine: str) -> GlueColumn:
     parameters = {"classification": column.classification, "pii": str(bool(column.pii)).lower()}
+    wire = wire_form(logical, engine)
+    if wire is not None:  # the raw table holds the wire form; the latest-state query converts it
+        parameters["channelkit.encoding"] = wire
     if not logical.portable:
         parameters["channelkit.source_type"] = logical.native
         if logical.values:
