@@ -377,3 +377,17 @@ def test_glue_name_from_a_table(tmp_path: Path) -> None:
     lake = AwsLake(region="us-east-1", bucket_name="acme-orders-cdc", database_name="x" * 256)
     err = _error(tmp_path, lake=lake)
     assert isinstance(err, ValidationError) and err.fields == ["warehouse.database_name"]
+
+
+def test_a_stack_without_the_aws_provider_is_a_typed_error(tmp_path: Path) -> None:
+    """The AWS provider is the app's (its region and credentials): forgetting it is one typed error, not jsii's."""
+    app = cdk.App(outdir=str(tmp_path / "out"))
+    stack = cdk.TerraformStack(app, "s")
+    with pytest.raises(ConstructPropsError) as info:
+        Channel(stack, "orders", source=MySqlSource(host="db.internal", database="shop", manage_user=False,
+                                                    user="cdc_orders"),
+                tables=TABLES, kafka=MskCluster(arn=ARN, bootstrap_brokers=BROKERS), connect=CONNECT,
+                warehouse=AwsLake(region="us-east-1", bucket_name="acme-orders-cdc"),
+                owner=Team(name="payments", email="payments@example.com"))
+    assert info.value.fields == ["provider"]
+    assert "aws_provider(stack, region=...)" in str(info.value) and "s/orders" in str(info.value)

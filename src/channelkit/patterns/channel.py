@@ -30,7 +30,7 @@ from typing import Any
 
 from constructs import Construct
 
-from channelkit._stack import random_provider
+from channelkit._stack import has_child_of_type, random_provider
 from channelkit.columns import LogicalType, TypeParseError
 from channelkit.columns import parse as parse_type
 from channelkit.constructs.aws.rules import check_principal
@@ -329,6 +329,10 @@ class Channel(Construct):
             self.source.check(problems, platform_owns_password=bool(platform and platform.owns_db_password))
         if platform is not None:
             platform.check(problems, self)
+        if warehouse_ok and platform is not None:
+            for kind, how in {*platform.user_providers, *self.warehouse.user_providers}:
+                problems.check(has_child_of_type(self, kind), "provider", None,
+                               f"the app's own {kind.__name__}: {how}")
         if warehouse_ok and platform is not None and ok_ret:
             self.retention_days = retention.days
             self.warehouse.check(problems, self, platform)

@@ -84,6 +84,8 @@ class Platform(ABC):
     owns_db_password: ClassVar[bool] = False
     #: Short name for reports and errors.
     name: ClassVar[str]
+    #: Providers the app must create in the stack itself (class, how), e.g. the AWS provider and its region.
+    user_providers: ClassVar[tuple[tuple[type, str], ...]] = ()
 
     def __init__(self, kafka: Any, connect: Any) -> None:
         self.kafka = kafka

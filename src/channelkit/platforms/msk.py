@@ -40,14 +40,23 @@ from channelkit.constructs.aws.rules import (
 )
 from channelkit.constructs.errors import PrincipalError
 from channelkit.errors import ProblemCollector
-from channelkit.providers.aws import DataAwsMskCluster, SecretsmanagerSecret, SecretsmanagerSecretVersion
+from channelkit.providers.aws import AwsProvider, DataAwsMskCluster, SecretsmanagerSecret, SecretsmanagerSecretVersion
 
 from .base import ConnectorSecret, ConnectorSpec, Platform, PlatformDeployment
 
 if TYPE_CHECKING:
     from channelkit.patterns.channel import Channel
 
-__all__ = ["MSK_CONNECT_TYPES", "MskCluster", "MskConnect", "MskDeployment", "MskPlatform", "aws_name", "describe"]
+__all__ = [
+    "AWS_PROVIDER_REQUIRED",
+    "MSK_CONNECT_TYPES",
+    "MskCluster",
+    "MskConnect",
+    "MskDeployment",
+    "MskPlatform",
+    "aws_name",
+    "describe",
+]
 
 #: Resource types of MSK Connect, left out with a local emulator (moto has no MSK Connect API; the log
 #: groups and connector roles go with the connectors).
@@ -57,6 +66,10 @@ MSK_CONNECT_TYPES: tuple[str, ...] = (
     "aws_mskconnect_custom_plugin",
     "aws_mskconnect_worker_configuration",
 )
+
+#: The AWS provider is the app's: its region, credentials and endpoints are the account's, not the channel's.
+AWS_PROVIDER_REQUIRED: tuple[tuple[type, str], ...] = (
+    (AwsProvider, "channelkit.constructs.aws.aws_provider(stack, region=...) in the stack before the Channel"),)
 
 _MSK_INTERNAL = "__amazon_msk_connect_*"
 _SUBNET = re.compile(r"subnet-[0-9a-f]{8,17}")
@@ -138,6 +151,7 @@ class MskPlatform(Platform):
 
     owns_db_password: ClassVar[bool] = True
     name: ClassVar[str] = "msk"
+    user_providers: ClassVar[tuple[tuple[type, str], ...]] = AWS_PROVIDER_REQUIRED
     kafka: MskCluster
     connect: MskConnect
 

@@ -35,6 +35,8 @@ class Warehouse(ABC):
     sink_cloud: ClassVar[str]
     #: Short name for reports.
     name: ClassVar[str]
+    #: Providers the app must create in the stack itself (class, how), e.g. the AWS provider and its region.
+    user_providers: ClassVar[tuple[tuple[type, str], ...]] = ()
     #: Leave out what a local cloud emulator cannot apply, in every part of the channel.
     local_emulator: bool = False
 

@@ -58,7 +58,7 @@ from channelkit.constructs.errors import ConstructPropsError, PrincipalError
 from channelkit.errors import ProblemCollector
 from channelkit.patterns.types import CDC_METADATA_TYPES, glue_type
 from channelkit.platforms.base import ConnectorSpec
-from channelkit.platforms.msk import MSK_CONNECT_TYPES, aws_name
+from channelkit.platforms.msk import AWS_PROVIDER_REQUIRED, MSK_CONNECT_TYPES, aws_name
 from channelkit.sql import latest_state_sql, quote_identifier
 
 from .base import Warehouse, WarehouseDeployment
@@ -123,6 +123,7 @@ class AwsLake(Warehouse):
     reader_system: ClassVar[str] = "aws"
     sink_cloud: ClassVar[str] = "aws"
     name: ClassVar[str] = "s3-lake"
+    user_providers: ClassVar[tuple[tuple[type, str], ...]] = AWS_PROVIDER_REQUIRED
 
     def bucket(self, channel: Channel, platform: Platform) -> str:
         """The data bucket name of ``channel``."""
