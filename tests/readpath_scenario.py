@@ -448,3 +448,14 @@ def types_readpath(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scenari
         yield run_types_scenario(server, docs, work / "engines")
     finally:
         server.stop()
+
+
+def athena_on_duckdb(con: Any) -> Any:
+    """Prepare a DuckDB connection to run transpiled Athena (Trino) queries: UTC, and ``from_unixtime_nanos``.
+
+    DuckDB stands in for Athena here; sqlglot keeps Trino's ``from_unixtime_nanos`` as it is, so a macro gives
+    DuckDB the same function (epoch nanoseconds → timestamp with time zone, exact to the microsecond).
+    """
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute("CREATE MACRO from_unixtime_nanos(n) AS timezone('UTC', make_timestamp(CAST(n // 1000 AS BIGINT)))")
+    return con

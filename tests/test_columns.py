@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+import sqlglot
 
 from channelkit.columns import TypeParseError, athena_expression, bigquery_type, glue_type, parse, wire_form
+from channelkit.columns.warehouse import TRINO_DATE_ADD_UNITS
 
 # (engine, declared, BigQuery type, precision, scale, mode, Glue type)
 CASES = [
@@ -55,13 +57,15 @@ def test_native_types_map_to_the_most_precise_warehouse_type(
     assert glue_type(logical) == glue
 
 
+MICROS = "CAST(from_unixtime_nanos(\"c\" * 1000) AT TIME ZONE 'UTC' AS timestamp(6))"
+
+
 @pytest.mark.parametrize(("engine", "declared", "expression"), [
     ("postgres", "date", "CAST(date_add('day', \"c\", DATE '1970-01-01') AS DATE)"),
-    ("postgres", "time", "date_add('microsecond', \"c\", TIME '00:00:00.000000')"),
-    ("postgres", "timestamp(3) without time zone",
-     "date_add('microsecond', \"c\", TIMESTAMP '1970-01-01 00:00:00.000000')"),
-    ("mysql", "DATETIME(3)", "date_add('millisecond', \"c\", TIMESTAMP '1970-01-01 00:00:00.000000')"),
-    ("mysql", "DATETIME(6)", "date_add('microsecond', \"c\", TIMESTAMP '1970-01-01 00:00:00.000000')"),
+    ("postgres", "time", f"CAST({MICROS} AS time(6))"),
+    ("postgres", "timestamp(3) without time zone", MICROS),
+    ("mysql", "DATETIME(3)", "date_add('millisecond', \"c\", TIMESTAMP '1970-01-01 00:00:00.000')"),
+    ("mysql", "DATETIME(6)", MICROS),
     ("postgres", "bytea", "from_base64(\"c\")"),
     ("postgres", "timestamptz", None), ("postgres", "numeric(10,2)", None), ("postgres", "int4[]", None),
 ])
@@ -69,6 +73,18 @@ def test_the_latest_state_query_converts_the_wire_forms(engine: str, declared: s
     logical = parse(engine, declared)
     assert athena_expression(logical, '"c"', engine) == expression
     assert (wire_form(logical, engine) is None) is (expression is None)
+
+
+@pytest.mark.parametrize("declared", ["date", "time", "time(3)", "timestamp without time zone", "bytea"])
+def test_the_conversions_are_trino_that_athena_runs(declared: str) -> None:
+    """Parsed as Trino (Athena engine 3); every date_add unit is one Trino has (none below the millisecond)."""
+    expression = athena_expression(parse("postgres", declared), '"c"')
+    assert expression is not None
+    tree = sqlglot.parse_one(f"SELECT {expression} FROM t", read="trino")
+    units = [str(node.args["unit"]).strip("'").lower() for node in tree.find_all(sqlglot.exp.DateAdd)
+             if node.args.get("unit") is not None]
+    assert all(unit in TRINO_DATE_ADD_UNITS for unit in units), units
+    assert "microsecond" not in expression.lower()
 
 
 def test_enum_and_set_keep_their_values_and_the_declared_type() -> None:

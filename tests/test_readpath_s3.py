@@ -36,7 +36,7 @@ import boto3
 import duckdb
 import pytest
 import sqlglot
-from readpath_scenario import LAKE_BUCKET, ChannelRun, Scenario, connect_json, readpath
+from readpath_scenario import LAKE_BUCKET, ChannelRun, Scenario, athena_on_duckdb, connect_json, readpath
 
 pytestmark = [pytest.mark.engines, pytest.mark.moto]
 pytest_plugins = ["aws_fixtures"]
@@ -307,7 +307,7 @@ def test_athena_latest_state_equals_the_source(readpath: Scenario, s3: Any, writ
                                                tmp_path: Path) -> None:
     run = readpath.s3
     (database,) = run.resources("aws_glue_catalog_database").values()
-    con = duckdb.connect()
+    con = athena_on_duckdb(duckdb.connect())
     con.execute(f"CREATE SCHEMA \"{database['name']}\"")
     tables = glue_tables(run)
     for name, table in tables.items():

@@ -30,7 +30,7 @@ import boto3
 import duckdb
 import pytest
 import sqlglot
-from readpath_scenario import TYPE_COLUMNS, TYPES_BUCKET, Scenario, connect_json, types_readpath
+from readpath_scenario import TYPE_COLUMNS, TYPES_BUCKET, Scenario, athena_on_duckdb, connect_json, types_readpath
 from test_readpath_bigquery import bigquery_value_problem, change_tables, load, sink_rows
 from test_readpath_s3 import duck_type, glue_tables, read_glue_table, s3_sink_write
 
@@ -201,8 +201,7 @@ def test_athena_latest_state_returns_typed_values_equal_to_the_source(types_read
     run = types_readpath.s3
     (database,) = run.resources("aws_glue_catalog_database").values()
     ((name, table),) = glue_tables(run).items()
-    con = duckdb.connect()
-    con.execute("SET TimeZone = 'UTC'")
+    con = athena_on_duckdb(duckdb.connect())
     con.execute(f"CREATE SCHEMA \"{database['name']}\"")
     rows = read_glue_table(lake, table, tmp_path)
     cols = [*table["storage_descriptor"]["columns"], *table["partition_keys"]]

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 
 from .logical import LogicalType
 
-__all__ = ["BigQueryType", "athena_expression", "bigquery_type", "glue_type", "wire_form"]
+__all__ = ["TRINO_DATE_ADD_UNITS", "BigQueryType", "athena_expression", "bigquery_type", "glue_type", "wire_form"]
 
 
 @dataclass(frozen=True)
@@ -131,18 +131,32 @@ def wire_form(t: LogicalType, engine: str = "postgres") -> str | None:
     return None
 
 
+#: ``date_add`` units Trino (Athena engine 3) accepts; it has none below the millisecond.
+TRINO_DATE_ADD_UNITS: tuple[str, ...] = ("millisecond", "second", "minute", "hour", "day", "week", "month",
+                                         "quarter", "year")
+
+
+def _wall_clock_from_micros(column: str) -> str:
+    # Exact to the microsecond: Trino's intervals stop at milliseconds, from_unixtime_nanos does not.
+    return f"CAST(from_unixtime_nanos({column} * 1000) AT TIME ZONE 'UTC' AS timestamp(6))"
+
+
 def athena_expression(t: LogicalType, column: str, engine: str = "postgres") -> str | None:
     """The Athena (Trino) expression giving ``column`` (quoted) its meaning from the raw Glue column, or None.
 
-    ``date`` → ``date``, ``time`` → ``time(6)``, ``datetime`` → ``timestamp(6)`` (the literals carry six
-    fractional digits: Trino's ``date_add`` keeps its argument's precision), ``bytes`` → ``varbinary``.
+    ``date`` → ``date``; ``time`` → ``time(6)`` and a microsecond ``datetime`` → ``timestamp(6)``, exactly,
+    through ``from_unixtime_nanos`` (Trino has no interval finer than a millisecond); a millisecond
+    ``datetime`` (MySQL ``DATETIME(0..3)``) → ``timestamp`` with ``date_add('millisecond', ...)``;
+    ``bytes`` → ``varbinary``.
     """
     if t.kind == "date":
         return f"CAST(date_add('day', {column}, DATE '1970-01-01') AS DATE)"
     if t.kind == "time":
-        return f"date_add('microsecond', {column}, TIME '00:00:00.000000')"
+        return f"CAST({_wall_clock_from_micros(column)} AS time(6))"
     if t.kind == "datetime":
-        return f"date_add('{_epoch_unit(t, engine)}', {column}, TIMESTAMP '1970-01-01 00:00:00.000000')"
+        if _epoch_unit(t, engine) == "microsecond":
+            return _wall_clock_from_micros(column)
+        return f"date_add('millisecond', {column}, TIMESTAMP '1970-01-01 00:00:00.000')"
     if t.kind == "bytes":
         return f"from_base64({column})"
     return None

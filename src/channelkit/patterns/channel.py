@@ -96,8 +96,8 @@ class Channel(Construct):
         owner: the owning team.
         readers: readers granted on creation: :class:`~channelkit.patterns.model.Reader` or principal
             strings (default none).
-        retention: how long topics keep change events (default 7 days; whole days, at least 1);
-            also the warehouse's default expiry unless the warehouse says otherwise.
+        retention: how long topics keep change events (default 7 days; whole days, at least 1). The
+            warehouse keeps its change history on its own terms (``history_retention``, default: kept).
         partitions: partitions of each table topic (default 3).
         replication_factor: replication factor of every topic (default ``min(3, brokers)``).
 

@@ -71,9 +71,9 @@ class ClientCredentials:
 
     Args:
         settings: Kafka client settings that identify the principal, e.g. for SASL
-            ``{"sasl.jaas.config": "${file:/opt/connect/secrets/source.properties:sasl.jaas.config}"}``, for
-            mutual TLS ``{"ssl.keystore.location": "/opt/connect/source.p12", "ssl.keystore.password":
-            "${file:/opt/connect/secrets/source.properties:keystore.password}"}``. Every value of a setting
+            ``{"sasl.jaas.config": "${file:/etc/kafka-connect/secrets/source.properties:sasl.jaas.config}"}``, for
+            mutual TLS ``{"ssl.keystore.location": "/etc/kafka-connect/tls/source.p12", "ssl.keystore.password":
+            "${file:/etc/kafka-connect/secrets/source.properties:keystore.password}"}``. Every value of a setting
             that holds a secret (its name contains ``password``, ``jaas``, ``secret`` or ``token``) must be a
             config-provider placeholder ``${provider:path:key}``.
     """
