@@ -28,6 +28,7 @@ from .errors import ConstructPropsError, InvalidNameError
 from .naming import check_kafka_topic
 
 __all__ = [
+    "CDC_METADATA_COLUMNS",
     "DELETE_HANDLING_MODES",
     "MYSQL_POSITION_COLUMNS",
     "MYSQL_SSL_MODES",
@@ -60,6 +61,9 @@ MYSQL_POSITION_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 #: Columns (name, portable type) giving the source position of a Postgres change.
 POSTGRES_POSITION_COLUMNS: tuple[tuple[str, str], ...] = (("__source_lsn", "int64"),)
+#: Columns (name, portable type) the ``ExtractNewRecordState`` SMT adds to every row besides the position.
+CDC_METADATA_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("__op", "string"), ("__deleted", "string"), ("__source_ts_ms", "int64"))
 
 #: ``database.sslmode`` values of the Debezium Postgres connector (libpq's names; the provider takes the same).
 POSTGRES_SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")

@@ -21,11 +21,12 @@ from constructs import Construct
 
 from channelkit._cdk import cdk
 from channelkit._stack import stack_provider
-from channelkit.columns import LogicalType
+from channelkit.columns import PORTABLE, LogicalType
 from channelkit.columns import bigquery_type as column_bigquery_type
 from channelkit.constructs._util import child_id
 from channelkit.constructs.bigquery import BigQueryDataset, BigQueryField, BigQueryTable, LatestStateView
 from channelkit.constructs.bigquery_sink import check_upsert_merge, create_sink_account, kcbq_config
+from channelkit.constructs.debezium import CDC_METADATA_COLUMNS
 from channelkit.constructs.errors import PrincipalError
 from channelkit.constructs.naming import (
     check_bigquery_column,
@@ -34,7 +35,6 @@ from channelkit.constructs.naming import (
     derive_service_account_id,
 )
 from channelkit.errors import ProblemCollector
-from channelkit.patterns.types import CDC_METADATA_TYPES, bigquery_type
 from channelkit.platforms.base import ConnectorSpec
 from channelkit.providers.google import GoogleProvider
 
@@ -164,8 +164,8 @@ class BigQueryDeployment(WarehouseDeployment):
             kms_key_name=warehouse.kms_key_name, description=f"CDC channel {c.channel_name} (owner {c.owner.email})",
             provider=self.google_provider)
         metadata = [
-            BigQueryField(name=n, type=bigquery_type(t), description="CDC metadata (Debezium)")
-            for n, t in [*CDC_METADATA_TYPES.items(), *c.source.position_columns]
+            BigQueryField(name=n, type=column_bigquery_type(PORTABLE[t]).type, description="CDC metadata (Debezium)")
+            for n, t in [*CDC_METADATA_COLUMNS, *c.source.position_columns]
         ]
         namespace = c.source.namespace
         self.tables: dict[str, BigQueryTable] = {}

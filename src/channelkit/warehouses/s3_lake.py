@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from constructs import Construct
 
-from channelkit.columns import LogicalType, athena_expression, wire_form
+from channelkit.columns import PORTABLE, LogicalType, athena_expression, wire_form
 from channelkit.columns import glue_type as column_glue_type
 from channelkit.constructs.aws import (
     ChannelKey,
@@ -54,9 +54,9 @@ from channelkit.constructs.aws.rules import (
     check_retention_days,
     parse_arn,
 )
+from channelkit.constructs.debezium import CDC_METADATA_COLUMNS
 from channelkit.constructs.errors import ConstructPropsError, PrincipalError
 from channelkit.errors import ProblemCollector
-from channelkit.patterns.types import CDC_METADATA_TYPES, glue_type
 from channelkit.platforms.base import ConnectorSpec
 from channelkit.platforms.msk import AWS_PROVIDER_REQUIRED, MSK_CONNECT_TYPES, aws_name
 from channelkit.sql import latest_state_sql, quote_identifier
@@ -219,8 +219,9 @@ class AwsLakeDeployment(WarehouseDeployment):
         columns = tuple(
             _glue_column(c, channel.column_type(table, c), channel.source.engine) for c in table.columns
         ) + tuple(
-            GlueColumn(name=n, type=glue_type(t), comment="CDC metadata added by Debezium ExtractNewRecordState")
-            for n, t in [*CDC_METADATA_TYPES.items(), *channel.source.position_columns]
+            GlueColumn(name=n, type=column_glue_type(PORTABLE[t]), comment="CDC metadata added by Debezium "
+                       "ExtractNewRecordState")
+            for n, t in [*CDC_METADATA_COLUMNS, *channel.source.position_columns]
         )
         classifications = sorted({c.classification for c in table.columns})
         location = f"s3://{self.bucket_name}/{self.lake.data_prefix}/{topic}/"
