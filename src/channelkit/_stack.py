@@ -7,7 +7,6 @@ from typing import Any
 
 from constructs import Construct
 
-from ._cdk import cdk
 from .constructs._util import child_id, singleton
 
 __all__ = ["has_child_of_type", "random_provider", "stack_provider"]
@@ -29,13 +28,13 @@ def stack_provider(stack: Construct, key: str, factory: Callable[[Construct, str
     return singleton(stack, child_id("Provider", key), make, stack=stack)
 
 
-def random_provider(scope: Construct) -> Any:
-    """The ``random`` provider of the stack holding ``scope`` (created on first use)."""
+def random_provider(stack: Construct) -> Any:
+    """The ``random`` provider of ``stack`` (created on first use)."""
     from .providers.random import RandomProvider
 
-    return stack_provider(cdk.TerraformStack.of(scope), "random-default", lambda s, i, a: RandomProvider(s, i, alias=a))
+    return stack_provider(stack, "random-default", lambda s, i, a: RandomProvider(s, i, alias=a))
 
 
-def has_child_of_type(scope: Construct, kind: type) -> bool:
-    """Whether the stack holding ``scope`` has a direct child of ``kind`` (e.g. a provider the user created)."""
-    return any(isinstance(child, kind) for child in cdk.TerraformStack.of(scope).node.children)
+def has_child_of_type(stack: Construct, kind: type) -> bool:
+    """Whether ``stack`` has a direct child of ``kind`` (e.g. a provider the user created)."""
+    return any(isinstance(child, kind) for child in stack.node.children)

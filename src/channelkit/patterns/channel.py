@@ -13,7 +13,7 @@ construct ``Target``: the platform's part, the warehouse's storage, the CDC user
 connector and the sink connector.
 
 Attributes other code may rely on (stable contract): ``channel_name``, ``tables``, ``source``,
-``kafka``, ``connect``, ``platform``, ``warehouse``, ``owner``, ``readers``, ``retention_days``,
+``kafka``, ``connect``, ``platform``, ``warehouse``, ``stack``, ``owner``, ``readers``, ``retention_days``,
 ``retention_ms``, ``topic_prefix``, ``topic_name(table)``, ``table_topics``, ``history_topic``,
 ``dlq_topic``, ``heartbeat_topic``, ``server_id``, ``slot_name``, ``publication_name``, ``source_connector_name``,
 ``sink_connector_name``, ``sink_group``, ``labels``, ``manage_db_user``, ``db_user_name``,
@@ -30,6 +30,7 @@ from typing import Any
 
 from constructs import Construct
 
+from channelkit._cdk import cdk
 from channelkit._stack import has_child_of_type, random_provider
 from channelkit.columns import LogicalType, TypeParseError
 from channelkit.columns import parse as parse_type
@@ -124,6 +125,8 @@ class Channel(Construct):
     ) -> None:
         super().__init__(scope, id)
         path = self.node.path
+        #: The stack holding the channel (looked up once: every family puts its providers there).
+        self.stack: Construct = cdk.TerraformStack.of(self)
         self.channel_name: str = snake(id)
         self.source = source
         self.tables: tuple[Table, ...] = tuple(tables)
@@ -229,8 +232,8 @@ class Channel(Construct):
                                                 for_db_user=self.manage_db_user)
         if self.manage_db_user:
             self.db_user = self.source.db_user(
-                target, names=self.names, tables=[t.name for t in self.tables], password=db_password,
-                random_provider=random_provider(self) if db_password is None else None)
+                target, stack=self.stack, names=self.names, tables=[t.name for t in self.tables], password=db_password,
+                random_provider=random_provider(self.stack) if db_password is None else None)
         if secret is None:
             ref = self.db_user.password_ref if self.db_user else (self.source.password_ref or "")
             secret = platform.store_secret(target, "Source", "database.password", ref)
@@ -331,7 +334,7 @@ class Channel(Construct):
             platform.check(problems, self)
         if warehouse_ok and platform is not None:
             for kind, how in {*platform.user_providers, *self.warehouse.user_providers}:
-                problems.check(has_child_of_type(self, kind), "provider", None,
+                problems.check(has_child_of_type(self.stack, kind), "provider", None,
                                f"the app's own {kind.__name__}: {how}")
         if warehouse_ok and platform is not None and ok_ret:
             self.retention_days = retention.days

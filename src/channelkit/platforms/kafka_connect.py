@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from constructs import Construct
 
-from channelkit._cdk import cdk
 from channelkit._stack import stack_provider
 from channelkit._text import literal
 from channelkit.constructs._util import child_id
@@ -213,7 +212,7 @@ class KafkaConnectDeployment(PlatformDeployment):
     def __init__(self, platform: KafkaConnectPlatform, channel: Channel, scope: Construct) -> None:
         self.platform, self.channel, self.scope = platform, channel, scope
         kafka, connect, c = platform.kafka, platform.connect, channel
-        stack = cdk.TerraformStack.of(channel)
+        stack = channel.stack
         self.kafka_provider = stack_provider(stack, f"kafka-{kafka.name}", lambda s, i, a: KafkaProvider(
             s, i, bootstrap_servers=list(kafka.bootstrap_servers), tls_enabled=kafka.tls_enabled,
             sasl_mechanism=kafka.sasl_mechanism, alias=a))

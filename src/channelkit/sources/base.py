@@ -121,13 +121,14 @@ class Source(ABC):
 
     @abstractmethod
     def db_user(
-        self, scope: Construct, *, names: SourceNames, tables: Sequence[str], password: str | None,
-        random_provider: Any,
+        self, scope: Construct, *, stack: Construct, names: SourceNames, tables: Sequence[str],
+        password: str | None, random_provider: Any,
     ) -> CdcDatabaseUser:
         """Create the CDC user and its grants in ``scope`` (construct id ``DbUser``).
 
         Args:
             scope: where the user goes.
+            stack: the stack holding ``scope`` (its database provider goes there).
             names: this channel's names.
             tables: the captured tables.
             password: a reference to the password to set, or None for a ``random_password``.

@@ -92,13 +92,11 @@ class MySqlSource(Source):
         )
 
     def db_user(
-        self, scope: Construct, *, names: SourceNames, tables: Sequence[str], password: str | None,
-        random_provider: Any,
+        self, scope: Construct, *, stack: Construct, names: SourceNames, tables: Sequence[str],
+        password: str | None, random_provider: Any,
     ) -> CdcDatabaseUser:
         """The CDC user with the binlog privileges and SELECT on the database (construct id ``DbUser``)."""
-        from channelkit._cdk import cdk
-
-        provider = stack_provider(cdk.TerraformStack.of(scope), f"mysql-{self.host}", lambda s, i, a: MysqlProvider(
+        provider = stack_provider(stack, f"mysql-{self.host}", lambda s, i, a: MysqlProvider(
             s, i, endpoint=f"{self.host}:{self.port}", username=self.admin_user, alias=a))
         return CdcDatabaseUser(
             scope, "DbUser", engine="mysql", user_name=names.db_user, database=self.database, tables=tables,

@@ -114,8 +114,8 @@ class PostgresSource(Source):
         return postgres_heartbeat_topic(topic_prefix)
 
     def db_user(
-        self, scope: Construct, *, names: SourceNames, tables: Sequence[str], password: str | None,
-        random_provider: Any,
+        self, scope: Construct, *, stack: Construct, names: SourceNames, tables: Sequence[str],
+        password: str | None, random_provider: Any,
     ) -> CdcDatabaseUser:
         """The CDC role (REPLICATION, USAGE on the schema, SELECT on the tables; id ``DbUser``) and the publication.
 
@@ -124,10 +124,8 @@ class PostgresSource(Source):
         (publishing a table requires owning it, which the CDC role must not); no ``owner`` is set. It is added to
         the user's :attr:`~channelkit.constructs.database.CdcDatabaseUser.grants`, which the connector depends on.
         """
-        from channelkit._cdk import cdk
-
         provider = stack_provider(
-            cdk.TerraformStack.of(scope), f"postgresql-{self.host}-{self.database}", lambda s, i, a: PostgresqlProvider(
+            stack, f"postgresql-{self.host}-{self.database}", lambda s, i, a: PostgresqlProvider(
                 s, i, host=self.host, port=self.port, database=self.database, username=self.admin_user,
                 sslmode=self.sslmode, alias=a))
         user = CdcDatabaseUser(

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from constructs import Construct
 
-from channelkit._cdk import cdk
 from channelkit._stack import stack_provider
 from channelkit.columns import PORTABLE, LogicalType
 from channelkit.columns import bigquery_type as column_bigquery_type
@@ -155,7 +154,7 @@ class BigQueryDeployment(WarehouseDeployment):
         self.warehouse, self.channel, self.scope, self.platform = warehouse, channel, scope, platform
         c = channel
         self.google_provider = stack_provider(
-            cdk.TerraformStack.of(channel), f"google-{warehouse.project}", lambda s, i, a: GoogleProvider(
+            channel.stack, f"google-{warehouse.project}", lambda s, i, a: GoogleProvider(
                 s, i, project=warehouse.project, region=warehouse.region, alias=a))
         self.dataset = BigQueryDataset(
             scope, "Dataset", dataset_id=warehouse.dataset_id(c), project=warehouse.project,
