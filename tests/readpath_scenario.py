@@ -14,9 +14,12 @@ converters. The same DML is applied to both databases:
 * one transaction changing one row several times (insert + two updates of ``tickets`` 4) and deleting and
   re-inserting another (``tickets`` 3);
 * an update of ``messages`` 1 that leaves its >2 kB incompressible ``body`` unchanged (stored ``EXTERNAL``:
-  really TOASTed out of line), an update setting a column to NULL, a late insert.
+  really TOASTed out of line), an update setting a column to NULL, a late insert;
+* ``TRUNCATE agents``, then a new ``agents`` row reusing a truncated key (:data:`TRUNCATE_DML`).
 
-The source tables' final state is then read with ``SELECT *`` as the owner (the provider's user).
+The source tables' final state is then read with ``SELECT *`` as the owner (the provider's user). What the
+warehouse must hold (:attr:`ChannelRun.expected`) is that state, plus the rows ``TRUNCATE`` removed: a truncate is
+not propagated (``channelkit.constructs.debezium.SKIPPED_OPERATIONS``), later changes apply on top of them.
 
 Stand-ins, all shared with ``tests/test_engines_postgres.py``: the connection keys point at 127.0.0.1, offsets live
 in a file, and ``messages.sent_at`` is made ``timestamp without time zone`` (both timestamp wire types are covered;
@@ -77,6 +80,13 @@ STREAM_DML = [
     "INSERT INTO messages VALUES (2, 4, 'short', '2024-05-09 02:00:00')",                             # c
 ]
 STREAM_COUNT = 13
+#: Applied after :data:`STREAM_DML`, once the truncated table's rows are read: one record (the insert).
+TRUNCATE_DML = [
+    "TRUNCATE agents",
+    "INSERT INTO agents VALUES (2, 'Bea', 'tier3', true)",                                            # c
+]
+TRUNCATE_COUNT = 1
+TRUNCATED_TABLE = "agents"
 
 
 @dataclass
@@ -89,6 +99,7 @@ class ChannelRun:
     config: dict[str, str]
     records: list[dict[str, Any]]
     final: dict[str, list[dict[str, Any]]]
+    expected: dict[str, list[dict[str, Any]]]
     pg_types: dict[str, dict[str, str]]
     table_topics: dict[str, str] = field(default_factory=dict)
     injected: list[str] = field(default_factory=list)
@@ -230,6 +241,13 @@ def final_state(server: Any, database: str) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
+def warehouse_state(final: dict[str, list[dict[str, Any]]], truncated: list[dict[str, Any]], *,
+                    table: str, key: str = "id") -> dict[str, list[dict[str, Any]]]:
+    """The latest state the warehouse must hold: ``final`` plus the ``truncated`` rows not rewritten since."""
+    rows = {r[key]: r for r in truncated} | {r[key]: r for r in final[table]}
+    return final | {table: [rows[k] for k in sorted(rows)]}
+
+
 def run_scenario(server: Any, example_doc: dict[str, Any], lake_doc: dict[str, Any], workdir: Path) -> Scenario:
     from engines import debezium
 
@@ -250,20 +268,25 @@ def run_scenario(server: Any, example_doc: dict[str, Any], lake_doc: dict[str, A
             e.start()
         for name, e in engines.items():
             e.wait_for(SNAPSHOT_COUNT, timeout=180, where=is_table(name))
-        for ch, _ in provisioned.values():
+        truncated = {}
+        for name, (ch, _) in provisioned.items():
             server.sql(STREAM_DML, dbname=ch.database)
+            truncated[name] = final_state(server, ch.database)[TRUNCATED_TABLE]
+            server.sql(TRUNCATE_DML, dbname=ch.database)
         records = {}
         for name, e in engines.items():
-            e.wait_for(SNAPSHOT_COUNT + STREAM_COUNT, timeout=180, where=is_table(name))
+            e.wait_for(SNAPSHOT_COUNT + STREAM_COUNT + TRUNCATE_COUNT, timeout=180, where=is_table(name))
             records[name] = e.wait_for(None, idle=3, timeout=30)
     finally:
         for e in engines.values():
             e.stop()
     runs = {}
     for name, (ch, injected) in provisioned.items():
+        final = final_state(server, ch.database)
         runs[name] = ChannelRun(
             name=name, doc=chans[name], database=ch.database, config=ch.config,
-            records=[r for r in records[name] if is_table(name)(r)], final=final_state(server, ch.database),
+            records=[r for r in records[name] if is_table(name)(r)], final=final,
+            expected=warehouse_state(final, truncated[name], table=TRUNCATED_TABLE),
             pg_types=pg_types(), table_topics=topics[name], injected=injected)
     return Scenario(bigquery=runs["bigquery"], s3=runs["s3"])
 
@@ -427,7 +450,7 @@ def run_types_scenario(server: Any, docs: dict[str, dict[str, Any]], workdir: Pa
             cols = [d.name for d in cur.description]
             final = {"types": [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]}
         runs[name] = ChannelRun(name=name, doc=docs[name], database=ch.database, config=ch.config,
-                                records=[r for r in records[name] if is_table(name)(r)], final=final,
+                                records=[r for r in records[name] if is_table(name)(r)], final=final, expected=final,
                                 pg_types={"types": dict(TYPE_COLUMNS)}, table_topics=topics[name],
                                 injected=injected)
     return Scenario(bigquery=runs["bigquery"], s3=runs["s3"])

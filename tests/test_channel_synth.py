@@ -221,6 +221,7 @@ def test_mysql_source_connector_config(payments: dict[str, Any]) -> None:
     assert cfg["transforms.unwrap.type"] == "io.debezium.transforms.ExtractNewRecordState"
     assert cfg["transforms.unwrap.delete.tombstone.handling.mode"] == "rewrite"
     assert "source.file" in cfg["transforms.unwrap.add.fields"]
+    assert cfg["skipped.operations"] == "t", "TRUNCATE is not propagated (docs/channel.md)"
 
 
 def test_postgres_source_connector_config(support: dict[str, Any]) -> None:
@@ -240,6 +241,8 @@ def test_postgres_source_connector_config(support: dict[str, Any]) -> None:
     assert (publication["name"], publication["database"], publication["tables"]) == (
         "ck_support", "support", ["public.tickets", "public.messages", "public.agents"])
     assert "owner" not in publication, "created by the provider's login, who owns the tables"
+    assert publication["publish_param"] == ["insert", "update", "delete"], "TRUNCATE is not published"
+    assert cfg["skipped.operations"] == "t", "TRUNCATE is not propagated (docs/channel.md)"
     assert f"postgresql_publication.{pub_id}" in conn["depends_on"]
     assert cfg["table.include.list"] == r"^public\.tickets$,^public\.messages$,^public\.agents$"
     assert cfg["database.user"].startswith("${postgresql_role.")

@@ -120,15 +120,16 @@ def test_pg_apply_creates_exactly_what_the_resources_declare(pg_server: Postgres
     # The publication: exactly the captured tables, owned by the provider's login (no owner change).
     (publication,) = support["resource"]["postgresql_publication"].values()
     assert {k: v for k, v in publication.items() if k != "//"} == {
-        "name": "ck_support", "database": "support", "tables": captured_tables(support), "provider": "postgresql"}
+        "name": "ck_support", "database": "support", "tables": captured_tables(support), "provider": "postgresql",
+        "publish_param": ["insert", "update", "delete"]}
     published = pg_server.sql("SELECT schemaname || '.' || tablename FROM pg_publication_tables "
                               "WHERE pubname = 'ck_support' ORDER BY 1", dbname="support")
     assert [r[0] for r in published] == sorted(captured_tables(support))
     assert pg_server.sql("SELECT pg_get_userbyid(pubowner), puballtables, pubinsert, pubupdate, pubdelete, "
                          "pubtruncate FROM pg_publication WHERE pubname = 'ck_support'", dbname="support") \
-        == [("postgres", False, True, True, True, True)]
+        == [("postgres", False, True, True, True, False)], "row changes only: no truncate (SKIPPED_OPERATIONS)"
     assert "CREATE PUBLICATION ck_support FOR TABLE \"public\".\"tickets\", \"public\".\"messages\", " \
-           "\"public\".\"agents\"" in ch.applied.plan.statements()
+           "\"public\".\"agents\" WITH (publish = 'insert, update, delete')" in ch.applied.plan.statements()
     # The generated password is the one the role got: the CDC role can log in with it over SSL.
     with pg_server.connect(ch.role, ch.password, "support", sslmode="require") as conn:
         assert conn.execute("SELECT count(*) FROM tickets").fetchone() == (0,)
@@ -207,7 +208,7 @@ def test_support_channel_end_to_end(pg_server: PostgresServer, support: dict[str
     assert summary(streamed) == [
         ("tickets", "c", 2), ("tickets", "u", 2), ("messages", "u", 1), ("tickets", "d", 2),
         ("agents", "d", 1), ("agents", "c", 2), ("tickets", "c", 3),
-    ], "TRUNCATE produces no record (skipped.operations defaults to 't'); audit_log is not captured"
+    ], "TRUNCATE produces no record (not published, skipped.operations = t); audit_log is not captured"
     insert, update, toast, delete, pk_old, pk_new, _marker = streamed
     assert payload(insert) | {"__source_ts_ms": 0, "__source_lsn": 0} == {
         "id": 2, "customer_email": "d@example.com", "subject": "Refund", "status": "open",

@@ -319,7 +319,7 @@ def test_athena_latest_state_equals_the_source(readpath: Scenario, s3: Any, writ
                         [[r[c["name"]] for c in cols] for r in rows])
     queries = {q["name"].removesuffix("_latest"): q for q in run.resources("aws_athena_named_query").values()}
     assert set(queries) == set(tables)
-    for t, source_rows in run.final.items():
+    for t, source_rows in run.expected.items():
         duck = sqlglot.transpile(queries[t]["query"], read="athena", write="duckdb")[0]
         cur = con.execute(duck)
         names = [d[0] for d in cur.description]

@@ -9,6 +9,9 @@ Every change event is flattened by the ``ExtractNewRecordState`` SMT: deletes ar
 rewritten into a row with ``__deleted = "true"`` (so downstream sees them), and
 ``__op``, ``__source_ts_ms`` plus the source position (MySQL ``__source_file``,
 ``__source_pos``, ``__source_row``; Postgres ``__source_lsn``) are added to every row.
+
+A source ``TRUNCATE`` is not a change the warehouse applies (:data:`SKIPPED_OPERATIONS`): only row changes are
+carried, so one statement in a service database can never empty the warehouse's tables.
 """
 
 from __future__ import annotations
@@ -33,7 +36,9 @@ __all__ = [
     "MYSQL_POSITION_COLUMNS",
     "MYSQL_SSL_MODES",
     "POSTGRES_POSITION_COLUMNS",
+    "POSTGRES_PUBLISHED_OPERATIONS",
     "POSTGRES_SSL_MODES",
+    "SKIPPED_OPERATIONS",
     "SNAPSHOT_MODES",
     "DebeziumMySqlSource",
     "DebeziumPostgresSource",
@@ -50,6 +55,17 @@ POSTGRES_CONNECTOR_CLASS = "io.debezium.connector.postgresql.PostgresConnector"
 SNAPSHOT_MODES = ("initial", "initial_only", "when_needed", "no_data", "recovery", "never", "always")
 #: ``database.ssl.mode`` values of the MySQL connector, least to most strict.
 MYSQL_SSL_MODES = ("disabled", "preferred", "required", "verify_ca", "verify_identity")
+#: ``skipped.operations`` of every source connector: ``t``, a source ``TRUNCATE`` produces no record. Said
+#: explicitly rather than left to Debezium's default, because it is channelkit's semantics: the warehouse keeps the
+#: rows a ``TRUNCATE`` removed (the change log keeps the history; the latest state keeps their last version), and
+#: only row changes (``DELETE`` included) are propagated. It is also the only outcome the standard chain allows:
+#: ``ExtractNewRecordState`` drops a truncate event whatever its settings (``handleTruncateRecord`` returns
+#: null, debezium v3.6.1.Final), and Kafka Connect's predicates (topic name, header key, tombstone) cannot
+#: select a record by its operation to route it around the SMT. ``docs/channel.md`` ("TRUNCATE") has the why.
+SKIPPED_OPERATIONS = "t"
+#: ``publish`` of the Postgres publication channelkit creates: the row changes, not ``truncate``, so the slot
+#: never decodes what :data:`SKIPPED_OPERATIONS` would discard.
+POSTGRES_PUBLISHED_OPERATIONS: tuple[str, ...] = ("insert", "update", "delete")
 #: ``delete.tombstone.handling.mode`` values that keep deletes visible downstream.
 DELETE_HANDLING_MODES = ("rewrite", "rewrite-with-tombstone")
 
@@ -106,6 +122,7 @@ def _common(
         "topic.prefix": topic_prefix,
         "table.include.list": anchored_table_list(schema, tables),
         "snapshot.mode": snapshot_mode,
+        "skipped.operations": SKIPPED_OPERATIONS,
         "key.converter": _JSON,
         "key.converter.schemas.enable": "true",
         "value.converter": _JSON,

@@ -19,6 +19,7 @@ from channelkit._stack import stack_provider
 from channelkit.constructs.database import CdcDatabaseUser
 from channelkit.constructs.debezium import (
     POSTGRES_POSITION_COLUMNS,
+    POSTGRES_PUBLISHED_OPERATIONS,
     POSTGRES_SSL_MODES,
     postgres_connector_config,
     postgres_heartbeat_topic,
@@ -120,9 +121,11 @@ class PostgresSource(Source):
         """The CDC role (REPLICATION, USAGE on the schema, SELECT on the tables; id ``DbUser``) and the publication.
 
         The publication (``DbUser/Publication``, a ``postgresql_publication`` named ``names.publication_name``)
-        lists exactly the captured ``schema.table`` names. It is created by the provider's login, who owns the tables
-        (publishing a table requires owning it, which the CDC role must not); no ``owner`` is set. It is added to
-        the user's :attr:`~channelkit.constructs.database.CdcDatabaseUser.grants`, which the connector depends on.
+        lists exactly the captured ``schema.table`` names and publishes their row changes
+        (:data:`~channelkit.constructs.debezium.POSTGRES_PUBLISHED_OPERATIONS`: no ``truncate``). It is created by
+        the provider's login, who owns the tables (publishing a table requires owning it, which the CDC role must
+        not); no ``owner`` is set. It is added to the user's
+        :attr:`~channelkit.constructs.database.CdcDatabaseUser.grants`, which the connector depends on.
         """
         provider = stack_provider(
             stack, f"postgresql-{self.host}-{self.database}", lambda s, i, a: PostgresqlProvider(
@@ -135,6 +138,7 @@ class PostgresSource(Source):
         assert names.publication_name is not None
         user.publication = Publication(
             user, "Publication", name=names.publication_name, database=self.database,
-            tables=[f"{self.schema}.{t}" for t in tables], provider=provider)
+            tables=[f"{self.schema}.{t}" for t in tables], publish_param=list(POSTGRES_PUBLISHED_OPERATIONS),
+            provider=provider)
         user.grants.append(user.publication)
         return user
