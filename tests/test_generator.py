@@ -120,3 +120,33 @@ def test_committed_bindings_are_up_to_date(tmp_path: Path) -> None:
     assert changed == [], "bindings are stale; run `channelkit generate --all` and commit"
     cmp = filecmp.dircmp(DEFAULT_OUT, out)
     assert not cmp.left_only and not cmp.right_only
+
+
+def test_provider_rules_reach_the_docstrings() -> None:
+    """The rules files' facts are in the committed bindings (computed in the model, printed by the templates)."""
+    from channelkit.providers.google.dataplex_datascan import DataplexDatascan, DataplexDatascanExecutionSpecTrigger
+    from channelkit.providers.kafka.topic import Topic
+    from channelkit.providers.mysql.user import User
+
+    user = User.__doc__ or ""
+    assert "password: Terraform argument ``password``. (sensitive, deprecated) Conflicts with: plaintext_password, " \
+        "password_wo." in user
+    assert "(sensitive, write-only: never stored, needs terraform >= 1.11) Conflicts with: plaintext_password, " \
+        "password. Required with: password_wo_version." in user
+    assert "aad_identity: ``aad_identity`` block (set, min 0, max 1). (forces replacement)" in user
+    assert "partitions: Number of partitions. At least 1. Forces replacement when decreased." in (Topic.__doc__ or "")
+    assert "Exactly one of: data_discovery_spec, data_documentation_spec, data_profile_spec, data_quality_spec." in (
+        DataplexDatascan.__doc__ or ""
+    )
+    assert "Exactly one of: on_demand, one_time, schedule." in (DataplexDatascanExecutionSpecTrigger.__doc__ or "")
+
+
+def test_rules_are_optional_for_the_generator(tmp_path: Path) -> None:
+    """A schema without a rules file (any user schema) generates as before."""
+    from channelkit.schema.rules import parse_rules
+
+    plain = generate_provider(EDGE_SCHEMA, out_dir=tmp_path / "a", progress=None, **EDGE_ARGS)
+    empty = parse_rules({"provider": "x", "resources": {}})
+    ruled = generate_provider(EDGE_SCHEMA, out_dir=tmp_path / "b", progress=None, rules=empty, **EDGE_ARGS)
+    assert plain.resources == ruled.resources
+    assert _tree(tmp_path / "a") == _tree(tmp_path / "b")

@@ -9,7 +9,11 @@ data block is checked against the bundled schema of its provider:
 - block cardinality (nesting mode, min/max items);
 - references (``${aws_s3_bucket.x.arn}``) to resources, data sources,
   variables or locals that the stack does not define, or to attributes the
-  referenced type does not have.
+  referenced type does not have;
+- the provider rules the schema JSON cannot hold (conflicting or missing
+  companion attributes, exactly/at least one of a group, literal values out of
+  range, not in an enum or not matching a pattern) and references to
+  write-only attributes: see :mod:`channelkit.validate_rules`.
 
 Stacks whose providers are all present in the local provider mirror are
 then run through the real ``terraform init`` and ``terraform validate``.
@@ -29,6 +33,7 @@ from typing import Any
 from .errors import ChannelkitError, SchemaError, TerraformError
 from .schema.model import BlockSchema, ProviderSchema
 from .schema.registry import bundled_schema
+from .validate_rules import rule_findings, write_only_findings
 
 __all__ = ["Finding", "StackReport", "ValidationReport", "validate_output", "validate_stack_document"]
 
@@ -277,6 +282,7 @@ def validate_stack_document(doc: dict[str, Any], stack: str) -> tuple[int, list[
                 else:
                     findings += _check_block(table[type_name], body, (stack, label, ""), _META_KEYS)
     findings += _check_references(doc, stack, defined, schemas)
+    findings += rule_findings(doc, stack, schemas) + write_only_findings(doc, stack, schemas)
     return checked, findings
 
 

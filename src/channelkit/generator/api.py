@@ -10,6 +10,7 @@ from pathlib import Path
 from ..errors import SchemaError
 from ..schema.model import ProviderSchema, load_schema
 from ..schema.registry import bundled_providers
+from ..schema.rules import ProviderRules, load_rules
 from .model import build_package
 from .render import RenderResult, _stderr_progress, render_package, render_providers_init
 
@@ -49,8 +50,13 @@ def generate_provider(
     resources: list[str] | None = None,
     data_sources: list[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    rules: ProviderRules | None = None,
 ) -> GenerateReport:
-    """Generate the bindings of one provider in ``schema_file`` into ``out_dir/<key>``."""
+    """Generate the bindings of one provider in ``schema_file`` into ``out_dir/<key>``.
+
+    ``rules`` (a provider rules file, see :mod:`channelkit.schema.rules`) puts the
+    provider's rules into the docstrings.
+    """
     schema = pick_provider(load_schema(schema_file), source)
     unknown = [r for r in resources or [] if r not in schema.resources]
     unknown += [d for d in data_sources or [] if d not in schema.data_sources]
@@ -64,6 +70,7 @@ def generate_provider(
         constraint=constraint or f">= {version}",
         resources=resources,
         data_sources=data_sources,
+        rules=rules,
     )
     result = render_package(model, out_dir, progress=progress)
     kinds = [m.kind for m in model.modules]
@@ -88,6 +95,7 @@ def generate_all(out_dir: Path = DEFAULT_OUT) -> list[GenerateReport]:
                 resources=list(entry.resources) or sorted(schema.resources),
                 data_sources=list(entry.data_sources),
                 progress=_stderr_progress,
+                rules=load_rules(entry.rules_file) if entry.rules_file.is_file() else None,
             )
         )
     render_providers_init(out_dir, list(entries))

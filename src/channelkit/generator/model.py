@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..schema.model import AttributeSchema, BlockSchema, BlockTypeSchema, ProviderSchema
+from ..schema.rules import ProviderRules, TypeRules
 
 __all__ = [
     "GetterModel",
@@ -265,7 +266,17 @@ class PackageModel:
         return sorted((m.class_name, m.module_name) for m in self.modules)
 
 
-def _input_param(attr: AttributeSchema, reserved: frozenset[str]) -> ParamModel:
+def _rule_docs(rules: TypeRules, path: str) -> str:
+    """The provider rules documented at ``path``, as sentences (escaped for a docstring)."""
+    return " ".join(_doc(r.doc(), 10_000) for r in rules.on(path))
+
+
+def _with_rules(doc: str, rules: TypeRules, path: str) -> str:
+    extra = _rule_docs(rules, path)
+    return f"{doc} {extra}" if extra else doc
+
+
+def _input_param(attr: AttributeSchema, reserved: frozenset[str], rules: TypeRules, path: str) -> ParamModel:
     py = _safe(attr.name, reserved)
     hint = type_hint(attr.type)
     notes = []
@@ -273,11 +284,14 @@ def _input_param(attr: AttributeSchema, reserved: frozenset[str]) -> ParamModel:
         notes.append("forces replacement")
     if attr.sensitive:
         notes.append("sensitive")
+    if attr.write_only:
+        notes.append("write-only: never stored, needs terraform >= 1.11")
     if attr.deprecated:
         notes.append("deprecated")
     doc = _doc(attr.description) or f"Terraform argument ``{attr.name}``."
     if notes:
         doc += " (" + ", ".join(notes) + ")"
+    doc = _with_rules(doc, rules, path)
     return ParamModel(
         py_name=py,
         tf_name=attr.name,
@@ -288,7 +302,7 @@ def _input_param(attr: AttributeSchema, reserved: frozenset[str]) -> ParamModel:
     )
 
 
-def _block_param(bt: BlockTypeSchema, struct: str, reserved: frozenset[str]) -> ParamModel:
+def _block_param(bt: BlockTypeSchema, struct: str, reserved: frozenset[str], rules: TypeRules, path: str) -> ParamModel:
     py = _safe(bt.name, reserved)
     if bt.single:
         hint = struct
@@ -297,28 +311,43 @@ def _block_param(bt: BlockTypeSchema, struct: str, reserved: frozenset[str]) -> 
     else:
         hint = f"Sequence[{struct}]"
     required = bt.min_items > 0
+    most = bt.max_items or "any"
+    doc = _doc(bt.block.description) or f"``{bt.name}`` block ({bt.nesting}, min {bt.min_items}, max {most})."
+    if bt.force_new:
+        doc += " (forces replacement)"
     return ParamModel(
         py_name=py,
         tf_name=bt.name,
         hint=hint if required else f"{hint} | None",
         default="" if required else "None",
-        doc=_doc(bt.block.description)
-        or f"``{bt.name}`` block ({bt.nesting}, min {bt.min_items}, max {bt.max_items or 'any'}).",
+        doc=_with_rules(doc, rules, path),
         spec=(
             f"Block({py!r}, {bt.name!r}, {bt.nesting!r}, {struct}, {bt.min_items!r}, {bt.max_items!r}, {bt.single!r})"
         ),
     )
 
 
-def _params(block: BlockSchema, prefix: str, reserved: frozenset[str], structs: list[StructModel]) -> list[ParamModel]:
-    """Parameters of ``block``; nested struct models are appended to ``structs`` deepest first."""
-    params = [_input_param(a, reserved) for a in block.attributes.values() if a.is_input]
+def _params(
+    block: BlockSchema,
+    prefix: str,
+    reserved: frozenset[str],
+    structs: list[StructModel],
+    rules: TypeRules,
+    path: str = "",
+) -> list[ParamModel]:
+    """Parameters of ``block`` (at schema ``path``); nested struct models are appended to ``structs`` deepest first."""
+    base = path + "." if path else ""
+    params = [_input_param(a, reserved, rules, base + a.name) for a in block.attributes.values() if a.is_input]
     for bt in block.block_types.values():
         struct_name = prefix + _pascal(bt.name)
-        struct = StructModel(class_name=struct_name, doc=_doc(bt.block.description) or f"The ``{bt.name}`` block.")
-        struct.params = _params(bt.block, struct_name, STRUCT_NAMES, structs)
+        group_docs = " ".join(
+            _doc(r.doc(), 10_000) for r in rules.rules if r.scope == base + bt.name and not r.attribute
+        )
+        struct_doc = _doc(bt.block.description) or f"The ``{bt.name}`` block."
+        struct = StructModel(class_name=struct_name, doc=f"{struct_doc} {group_docs}" if group_docs else struct_doc)
+        struct.params = _params(bt.block, struct_name, STRUCT_NAMES, structs, rules, base + bt.name)
         structs.append(struct)
-        params.append(_block_param(bt, struct_name, reserved))
+        params.append(_block_param(bt, struct_name, reserved, rules, base + bt.name))
     # required first (keeps signatures readable), then optional, each by name
     return sorted(params, key=lambda p: (p.default != "", p.py_name))
 
@@ -340,7 +369,9 @@ def _getters(block: BlockSchema) -> list[GetterModel]:
     return sorted(getters, key=lambda g: g.py_name)
 
 
-def _module(schema: ProviderSchema, tf_type: str, block: BlockSchema, kind: str, version: str) -> ModuleModel:
+def _module(
+    schema: ProviderSchema, tf_type: str, block: BlockSchema, kind: str, version: str, rules: TypeRules
+) -> ModuleModel:
     data = kind == "data source"
     provider = kind == "provider"
     local = schema.local_name
@@ -357,14 +388,16 @@ def _module(schema: ProviderSchema, tf_type: str, block: BlockSchema, kind: str,
         section = "data-sources" if data else "resources"
         url = f"https://registry.terraform.io/providers/{schema.source}/{version}/docs/{section}/{short}"
     structs: list[StructModel] = []
-    params = _params(block, class_name, reserved, structs)
+    params = _params(block, class_name, reserved, structs, rules)
+    doc = _doc(block.description, 600) or f"Terraform {kind} ``{tf_type}``."
+    group_docs = " ".join(_doc(r.doc(), 10_000) for r in rules.rules if not r.attribute and not r.scope)
     return ModuleModel(
         module_name=module_name,
         class_name=class_name,
         base_class=base,
         tf_type=tf_type,
         kind=kind,
-        doc=_doc(block.description, 600) or f"Terraform {kind} ``{tf_type}``.",
+        doc=f"{doc} {group_docs}" if group_docs else doc,
         doc_url=url,
         structs=structs,
         params=params,
@@ -381,16 +414,23 @@ def build_package(
     constraint: str,
     resources: list[str] | None = None,
     data_sources: list[str] | None = None,
+    rules: ProviderRules | None = None,
 ) -> PackageModel:
     """The render model of one provider's bindings.
 
-    ``resources``/``data_sources`` limit which types are bound (None: all).
+    ``resources``/``data_sources`` limit which types are bound (None: all); ``rules``
+    (the provider's rules file) adds the provider rules to the docstrings.
     """
+    none = TypeRules()
+    res_rules = rules.resources if rules else {}
+    ds_rules = rules.data_sources if rules else {}
     res_names = sorted(schema.resources) if resources is None else sorted(resources)
     ds_names = sorted(schema.data_sources) if data_sources is None else sorted(data_sources)
-    modules = [_module(schema, schema.local_name, schema.provider, "provider", version)]
-    modules += [_module(schema, n, schema.resources[n], "resource", version) for n in res_names]
-    modules += [_module(schema, n, schema.data_sources[n], "data source", version) for n in ds_names]
+    modules = [_module(schema, schema.local_name, schema.provider, "provider", version, none)]
+    modules += [_module(schema, n, schema.resources[n], "resource", version, res_rules.get(n, none)) for n in res_names]
+    modules += [
+        _module(schema, n, schema.data_sources[n], "data source", version, ds_rules.get(n, none)) for n in ds_names
+    ]
     _dedupe_module_names(modules)
     header = (
         f"# generated by channelkit from {schema.source}@{version} — do not edit.\n"

@@ -40,6 +40,7 @@ class AttributeSchema:
     sensitive: bool = False
     deprecated: bool = False
     force_new: bool = False
+    write_only: bool = False  # never stored in state or plan; needs terraform >= 1.11
 
     @property
     def is_input(self) -> bool:
@@ -56,6 +57,7 @@ class BlockTypeSchema:
     block: BlockSchema
     min_items: int = 0
     max_items: int = 0
+    force_new: bool = False  # channelkit extension: a change to the block forces replacement
 
     @property
     def single(self) -> bool:
@@ -146,6 +148,7 @@ def _attribute(name: str, raw: dict[str, Any], where: str) -> AttributeSchema:
         sensitive=bool(raw.get("sensitive")),
         deprecated=bool(raw.get("deprecated")),
         force_new=bool(raw.get("force_new")),
+        write_only=bool(raw.get("write_only")),
     )
     if not (attr.required or attr.optional or attr.computed):
         raise SchemaError(f"{where}.{name}: attribute is neither required, optional nor computed")
@@ -164,6 +167,7 @@ def _block(raw: dict[str, Any], where: str) -> BlockSchema:
             block=_block(bt.get("block") or {}, f"{where}.{name}"),
             min_items=int(bt.get("min_items", 0)),
             max_items=int(bt.get("max_items", 0)),
+            force_new=bool(bt.get("force_new")),
         )
     return BlockSchema(
         attributes={n: _attribute(n, a, where) for n, a in sorted((raw.get("attributes") or {}).items())},

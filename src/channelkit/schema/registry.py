@@ -10,10 +10,20 @@ import yaml
 
 from ..errors import SchemaError
 from .model import ProviderSchema, load_schema
+from .rules import ProviderRules, TypeRules, load_rules
 
-__all__ = ["BUNDLED_SCHEMAS", "ProviderEntry", "bundled_providers", "bundled_schema"]
+__all__ = [
+    "BUNDLED_RULES",
+    "BUNDLED_SCHEMAS",
+    "ProviderEntry",
+    "bundled_providers",
+    "bundled_rules",
+    "bundled_schema",
+    "type_rules",
+]
 
 BUNDLED_SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
+BUNDLED_RULES = BUNDLED_SCHEMAS / "rules"
 
 
 @dataclass(frozen=True)
@@ -27,6 +37,11 @@ class ProviderEntry:
     schema_file: Path
     resources: tuple[str, ...]
     data_sources: tuple[str, ...]
+
+    @property
+    def rules_file(self) -> Path:
+        """``schemas/rules/<key>.json``: the provider rules (channelkit extension)."""
+        return BUNDLED_RULES / f"{self.key}.json"
 
     @property
     def address(self) -> str:
@@ -63,3 +78,25 @@ def bundled_schema(address: str) -> ProviderSchema:
                     return schema
             raise SchemaError(f"{entry.schema_file} does not describe {entry.address}")
     raise SchemaError(f"no bundled schema for provider {address}")
+
+
+@functools.cache
+def bundled_rules(address: str) -> ProviderRules | None:
+    """The bundled rules of the provider at ``address`` (any case); None when it has no rules file."""
+    for entry in bundled_providers().values():
+        if entry.address == address.lower():
+            if not entry.rules_file.is_file():
+                return None
+            rules = load_rules(entry.rules_file)
+            if rules.address.lower() != entry.address:
+                raise SchemaError(f"{entry.rules_file} describes {rules.address}, not {entry.address}")
+            return rules
+    return None
+
+
+def type_rules(address: str, type_name: str, data: bool = False) -> TypeRules:
+    """The rules of one bundled type (empty when none are recorded)."""
+    rules = bundled_rules(address)
+    if rules is None:
+        return TypeRules()
+    return (rules.data_sources if data else rules.resources).get(type_name, TypeRules())

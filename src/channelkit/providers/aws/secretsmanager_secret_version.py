@@ -31,7 +31,7 @@ class SecretsmanagerSecretVersion(GeneratedResource):
         id_: Terraform argument ``id``.
         secret_binary: Terraform argument ``secret_binary``. (sensitive)
         secret_string: Terraform argument ``secret_string``. (sensitive)
-        secret_string_wo: Terraform argument ``secret_string_wo``. (sensitive)
+        secret_string_wo: Terraform argument ``secret_string_wo``. (sensitive, write-only: never stored, needs terraform >= 1.11)
         secret_string_wo_version: Terraform argument ``secret_string_wo_version``.
         version_stages: Terraform argument ``version_stages``.
     """

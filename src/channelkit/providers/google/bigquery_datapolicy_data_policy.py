@@ -22,10 +22,10 @@ _METADATA = generator_metadata("google", "~> 7.45")
 
 
 class BigqueryDatapolicyDataPolicyDataMaskingPolicy(Struct):
-    """The data masking policy that specifies the data masking rule to use.
+    """The data masking policy that specifies the data masking rule to use. Exactly one of: predefined_expression, routine.
 
     Args:
-        predefined_expression: The available masking rules. Learn more here: https://cloud.google.com/bigquery/docs/column-data-masking-intro#masking_options. Possible values: ['SHA256', 'ALWAYS_NULL', 'DEFAULT_MASKING_VALUE', 'LAST_FOUR_CHARACTERS', 'FIRST_FOUR_CHARA...
+        predefined_expression: The available masking rules. Learn more here: https://cloud.google.com/bigquery/docs/column-data-masking-intro#masking_options. Possible values: ['SHA256', 'ALWAYS_NULL', 'DEFAULT_MASKING_VALUE', 'LAST_FOUR_CHARACTERS', 'FIRST_FOUR_CHARA... One of: SHA256, ALWAYS_NULL, DEFAULT_MASKING_VALUE, LAST_FOUR_CHARACTERS, FIRST_FOUR_CHARACTERS, EMAIL_MASK, DATE_YEAR_MASK, ''.
         routine: The name of the BigQuery routine that contains the custom masking routine, in the format of projects/{projectNumber}/datasets/{dataset_id}/routines/{routine_id}.
     """
 
@@ -75,10 +75,10 @@ class BigqueryDatapolicyDataPolicy(GeneratedResource):
         scope: the construct this one belongs to.
         id: the construct id (part of the Terraform address).
         data_policy_id: User-assigned (human readable) ID of the data policy that needs to be unique within a project. Used as {dataPolicyId} in part of the resource name. (forces replacement)
-        data_policy_type: The enrollment level of the service. Possible values: ['COLUMN_LEVEL_SECURITY_POLICY', 'DATA_MASKING_POLICY'].
+        data_policy_type: The enrollment level of the service. Possible values: ['COLUMN_LEVEL_SECURITY_POLICY', 'DATA_MASKING_POLICY']. One of: COLUMN_LEVEL_SECURITY_POLICY, DATA_MASKING_POLICY.
         location: The name of the location of the data policy. (forces replacement)
         policy_tag: Policy tag resource name, in the format of projects/{project_number}/locations/{locationId}/taxonomies/{taxonomyId}/policyTags/{policyTag_id}.
-        data_masking_policy: The data masking policy that specifies the data masking rule to use.
+        data_masking_policy: The data masking policy that specifies the data masking rule to use. Exactly one of: predefined_expression, routine.
         deletion_policy: Whether Terraform will be prevented from destroying the instance. Defaults to 'DELETE'. When a 'terraform destroy' or 'terraform apply' would delete the instance, the command will fail if this field is set to 'PREVENT' in Terraform state...
         id_: Terraform argument ``id``.
         project: Terraform argument ``project``. (forces replacement)

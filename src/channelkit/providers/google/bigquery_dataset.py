@@ -283,17 +283,17 @@ class BigqueryDataset(GeneratedResource):
     Args:
         scope: the construct this one belongs to.
         id: the construct id (part of the Terraform address).
-        dataset_id: A unique ID for this dataset, without the project name. The ID must contain only letters (a-z, A-Z), numbers (0-9), or underscores (_). The maximum length is 1,024 characters. (forces replacement)
+        dataset_id: A unique ID for this dataset, without the project name. The ID must contain only letters (a-z, A-Z), numbers (0-9), or underscores (_). The maximum length is 1,024 characters. (forces replacement) Must match ``^[0-9A-Za-z_]+$``. Length at most 1024.
         access: An array of objects that define dataset access for one or more entities.
         default_collation: Defines the default collation specification of future tables created in the dataset. If a table is created in this dataset without table-level default collation, then the table inherits the dataset default collation, which is applied to...
         default_encryption_configuration: The default encryption key for all tables in the dataset. Once this property is set, all newly-created partitioned tables in the dataset will have encryption key set to this value, unless table creation request (or query) overrides the key.
         default_partition_expiration_ms: The default partition expiration for all partitioned tables in the dataset, in milliseconds. Once this property is set, all newly-created partitioned tables in the dataset will have an 'expirationMs' property in the 'timePartitioning' se...
-        default_table_expiration_ms: The default lifetime of all tables in the dataset, in milliseconds. The minimum value is 3600000 milliseconds (one hour). Once this property is set, all newly-created tables in the dataset will have an 'expirationTime' property set to th...
+        default_table_expiration_ms: The default lifetime of all tables in the dataset, in milliseconds. The minimum value is 3600000 milliseconds (one hour). Once this property is set, all newly-created tables in the dataset will have an 'expirationTime' property set to th... At least 3600000.
         delete_contents_on_destroy: If set to 'true', delete all the tables in the dataset when destroying the resource; otherwise, destroying the resource will fail if tables are present.
         deletion_policy: Whether Terraform will be prevented from destroying the instance. Defaults to 'DELETE'. When a 'terraform destroy' or 'terraform apply' would delete the instance, the command will fail if this field is set to 'PREVENT' in Terraform state...
         description: A user-friendly description of the dataset.
         external_catalog_dataset_options: Options defining open source compatible datasets living in the BigQuery catalog. Contains metadata of open source database, schema or namespace represented by the current dataset.
-        external_dataset_reference: Information about the external metadata storage where the dataset is defined.
+        external_dataset_reference: Information about the external metadata storage where the dataset is defined. (forces replacement)
         friendly_name: A descriptive name for the dataset.
         id_: Terraform argument ``id``.
         is_case_insensitive: TRUE if the dataset and its table names are case-insensitive, otherwise FALSE. By default, this is FALSE, which means the dataset and its table names are case-sensitive. This field does not affect routine references.

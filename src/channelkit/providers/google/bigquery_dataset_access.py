@@ -2,7 +2,7 @@
 # Regenerate with: channelkit generate --all
 """Resource ``google_bigquery_dataset_access`` of hashicorp/google 7.45.0.
 
-Terraform resource ``google_bigquery_dataset_access``.
+Terraform resource ``google_bigquery_dataset_access``. Exactly one of: dataset, domain, group_by_email, iam_member, routine, special_group, user_by_email, view.
 
 See https://registry.terraform.io/providers/hashicorp/google/7.45.0/docs/resources/bigquery_dataset_access
 """
@@ -75,8 +75,8 @@ class BigqueryDatasetAccessDataset(Struct):
     """Grants all resources of particular types in a particular dataset read access to the current dataset.
 
     Args:
-        dataset: The dataset this entry applies to
-        target_types: Which resources in the dataset this entry applies to. Currently, only views are supported, but additional target types may be added in the future. Possible values: VIEWS (forces replacement)
+        dataset: The dataset this entry applies to (forces replacement)
+        target_types: Which resources in the dataset this entry applies to. Currently, only views are supported, but additional target types may be added in the future. Possible values: VIEWS (forces replacement) each element: Must match ``^[A-Z_]+$``.
     """
 
     _tf_fields = (
@@ -166,14 +166,14 @@ class BigqueryDatasetAccessView(Struct):
 
 
 class BigqueryDatasetAccess(GeneratedResource):
-    """Resource ``google_bigquery_dataset_access``: Terraform resource ``google_bigquery_dataset_access``.
+    """Resource ``google_bigquery_dataset_access``: Terraform resource ``google_bigquery_dataset_access``. Exactly one of: dataset, domain, group_by_email, iam_member, routine, special_group, user_by_email, view.
 
     Args:
         scope: the construct this one belongs to.
         id: the construct id (part of the Terraform address).
         dataset_id: A unique ID for this dataset, without the project name. The ID must contain only letters (a-z, A-Z), numbers (0-9), or underscores (_). The maximum length is 1,024 characters. (forces replacement)
-        condition: Condition for the binding. If CEL expression in this field is true, this access binding will be considered.
-        dataset: Grants all resources of particular types in a particular dataset read access to the current dataset.
+        condition: Condition for the binding. If CEL expression in this field is true, this access binding will be considered. (forces replacement)
+        dataset: Grants all resources of particular types in a particular dataset read access to the current dataset. (forces replacement)
         deletion_policy: Whether Terraform will be prevented from destroying the instance. Defaults to 'DELETE'. When a 'terraform destroy' or 'terraform apply' would delete the instance, the command will fail if this field is set to 'PREVENT' in Terraform state...
         domain: A domain to grant access to. Any users signed in with the domain specified will be granted the specified access. (forces replacement)
         group_by_email: An email address of a Google Group to grant access to. (forces replacement)
@@ -181,11 +181,11 @@ class BigqueryDatasetAccess(GeneratedResource):
         id_: Terraform argument ``id``.
         project: Terraform argument ``project``. (forces replacement)
         role: Describes the rights granted to the user specified by the other member of the access object. Basic, predefined, and custom roles are supported. Predefined roles that have equivalent basic roles are swapped by the API to their basic count... (forces replacement)
-        routine: A routine from a different dataset to grant access to. Queries executed against that routine will have read access to tables in this dataset. The role field is not required when this field is set. If that routine is updated by any user,...
+        routine: A routine from a different dataset to grant access to. Queries executed against that routine will have read access to tables in this dataset. The role field is not required when this field is set. If that routine is updated by any user,... (forces replacement)
         special_group: A special group to grant access to. Possible values include: * 'projectOwners': Owners of the enclosing project. * 'projectReaders': Readers of the enclosing project. * 'projectWriters': Writers of the enclosing project. * 'allAuthentica... (forces replacement)
         timeouts: ``timeouts`` block (single, min 0, max any).
         user_by_email: An email address of a user to grant access to. For example: fred@example.com. (forces replacement)
-        view: A view from a different dataset to grant access to. Queries executed against that view will have read access to tables in this dataset. The role field is not required when this field is set. If that view is updated by any user, access to...
+        view: A view from a different dataset to grant access to. Queries executed against that view will have read access to tables in this dataset. The role field is not required when this field is set. If that view is updated by any user, access to... (forces replacement)
     """
 
     _tf_type = "google_bigquery_dataset_access"

@@ -53,9 +53,9 @@ class BigqueryDatasetIamMember(GeneratedResource):
         scope: the construct this one belongs to.
         id: the construct id (part of the Terraform address).
         dataset_id: Terraform argument ``dataset_id``. (forces replacement)
-        member: Terraform argument ``member``. (forces replacement)
+        member: Terraform argument ``member``. (forces replacement) Must not match ``^deleted``. Must match ``(.+:.+|projectOwners|projectReaders|projectWriters|allUsers|allAuthenticatedUsers)``.
         role: Terraform argument ``role``. (forces replacement)
-        condition: ``condition`` block (list, min 0, max 1).
+        condition: ``condition`` block (list, min 0, max 1). (forces replacement)
         id_: Terraform argument ``id``.
         project: Terraform argument ``project``. (forces replacement)
     """

@@ -265,10 +265,10 @@ class BigqueryTableExternalDataConfigurationCsvOptions(Struct):
         quote: The value that is used to quote data sections in a CSV file. If your data does not contain quoted sections, set the property value to an empty string. If your data contains quoted newline characters, you must also set the allow_quoted_ne...
         allow_jagged_rows: Indicates if BigQuery should accept rows that are missing trailing optional columns.
         allow_quoted_newlines: Indicates if BigQuery should allow quoted data sections that contain newline characters in a CSV file. The default value is false.
-        encoding: The character encoding of the data. The supported values are UTF-8 or ISO-8859-1.
+        encoding: The character encoding of the data. The supported values are UTF-8 or ISO-8859-1. One of: ISO-8859-1, UTF-8.
         field_delimiter: The separator for fields in a CSV file.
         skip_leading_rows: The number of rows at the top of a CSV file that BigQuery will skip when reading the data.
-        source_column_match: Specifies how source columns are matched to the table schema. Valid values are POSITION (columns matched by position, assuming same ordering) or NAME (columns matched by name, reads header row and reorders columns to align with schema fi...
+        source_column_match: Specifies how source columns are matched to the table schema. Valid values are POSITION (columns matched by position, assuming same ordering) or NAME (columns matched by name, reads header row and reorders columns to align with schema fi... One of: POSITION, NAME.
     """
 
     _tf_fields = (
@@ -296,7 +296,7 @@ class BigqueryTableExternalDataConfigurationCsvOptions(Struct):
 
 
 class BigqueryTableExternalDataConfigurationGoogleSheetsOptions(Struct):
-    """Additional options if source_format is set to 'GOOGLE_SHEETS'.
+    """Additional options if source_format is set to 'GOOGLE_SHEETS'. At least one of: skip_leading_rows, range.
 
     Args:
         range: Range of a sheet to query from. Only used when non-empty. At least one of range or skip_leading_rows must be set. Typical format: 'sheet_name!top_left_cell_id:bottom_right_cell_id' For example: 'sheet1!A1:B20
@@ -346,7 +346,7 @@ class BigqueryTableExternalDataConfigurationJsonOptions(Struct):
     """Additional properties to set if sourceFormat is set to JSON.
 
     Args:
-        encoding: The character encoding of the data. The supported values are UTF-8, UTF-16BE, UTF-16LE, UTF-32BE, and UTF-32LE. The default value is UTF-8.
+        encoding: The character encoding of the data. The supported values are UTF-8, UTF-16BE, UTF-16LE, UTF-32BE, and UTF-32LE. The default value is UTF-8. One of: UTF-8, UTF-16BE, UTF-16LE, UTF-32BE, UTF-32LE.
     """
 
     _tf_fields = (
@@ -391,23 +391,23 @@ class BigqueryTableExternalDataConfiguration(Struct):
         source_uris: A list of the fully-qualified URIs that point to your data in Google Cloud.
         avro_options: Additional options if source_format is set to 'AVRO'
         bigtable_options: Additional options if sourceFormat is set to BIGTABLE.
-        compression: The compression type of the data source. Valid values are 'NONE' or 'GZIP'.
+        compression: The compression type of the data source. Valid values are 'NONE' or 'GZIP'. One of: NONE, GZIP.
         connection_id: The connection specifying the credentials to be used to read external storage, such as Azure Blob, Cloud Storage, or S3. The connectionId can have the form '<project>.<location>.<connection_id>' or 'projects/<project>/locations/<location...
         csv_options: Additional properties to set if source_format is set to 'CSV'.
         decimal_target_types: The data types that could be used as a target type when converting decimal values.
         file_set_spec_type: Specifies how source URIs are interpreted for constructing the file set to load. By default source URIs are expanded against the underlying storage. Other options include specifying manifest files. Only applicable to object storage systems.
-        google_sheets_options: Additional options if source_format is set to 'GOOGLE_SHEETS'.
+        google_sheets_options: Additional options if source_format is set to 'GOOGLE_SHEETS'. At least one of: skip_leading_rows, range.
         hive_partitioning_options: When set, configures hive partitioning support. Not all storage formats support hive partitioning -- requesting hive partitioning on an unsupported format will lead to an error, as will providing an invalid specification.
         ignore_unknown_values: Indicates if BigQuery should allow extra values that are not represented in the table schema. If true, the extra values are ignored. If false, records with extra columns are treated as bad records, and if there are too many bad records,...
-        json_extension: Load option to be used together with sourceFormat newline-delimited JSON to indicate that a variant of JSON is being loaded. To load newline-delimited GeoJSON, specify GEOJSON (and sourceFormat must be set to NEWLINE_DELIMITED_JSON).
+        json_extension: Load option to be used together with sourceFormat newline-delimited JSON to indicate that a variant of JSON is being loaded. To load newline-delimited GeoJSON, specify GEOJSON (and sourceFormat must be set to NEWLINE_DELIMITED_JSON). One of: GEOJSON.
         json_options: Additional properties to set if sourceFormat is set to JSON.
         max_bad_records: The maximum number of bad records that BigQuery can ignore when reading data.
-        metadata_cache_mode: Metadata Cache Mode for the table. Set this to enable caching of metadata from external data source.
-        object_metadata: Object Metadata is used to create Object Tables. Object Tables contain a listing of objects (with their metadata) found at the sourceUris. If ObjectMetadata is set, sourceFormat should be omitted.
+        metadata_cache_mode: Metadata Cache Mode for the table. Set this to enable caching of metadata from external data source. One of: AUTOMATIC, MANUAL.
+        object_metadata: Object Metadata is used to create Object Tables. Object Tables contain a listing of objects (with their metadata) found at the sourceUris. If ObjectMetadata is set, sourceFormat should be omitted. Conflicts with: source_format.
         parquet_options: Additional properties to set if sourceFormat is set to PARQUET.
         reference_file_schema_uri: When creating an external table, the user can provide a reference file with the table schema. This is enabled for the following formats: AVRO, PARQUET, ORC.
-        schema: A JSON schema for the external table. Schema is required for CSV and JSON formats and is disallowed for Google Cloud Bigtable, Cloud Datastore backups, and Avro formats when using external tables. (forces replacement)
-        source_format: Please see sourceFormat under ExternalDataConfiguration in Bigquery's public API documentation (https://cloud.google.com/bigquery/docs/reference/rest/v2/tables#externaldataconfiguration) for supported formats. To use 'GOOGLE_SHEETS' the...
+        schema: A JSON schema for the external table. Schema is required for CSV and JSON formats and is disallowed for Google Cloud Bigtable, Cloud Datastore backups, and Avro formats when using external tables. (forces replacement) A JSON array without null elements.
+        source_format: Please see sourceFormat under ExternalDataConfiguration in Bigquery's public API documentation (https://cloud.google.com/bigquery/docs/reference/rest/v2/tables#externaldataconfiguration) for supported formats. To use 'GOOGLE_SHEETS' the... One of: CSV, GOOGLE_SHEETS, NEWLINE_DELIMITED_JSON, AVRO, ICEBERG, DATASTORE_BACKUP, PARQUET, ORC, BIGTABLE, DELTA_LAKE.
     """
 
     _tf_fields = (
@@ -701,10 +701,10 @@ class BigqueryTableTimePartitioning(Struct):
     """If specified, configures time-based partitioning for this table.
 
     Args:
-        type: The supported types are DAY, HOUR, MONTH, and YEAR, which will generate one partition per day, hour, month, and year, respectively.
+        type: The supported types are DAY, HOUR, MONTH, and YEAR, which will generate one partition per day, hour, month, and year, respectively. One of: DAY, HOUR, MONTH, YEAR.
         expiration_ms: Number of milliseconds for which to keep the storage for a partition.
         field: The field used to determine how to create a time-based partition. If time-based partitioning is enabled without this value, the table is partitioned based on the load time. (forces replacement)
-        require_partition_filter: If set to true, queries over this table require a partition filter that can be used for partition elimination to be specified. (deprecated)
+        require_partition_filter: If set to true, queries over this table require a partition filter that can be used for partition elimination to be specified. (deprecated) Conflicts with: require_partition_filter.
     """
 
     _tf_fields = (
@@ -755,12 +755,12 @@ class BigqueryTable(GeneratedResource):
         id: the construct id (part of the Terraform address).
         dataset_id: The dataset ID to create the table in. Changing this forces a new resource to be created. (forces replacement)
         table_id: A unique ID for the resource. Changing this forces a new resource to be created. (forces replacement)
-        biglake_configuration: Specifies the configuration of a BigLake managed table.
+        biglake_configuration: Specifies the configuration of a BigLake managed table. (forces replacement)
         clustering: Specifies column names to use for data clustering. Up to four top-level columns are allowed, and should be specified in descending priority order.
         deletion_policy: Whether Terraform will be prevented from destroying the instance. Defaults to 'DELETE'. When a 'terraform destroy' or 'terraform apply' would delete the instance, the command will fail if this field is set to 'PREVENT' in Terraform state...
         deletion_protection: Whether Terraform will be prevented from destroying the instance. When the field is set to true or unset in Terraform state, a terraform apply or terraform destroy that would delete the table will fail. When the field is set to false, de...
         description: The field description.
-        encryption_configuration: Specifies how the table should be encrypted. If left blank, the table will be encrypted with a Google-managed key; that process is transparent to the user.
+        encryption_configuration: Specifies how the table should be encrypted. If left blank, the table will be encrypted with a Google-managed key; that process is transparent to the user. (forces replacement)
         expiration_time: The time when this table expires, in milliseconds since the epoch. If not present, the table will persist indefinitely. Expired tables will be deleted and their storage reclaimed.
         external_catalog_table_options: Options defining open source compatible table.
         external_data_configuration: Describes the data format, location, and other properties of a table stored outside of BigQuery. By defining these properties, the data source can then be queried as if it were a standard BigQuery table.
@@ -773,13 +773,13 @@ class BigqueryTable(GeneratedResource):
         max_staleness: The maximum staleness of data that could be returned when the table (or stale MV) is queried. Staleness encoded as a string encoding of [SQL IntervalValue type](https://cloud.google.com/bigquery/docs/reference/standard-sql/data-types#int...
         project: The ID of the project in which the resource belongs. (forces replacement)
         range_partitioning: If specified, configures range-based partitioning for this table.
-        require_partition_filter: If set to true, queries over this table require a partition filter that can be used for partition elimination to be specified.
+        require_partition_filter: If set to true, queries over this table require a partition filter that can be used for partition elimination to be specified. Conflicts with: time_partitioning.require_partition_filter.
         resource_tags: The tags attached to this table. Tag keys are globally unique. Tag key is expected to be in the namespaced format, for example '123456789012/environment' where 123456789012 is the ID of the parent organization or project resource for thi...
-        schema: A JSON schema for the table.
-        schema_foreign_type_info: Specifies metadata of the foreign data type definition in field schema.
+        schema: A JSON schema for the table. A JSON array without null elements. Forces replacement when changed incompatibly.
+        schema_foreign_type_info: Specifies metadata of the foreign data type definition in field schema. (forces replacement)
         table_constraints: Defines the primary key and foreign keys.
         table_metadata_view: View sets the optional parameter 'view': Specifies the view that determines which table information is returned. By default, basic table information and storage statistics (STORAGE_STATS) are returned. Possible values: TABLE_METADATA_VIE...
-        table_replication_info: Replication info of a table created using 'AS REPLICA' DDL like: 'CREATE MATERIALIZED VIEW mv1 AS REPLICA OF src_mv'.
+        table_replication_info: Replication info of a table created using 'AS REPLICA' DDL like: 'CREATE MATERIALIZED VIEW mv1 AS REPLICA OF src_mv'. (forces replacement)
         time_partitioning: If specified, configures time-based partitioning for this table.
         view: If specified, configures this table as a view.
     """

@@ -53,7 +53,7 @@ class DataCatalogTaxonomy(GeneratedResource):
         scope: the construct this one belongs to.
         id: the construct id (part of the Terraform address).
         display_name: User defined name of this taxonomy. The taxonomy display name must be unique within an organization. It must: contain only unicode letters, numbers, underscores, dashes and spaces; not start or end with spaces; and be at most 200 bytes l...
-        activated_policy_types: A list of policy types that are activated for this taxonomy. If not set, defaults to an empty list. Possible values: ['POLICY_TYPE_UNSPECIFIED', 'FINE_GRAINED_ACCESS_CONTROL']
+        activated_policy_types: A list of policy types that are activated for this taxonomy. If not set, defaults to an empty list. Possible values: ['POLICY_TYPE_UNSPECIFIED', 'FINE_GRAINED_ACCESS_CONTROL'] each element: One of: POLICY_TYPE_UNSPECIFIED, FINE_GRAINED_ACCESS_CONTROL.
         deletion_policy: Whether Terraform will be prevented from destroying the instance. Defaults to 'DELETE'. When a 'terraform destroy' or 'terraform apply' would delete the instance, the command will fail if this field is set to 'PREVENT' in Terraform state...
         description: Description of this taxonomy. It must: contain only unicode characters, tabs, newlines, carriage returns and page breaks; and be at most 2000 bytes long when encoded in UTF-8. If not set, defaults to an empty description.
         id_: Terraform argument ``id``.

@@ -85,7 +85,7 @@ class DataLossPreventionInspectTemplateInspectConfigCustomInfoTypesInfoTypeSensi
     """Optional custom sensitivity for this InfoType. This only applies to data profiling.
 
     Args:
-        score: The sensitivity score applied to the resource. Possible values: ['SENSITIVITY_LOW', 'SENSITIVITY_MODERATE', 'SENSITIVITY_HIGH'].
+        score: The sensitivity score applied to the resource. Possible values: ['SENSITIVITY_LOW', 'SENSITIVITY_MODERATE', 'SENSITIVITY_HIGH']. One of: SENSITIVITY_LOW, SENSITIVITY_MODERATE, SENSITIVITY_HIGH.
     """
 
     _tf_fields = (
@@ -151,7 +151,7 @@ class DataLossPreventionInspectTemplateInspectConfigCustomInfoTypesSensitivitySc
     """Optional custom sensitivity for this InfoType. This only applies to data profiling.
 
     Args:
-        score: The sensitivity score applied to the resource. Possible values: ['SENSITIVITY_LOW', 'SENSITIVITY_MODERATE', 'SENSITIVITY_HIGH'].
+        score: The sensitivity score applied to the resource. Possible values: ['SENSITIVITY_LOW', 'SENSITIVITY_MODERATE', 'SENSITIVITY_HIGH']. One of: SENSITIVITY_LOW, SENSITIVITY_MODERATE, SENSITIVITY_HIGH.
     """
 
     _tf_fields = (
@@ -205,13 +205,13 @@ class DataLossPreventionInspectTemplateInspectConfigCustomInfoTypes(Struct):
 
     Args:
         info_type: CustomInfoType can either be a new infoType, or an extension of built-in infoType, when the name matches one of existing infoTypes and that infoType is specified in 'info_types' field. Specifying the latter adds findings to the one detec...
-        dictionary: Dictionary which defines the rule.
-        exclusion_type: If set to EXCLUSION_TYPE_EXCLUDE this infoType will not cause a finding to be returned. It still can be used for rules matching. Possible values: ['EXCLUSION_TYPE_EXCLUDE']
-        likelihood: Likelihood to return for this CustomInfoType. This base value can be altered by a detection rule if the finding meets the criteria specified by the rule. Default value: 'VERY_LIKELY' Possible values: ['VERY_UNLIKELY', 'UNLIKELY', 'POSSIB...
-        regex: Regular expression which defines the rule.
+        dictionary: Dictionary which defines the rule. (forces replacement)
+        exclusion_type: If set to EXCLUSION_TYPE_EXCLUDE this infoType will not cause a finding to be returned. It still can be used for rules matching. Possible values: ['EXCLUSION_TYPE_EXCLUDE'] One of: EXCLUSION_TYPE_EXCLUDE, ''.
+        likelihood: Likelihood to return for this CustomInfoType. This base value can be altered by a detection rule if the finding meets the criteria specified by the rule. Default value: 'VERY_LIKELY' Possible values: ['VERY_UNLIKELY', 'UNLIKELY', 'POSSIB... One of: VERY_UNLIKELY, UNLIKELY, POSSIBLE, LIKELY, VERY_LIKELY, ''.
+        regex: Regular expression which defines the rule. (forces replacement)
         sensitivity_score: Optional custom sensitivity for this InfoType. This only applies to data profiling.
-        stored_type: A reference to a StoredInfoType to use with scanning.
-        surrogate_type: Message for detecting output from deidentification transformations that support reversing.
+        stored_type: A reference to a StoredInfoType to use with scanning. (forces replacement)
+        surrogate_type: Message for detecting output from deidentification transformations that support reversing. (forces replacement)
     """
 
     _tf_fields = (
@@ -244,7 +244,7 @@ class DataLossPreventionInspectTemplateInspectConfigInfoTypesSensitivityScore(St
     """Optional custom sensitivity for this InfoType. This only applies to data profiling.
 
     Args:
-        score: The sensitivity score applied to the resource. Possible values: ['SENSITIVITY_LOW', 'SENSITIVITY_MODERATE', 'SENSITIVITY_HIGH'].
+        score: The sensitivity score applied to the resource. Possible values: ['SENSITIVITY_LOW', 'SENSITIVITY_MODERATE', 'SENSITIVITY_HIGH']. One of: SENSITIVITY_LOW, SENSITIVITY_MODERATE, SENSITIVITY_HIGH.
     """
 
     _tf_fields = (
@@ -288,7 +288,7 @@ class DataLossPreventionInspectTemplateInspectConfigLimitsMaxFindingsPerInfoType
     """Optional custom sensitivity for this InfoType. This only applies to data profiling.
 
     Args:
-        score: The sensitivity score applied to the resource. Possible values: ['SENSITIVITY_LOW', 'SENSITIVITY_MODERATE', 'SENSITIVITY_HIGH'].
+        score: The sensitivity score applied to the resource. Possible values: ['SENSITIVITY_LOW', 'SENSITIVITY_MODERATE', 'SENSITIVITY_HIGH']. One of: SENSITIVITY_LOW, SENSITIVITY_MODERATE, SENSITIVITY_HIGH.
     """
 
     _tf_fields = (
@@ -401,7 +401,7 @@ class DataLossPreventionInspectTemplateInspectConfigMinLikelihoodPerInfoType(Str
     """Minimum likelihood per infotype. For each infotype, a user can specify a minimum likelihood. The system only returns a finding if its likelihood is above this threshold. If this field is not set, the system uses the InspectConfig min_lik...
 
     Args:
-        min_likelihood: Only returns findings equal or above this threshold. See https://cloud.google.com/dlp/docs/likelihood for more info. Possible values: ['VERY_UNLIKELY', 'UNLIKELY', 'POSSIBLE', 'LIKELY', 'VERY_LIKELY']
+        min_likelihood: Only returns findings equal or above this threshold. See https://cloud.google.com/dlp/docs/likelihood for more info. Possible values: ['VERY_UNLIKELY', 'UNLIKELY', 'POSSIBLE', 'LIKELY', 'VERY_LIKELY'] One of: VERY_UNLIKELY, UNLIKELY, POSSIBLE, LIKELY, VERY_LIKELY.
         info_type: Type of information the likeliness threshold applies to. Only one likelihood per info_type should be provided. If InfoTypeLikelihood does not have an info_type, the configuration fails.
     """
 
@@ -423,7 +423,7 @@ class DataLossPreventionInspectTemplateInspectConfigRuleSetInfoTypesSensitivityS
     """Optional custom sensitivity for this InfoType. This only applies to data profiling.
 
     Args:
-        score: The sensitivity score applied to the resource. Possible values: ['SENSITIVITY_LOW', 'SENSITIVITY_MODERATE', 'SENSITIVITY_HIGH'].
+        score: The sensitivity score applied to the resource. Possible values: ['SENSITIVITY_LOW', 'SENSITIVITY_MODERATE', 'SENSITIVITY_HIGH']. One of: SENSITIVITY_LOW, SENSITIVITY_MODERATE, SENSITIVITY_HIGH.
     """
 
     _tf_fields = (
@@ -593,7 +593,7 @@ class DataLossPreventionInspectTemplateInspectConfigRuleSetRulesExclusionRuleExc
     """Optional custom sensitivity for this InfoType. This only applies to data profiling.
 
     Args:
-        score: The sensitivity score applied to the resource. Possible values: ['SENSITIVITY_LOW', 'SENSITIVITY_MODERATE', 'SENSITIVITY_HIGH'].
+        score: The sensitivity score applied to the resource. Possible values: ['SENSITIVITY_LOW', 'SENSITIVITY_MODERATE', 'SENSITIVITY_HIGH']. One of: SENSITIVITY_LOW, SENSITIVITY_MODERATE, SENSITIVITY_HIGH.
     """
 
     _tf_fields = (
@@ -678,7 +678,7 @@ class DataLossPreventionInspectTemplateInspectConfigRuleSetRulesExclusionRule(St
     """The rule that specifies conditions when findings of infoTypes specified in InspectionRuleSet are removed from results.
 
     Args:
-        matching_type: How the rule is applied. See the documentation for more information: https://cloud.google.com/dlp/docs/reference/rest/v2/InspectConfig#MatchingType Possible values: ['MATCHING_TYPE_FULL_MATCH', 'MATCHING_TYPE_PARTIAL_MATCH', 'MATCHING_TY...
+        matching_type: How the rule is applied. See the documentation for more information: https://cloud.google.com/dlp/docs/reference/rest/v2/InspectConfig#MatchingType Possible values: ['MATCHING_TYPE_FULL_MATCH', 'MATCHING_TYPE_PARTIAL_MATCH', 'MATCHING_TY... One of: MATCHING_TYPE_FULL_MATCH, MATCHING_TYPE_PARTIAL_MATCH, MATCHING_TYPE_INVERSE_MATCH.
         dictionary: Dictionary which defines the rule.
         exclude_by_hotword: Drop if the hotword rule is contained in the proximate context. For tabular data, the context includes the column name.
         exclude_info_types: Set of infoTypes for which findings would affect this rule.
@@ -731,7 +731,7 @@ class DataLossPreventionInspectTemplateInspectConfigRuleSetRulesHotwordRuleLikel
     """Likelihood adjustment to apply to all matching findings.
 
     Args:
-        fixed_likelihood: Set the likelihood of a finding to a fixed value. Either this or relative_likelihood can be set. Possible values: ['VERY_UNLIKELY', 'UNLIKELY', 'POSSIBLE', 'LIKELY', 'VERY_LIKELY']
+        fixed_likelihood: Set the likelihood of a finding to a fixed value. Either this or relative_likelihood can be set. Possible values: ['VERY_UNLIKELY', 'UNLIKELY', 'POSSIBLE', 'LIKELY', 'VERY_LIKELY'] One of: VERY_UNLIKELY, UNLIKELY, POSSIBLE, LIKELY, VERY_LIKELY, ''.
         relative_likelihood: Increase or decrease the likelihood by the specified number of levels. For example, if a finding would be POSSIBLE without the detection rule and relativeLikelihood is 1, then it is upgraded to LIKELY, while a value of -1 would downgrade...
     """
 
@@ -844,13 +844,13 @@ class DataLossPreventionInspectTemplateInspectConfig(Struct):
     """The core content of the template.
 
     Args:
-        content_options: List of options defining data content to scan. If empty, text, images, and other content will be included. Possible values: ['CONTENT_TEXT', 'CONTENT_IMAGE']
+        content_options: List of options defining data content to scan. If empty, text, images, and other content will be included. Possible values: ['CONTENT_TEXT', 'CONTENT_IMAGE'] each element: One of: CONTENT_TEXT, CONTENT_IMAGE.
         custom_info_types: Custom info types to be used. See https://cloud.google.com/dlp/docs/creating-custom-infotypes to learn more.
         exclude_info_types: When true, excludes type information of the findings.
         include_quote: When true, a contextual quote from the data that triggered a finding is included in the response.
         info_types: Restricts what infoTypes to look for. The values must correspond to InfoType values returned by infoTypes.list or listed at https://cloud.google.com/dlp/docs/infotypes-reference. When no InfoTypes or CustomInfoTypes are specified in a re...
         limits: Configuration to control the number of findings returned.
-        min_likelihood: Only returns findings equal or above this threshold. See https://cloud.google.com/dlp/docs/likelihood for more info Default value: 'POSSIBLE' Possible values: ['VERY_UNLIKELY', 'UNLIKELY', 'POSSIBLE', 'LIKELY', 'VERY_LIKELY']
+        min_likelihood: Only returns findings equal or above this threshold. See https://cloud.google.com/dlp/docs/likelihood for more info Default value: 'POSSIBLE' Possible values: ['VERY_UNLIKELY', 'UNLIKELY', 'POSSIBLE', 'LIKELY', 'VERY_LIKELY'] One of: VERY_UNLIKELY, UNLIKELY, POSSIBLE, LIKELY, VERY_LIKELY, ''.
         min_likelihood_per_info_type: Minimum likelihood per infotype. For each infotype, a user can specify a minimum likelihood. The system only returns a finding if its likelihood is above this threshold. If this field is not set, the system uses the InspectConfig min_lik...
         rule_set: Set of rules to apply to the findings for this InspectConfig. Exclusion rules, contained in the set are executed in the end, other rules are executed in the order they are specified for each info type.
     """

@@ -95,7 +95,7 @@ class DataLossPreventionJobTriggerInspectJobActionsDeidentify(Struct):
 
     Args:
         cloud_storage_output: User settable Cloud Storage bucket and folders to store de-identified files. This field must be set for cloud storage deidentification. The output Cloud Storage bucket must be different from the input bucket. De-identified files will ove...
-        file_types_to_transform: List of user-specified file type groups to transform. If specified, only the files with these filetypes will be transformed. If empty, all supported files will be transformed. Supported types may be automatically added over time. If a fi...
+        file_types_to_transform: List of user-specified file type groups to transform. If specified, only the files with these filetypes will be transformed. If empty, all supported files will be transformed. Supported types may be automatically added over time. If a fi... each element: One of: IMAGE, TEXT_FILE, CSV, TSV.
         transformation_config: User specified deidentify templates and configs for structured, unstructured, and image files.
         transformation_details_storage_config: Config for storing transformation details.
     """
@@ -260,7 +260,7 @@ class DataLossPreventionJobTriggerInspectJobActionsSaveFindingsOutputConfig(Stru
     """Information on where to store output
 
     Args:
-        output_schema: Schema used for writing the findings for Inspect jobs. This field is only used for Inspect and must be unspecified for Risk jobs. Columns are derived from the Finding object. If appending to an existing table, any columns from the predef...
+        output_schema: Schema used for writing the findings for Inspect jobs. This field is only used for Inspect and must be unspecified for Risk jobs. Columns are derived from the Finding object. If appending to an existing table, any columns from the predef... One of: BASIC_COLUMNS, GCS_COLUMNS, DATASTORE_COLUMNS, BIG_QUERY_COLUMNS, ALL_COLUMNS, ''.
         storage_path: Store findings in an existing Cloud Storage bucket. Files will be generated with the job ID and file part number as the filename, and will contain findings in textproto format as SaveToGcsFindingsOutput. The file name will use the naming...
         table: Information on the location of the target BigQuery Table.
     """
@@ -404,7 +404,7 @@ class DataLossPreventionJobTriggerInspectJobInspectConfigCustomInfoTypesInfoType
     """Optional custom sensitivity for this InfoType. This only applies to data profiling.
 
     Args:
-        score: The sensitivity score applied to the resource. Possible values: ['SENSITIVITY_LOW', 'SENSITIVITY_MODERATE', 'SENSITIVITY_HIGH'].
+        score: The sensitivity score applied to the resource. Possible values: ['SENSITIVITY_LOW', 'SENSITIVITY_MODERATE', 'SENSITIVITY_HIGH']. One of: SENSITIVITY_LOW, SENSITIVITY_MODERATE, SENSITIVITY_HIGH.
     """
 
     _tf_fields = (
@@ -470,7 +470,7 @@ class DataLossPreventionJobTriggerInspectJobInspectConfigCustomInfoTypesSensitiv
     """Optional custom sensitivity for this InfoType. This only applies to data profiling.
 
     Args:
-        score: The sensitivity score applied to the resource. Possible values: ['SENSITIVITY_LOW', 'SENSITIVITY_MODERATE', 'SENSITIVITY_HIGH'].
+        score: The sensitivity score applied to the resource. Possible values: ['SENSITIVITY_LOW', 'SENSITIVITY_MODERATE', 'SENSITIVITY_HIGH']. One of: SENSITIVITY_LOW, SENSITIVITY_MODERATE, SENSITIVITY_HIGH.
     """
 
     _tf_fields = (
@@ -525,8 +525,8 @@ class DataLossPreventionJobTriggerInspectJobInspectConfigCustomInfoTypes(Struct)
     Args:
         info_type: CustomInfoType can either be a new infoType, or an extension of built-in infoType, when the name matches one of existing infoTypes and that infoType is specified in 'info_types' field. Specifying the latter adds findings to the one detec...
         dictionary: Dictionary which defines the rule.
-        exclusion_type: If set to EXCLUSION_TYPE_EXCLUDE this infoType will not cause a finding to be returned. It still can be used for rules matching. Possible values: ['EXCLUSION_TYPE_EXCLUDE']
-        likelihood: Likelihood to return for this CustomInfoType. This base value can be altered by a detection rule if the finding meets the criteria specified by the rule. Default value: 'VERY_LIKELY' Possible values: ['VERY_UNLIKELY', 'UNLIKELY', 'POSSIB...
+        exclusion_type: If set to EXCLUSION_TYPE_EXCLUDE this infoType will not cause a finding to be returned. It still can be used for rules matching. Possible values: ['EXCLUSION_TYPE_EXCLUDE'] One of: EXCLUSION_TYPE_EXCLUDE, ''.
+        likelihood: Likelihood to return for this CustomInfoType. This base value can be altered by a detection rule if the finding meets the criteria specified by the rule. Default value: 'VERY_LIKELY' Possible values: ['VERY_UNLIKELY', 'UNLIKELY', 'POSSIB... One of: VERY_UNLIKELY, UNLIKELY, POSSIBLE, LIKELY, VERY_LIKELY, ''.
         regex: Regular expression which defines the rule.
         sensitivity_score: Optional custom sensitivity for this InfoType. This only applies to data profiling.
         stored_type: A reference to a StoredInfoType to use with scanning.
@@ -563,7 +563,7 @@ class DataLossPreventionJobTriggerInspectJobInspectConfigInfoTypesSensitivitySco
     """Optional custom sensitivity for this InfoType. This only applies to data profiling.
 
     Args:
-        score: The sensitivity score applied to the resource. Possible values: ['SENSITIVITY_LOW', 'SENSITIVITY_MODERATE', 'SENSITIVITY_HIGH'].
+        score: The sensitivity score applied to the resource. Possible values: ['SENSITIVITY_LOW', 'SENSITIVITY_MODERATE', 'SENSITIVITY_HIGH']. One of: SENSITIVITY_LOW, SENSITIVITY_MODERATE, SENSITIVITY_HIGH.
     """
 
     _tf_fields = (
@@ -607,7 +607,7 @@ class DataLossPreventionJobTriggerInspectJobInspectConfigLimitsMaxFindingsPerInf
     """Optional custom sensitivity for this InfoType. This only applies to data profiling.
 
     Args:
-        score: The sensitivity score applied to the resource. Possible values: ['SENSITIVITY_LOW', 'SENSITIVITY_MODERATE', 'SENSITIVITY_HIGH'].
+        score: The sensitivity score applied to the resource. Possible values: ['SENSITIVITY_LOW', 'SENSITIVITY_MODERATE', 'SENSITIVITY_HIGH']. One of: SENSITIVITY_LOW, SENSITIVITY_MODERATE, SENSITIVITY_HIGH.
     """
 
     _tf_fields = (
@@ -670,7 +670,7 @@ class DataLossPreventionJobTriggerInspectJobInspectConfigLimitsMaxFindingsPerInf
 
 
 class DataLossPreventionJobTriggerInspectJobInspectConfigLimits(Struct):
-    """Configuration to control the number of findings returned.
+    """Configuration to control the number of findings returned. At least one of: max_findings_per_info_type, max_findings_per_item, max_findings_per_request.
 
     Args:
         max_findings_per_info_type: Configuration of findings limit given for specified infoTypes.
@@ -698,7 +698,7 @@ class DataLossPreventionJobTriggerInspectJobInspectConfigRuleSetInfoTypesSensiti
     """Optional custom sensitivity for this InfoType. This only applies to data profiling.
 
     Args:
-        score: The sensitivity score applied to the resource. Possible values: ['SENSITIVITY_LOW', 'SENSITIVITY_MODERATE', 'SENSITIVITY_HIGH'].
+        score: The sensitivity score applied to the resource. Possible values: ['SENSITIVITY_LOW', 'SENSITIVITY_MODERATE', 'SENSITIVITY_HIGH']. One of: SENSITIVITY_LOW, SENSITIVITY_MODERATE, SENSITIVITY_HIGH.
     """
 
     _tf_fields = (
@@ -868,7 +868,7 @@ class DataLossPreventionJobTriggerInspectJobInspectConfigRuleSetRulesExclusionRu
     """Optional custom sensitivity for this InfoType. This only applies to data profiling.
 
     Args:
-        score: The sensitivity score applied to the resource. Possible values: ['SENSITIVITY_LOW', 'SENSITIVITY_MODERATE', 'SENSITIVITY_HIGH'].
+        score: The sensitivity score applied to the resource. Possible values: ['SENSITIVITY_LOW', 'SENSITIVITY_MODERATE', 'SENSITIVITY_HIGH']. One of: SENSITIVITY_LOW, SENSITIVITY_MODERATE, SENSITIVITY_HIGH.
     """
 
     _tf_fields = (
@@ -953,7 +953,7 @@ class DataLossPreventionJobTriggerInspectJobInspectConfigRuleSetRulesExclusionRu
     """The rule that specifies conditions when findings of infoTypes specified in InspectionRuleSet are removed from results.
 
     Args:
-        matching_type: How the rule is applied. See the documentation for more information: https://cloud.google.com/dlp/docs/reference/rest/v2/InspectConfig#MatchingType Possible values: ['MATCHING_TYPE_FULL_MATCH', 'MATCHING_TYPE_PARTIAL_MATCH', 'MATCHING_TY...
+        matching_type: How the rule is applied. See the documentation for more information: https://cloud.google.com/dlp/docs/reference/rest/v2/InspectConfig#MatchingType Possible values: ['MATCHING_TYPE_FULL_MATCH', 'MATCHING_TYPE_PARTIAL_MATCH', 'MATCHING_TY... One of: MATCHING_TYPE_FULL_MATCH, MATCHING_TYPE_PARTIAL_MATCH, MATCHING_TYPE_INVERSE_MATCH.
         dictionary: Dictionary which defines the rule.
         exclude_by_hotword: Drop if the hotword rule is contained in the proximate context.
         exclude_info_types: Set of infoTypes for which findings would affect this rule.
@@ -1006,7 +1006,7 @@ class DataLossPreventionJobTriggerInspectJobInspectConfigRuleSetRulesHotwordRule
     """Likelihood adjustment to apply to all matching findings.
 
     Args:
-        fixed_likelihood: Set the likelihood of a finding to a fixed value. Either this or relative_likelihood can be set. Possible values: ['VERY_UNLIKELY', 'UNLIKELY', 'POSSIBLE', 'LIKELY', 'VERY_LIKELY']
+        fixed_likelihood: Set the likelihood of a finding to a fixed value. Either this or relative_likelihood can be set. Possible values: ['VERY_UNLIKELY', 'UNLIKELY', 'POSSIBLE', 'LIKELY', 'VERY_LIKELY'] One of: VERY_UNLIKELY, UNLIKELY, POSSIBLE, LIKELY, VERY_LIKELY, ''.
         relative_likelihood: Increase or decrease the likelihood by the specified number of levels. For example, if a finding would be POSSIBLE without the detection rule and relativeLikelihood is 1, then it is upgraded to LIKELY, while a value of -1 would downgrade...
     """
 
@@ -1123,8 +1123,8 @@ class DataLossPreventionJobTriggerInspectJobInspectConfig(Struct):
         exclude_info_types: When true, excludes type information of the findings.
         include_quote: When true, a contextual quote from the data that triggered a finding is included in the response.
         info_types: Restricts what infoTypes to look for. The values must correspond to InfoType values returned by infoTypes.list or listed at https://cloud.google.com/dlp/docs/infotypes-reference. When no InfoTypes or CustomInfoTypes are specified in a re...
-        limits: Configuration to control the number of findings returned.
-        min_likelihood: Only returns findings equal or above this threshold. See https://cloud.google.com/dlp/docs/likelihood for more info Default value: 'POSSIBLE' Possible values: ['VERY_UNLIKELY', 'UNLIKELY', 'POSSIBLE', 'LIKELY', 'VERY_LIKELY']
+        limits: Configuration to control the number of findings returned. At least one of: max_findings_per_info_type, max_findings_per_item, max_findings_per_request.
+        min_likelihood: Only returns findings equal or above this threshold. See https://cloud.google.com/dlp/docs/likelihood for more info Default value: 'POSSIBLE' Possible values: ['VERY_UNLIKELY', 'UNLIKELY', 'POSSIBLE', 'LIKELY', 'VERY_LIKELY'] One of: VERY_UNLIKELY, UNLIKELY, POSSIBLE, LIKELY, VERY_LIKELY, ''.
         rule_set: Set of rules to apply to the findings for this InspectConfig. Exclusion rules, contained in the set are executed in the end, other rules are executed in the order they are specified for each info type.
     """
 
@@ -1244,7 +1244,7 @@ class DataLossPreventionJobTriggerInspectJobStorageConfigBigQueryOptions(Struct)
         included_fields: Limit scanning only to these fields.
         rows_limit: Max number of rows to scan. If the table has more rows than this value, the rest of the rows are omitted. If not set, or if set to 0, all rows will be scanned. Only one of rowsLimit and rowsLimitPercent can be specified. Cannot be used i...
         rows_limit_percent: Max percentage of rows to scan. The rest are omitted. The number of rows scanned is rounded down. Must be between 0 and 100, inclusively. Both 0 and 100 means no limit. Defaults to 0. Only one of rowsLimit and rowsLimitPercent can be spe...
-        sample_method: How to sample rows if not all rows are scanned. Meaningful only when used in conjunction with either rowsLimit or rowsLimitPercent. If not specified, rows are scanned in the order BigQuery reads them. If TimespanConfig is set, set this t...
+        sample_method: How to sample rows if not all rows are scanned. Meaningful only when used in conjunction with either rowsLimit or rowsLimitPercent. If not specified, rows are scanned in the order BigQuery reads them. If TimespanConfig is set, set this t... One of: TOP, RANDOM_START, ''.
     """
 
     _tf_fields = (
@@ -1297,7 +1297,7 @@ class DataLossPreventionJobTriggerInspectJobStorageConfigCloudStorageOptionsFile
 
 
 class DataLossPreventionJobTriggerInspectJobStorageConfigCloudStorageOptionsFileSet(Struct):
-    """Set of files to scan.
+    """Set of files to scan. Exactly one of: regex_file_set, url.
 
     Args:
         regex_file_set: The regex-filtered set of files to scan.
@@ -1322,12 +1322,12 @@ class DataLossPreventionJobTriggerInspectJobStorageConfigCloudStorageOptions(Str
     """Options defining a file or a set of files within a Google Cloud Storage bucket.
 
     Args:
-        file_set: Set of files to scan.
+        file_set: Set of files to scan. Exactly one of: regex_file_set, url.
         bytes_limit_per_file: Max number of bytes to scan from a file. If a scanned file's size is bigger than this value then the rest of the bytes are omitted.
         bytes_limit_per_file_percent: Max percentage of bytes to scan from a file. The rest are omitted. The number of bytes scanned is rounded down. Must be between 0 and 100, inclusively. Both 0 and 100 means no limit.
-        file_types: List of file type groups to include in the scan. If empty, all files are scanned and available data format processors are applied. In addition, the binary content of the selected files is always scanned as well. Images are scanned only a...
+        file_types: List of file type groups to include in the scan. If empty, all files are scanned and available data format processors are applied. In addition, the binary content of the selected files is always scanned as well. Images are scanned only a... each element: One of: BINARY_FILE, TEXT_FILE, IMAGE, WORD, PDF, AVRO, CSV, TSV, POWERPOINT, EXCEL.
         files_limit_percent: Limits the number of files to scan to this percentage of the input FileSet. Number of files scanned is rounded down. Must be between 0 and 100, inclusively. Both 0 and 100 means no limit.
-        sample_method: How to sample bytes if not all bytes are scanned. Meaningful only when used in conjunction with bytesLimitPerFile. If not specified, scanning would start from the top. Possible values: ['TOP', 'RANDOM_START']
+        sample_method: How to sample bytes if not all bytes are scanned. Meaningful only when used in conjunction with bytesLimitPerFile. If not specified, scanning would start from the top. Possible values: ['TOP', 'RANDOM_START'] One of: TOP, RANDOM_START, ''.
     """
 
     _tf_fields = (
@@ -1501,12 +1501,12 @@ class DataLossPreventionJobTriggerInspectJobStorageConfigTimespanConfigTimestamp
 
 
 class DataLossPreventionJobTriggerInspectJobStorageConfigTimespanConfig(Struct):
-    """Configuration of the timespan of the items to include in scanning
+    """Configuration of the timespan of the items to include in scanning At least one of: enable_auto_population_of_timespan_config, end_time, start_time.
 
     Args:
-        enable_auto_population_of_timespan_config: When the job is started by a JobTrigger we will automatically figure out a valid startTime to avoid scanning files that have not been modified since the last time the JobTrigger executed. This will be based on the time of the execution o...
+        enable_auto_population_of_timespan_config: When the job is started by a JobTrigger we will automatically figure out a valid startTime to avoid scanning files that have not been modified since the last time the JobTrigger executed. This will be based on the time of the execution o... Conflicts with: start_time.
         end_time: Exclude files, tables, or rows newer than this value. If not set, no upper time limit is applied.
-        start_time: Exclude files, tables, or rows older than this value. If not set, no lower time limit is applied.
+        start_time: Exclude files, tables, or rows older than this value. If not set, no lower time limit is applied. Conflicts with: enable_auto_population_of_timespan_config.
         timestamp_field: Specification of the field containing the timestamp of scanned items.
     """
 
@@ -1536,7 +1536,7 @@ class DataLossPreventionJobTriggerInspectJobStorageConfig(Struct):
         cloud_storage_options: Options defining a file or a set of files within a Google Cloud Storage bucket.
         datastore_options: Options defining a data set within Google Cloud Datastore.
         hybrid_options: Configuration to control jobs where the content being inspected is outside of Google Cloud Platform.
-        timespan_config: Configuration of the timespan of the items to include in scanning
+        timespan_config: Configuration of the timespan of the items to include in scanning At least one of: enable_auto_population_of_timespan_config, end_time, start_time.
     """
 
     _tf_fields = (
@@ -1681,7 +1681,7 @@ class DataLossPreventionJobTrigger(GeneratedResource):
         display_name: User set display name of the job trigger.
         id_: Terraform argument ``id``.
         inspect_job: Controls what and how to inspect for findings.
-        status: Whether the trigger is currently active. Default value: 'HEALTHY' Possible values: ['PAUSED', 'HEALTHY', 'CANCELLED'].
+        status: Whether the trigger is currently active. Default value: 'HEALTHY' Possible values: ['PAUSED', 'HEALTHY', 'CANCELLED']. One of: PAUSED, HEALTHY, CANCELLED, ''.
         timeouts: ``timeouts`` block (single, min 0, max any).
         trigger_id: The trigger id can contain uppercase and lowercase letters, numbers, and hyphens; that is, it must match the regular expression: [a-zA-Z\\d-_]+. The maximum length is 100 characters. Can be empty to allow the system to generate one. (forces replacement)
     """

@@ -2,7 +2,7 @@
 # Regenerate with: channelkit generate --all
 """Resource ``google_dataplex_datascan`` of hashicorp/google 7.45.0.
 
-Terraform resource ``google_dataplex_datascan``.
+Terraform resource ``google_dataplex_datascan``. Exactly one of: data_discovery_spec, data_documentation_spec, data_profile_spec, data_quality_spec.
 
 See https://registry.terraform.io/providers/hashicorp/google/7.45.0/docs/resources/dataplex_datascan
 """
@@ -22,7 +22,7 @@ _METADATA = generator_metadata("google", "~> 7.45")
 
 
 class DataplexDatascanData(Struct):
-    """The data source for DataScan.
+    """The data source for DataScan. Exactly one of: entity, resource.
 
     Args:
         entity: The Dataplex entity that represents the data source(e.g. BigQuery table) for Datascan. (forces replacement)
@@ -50,7 +50,7 @@ class DataplexDatascanDataDiscoverySpecBigqueryPublishingConfig(Struct):
         connection: The BigQuery connection used to create BigLake tables. Must be in the form 'projects/{projectId}/locations/{locationId}/connections/{connection_id}'.
         location: The location of the BigQuery dataset to publish BigLake external or non-BigLake external tables to.
         project: The project of the BigQuery dataset to publish BigLake external or non-BigLake external tables to. If not specified, the project of the Cloud Storage bucket will be used. The format is 'projects/{project_id_or_number}'.
-        table_type: Determines whether to publish discovered tables as BigLake external tables or non-BigLake external tables. Possible values: ['TABLE_TYPE_UNSPECIFIED', 'EXTERNAL', 'BIGLAKE'].
+        table_type: Determines whether to publish discovered tables as BigLake external tables or non-BigLake external tables. Possible values: ['TABLE_TYPE_UNSPECIFIED', 'EXTERNAL', 'BIGLAKE']. One of: TABLE_TYPE_UNSPECIFIED, EXTERNAL, BIGLAKE, ''.
     """
 
     _tf_fields = (
@@ -563,7 +563,7 @@ class DataplexDatascanDataQualitySpecRulesStatisticRangeExpectation(Struct):
     """ColumnAggregate rule which evaluates whether the column aggregate statistic lies between a specified range.
 
     Args:
-        statistic: column statistics. Possible values: ['STATISTIC_UNDEFINED', 'MEAN', 'MIN', 'MAX'].
+        statistic: column statistics. Possible values: ['STATISTIC_UNDEFINED', 'MEAN', 'MIN', 'MAX']. One of: STATISTIC_UNDEFINED, MEAN, MIN, MAX.
         max_value: The maximum column statistic value allowed for a row to pass this validation. At least one of minValue and maxValue need to be provided.
         min_value: The minimum column statistic value allowed for a row to pass this validation. At least one of minValue and maxValue need to be provided.
         strict_max_enabled: Whether column statistic needs to be strictly lesser than ('<') the maximum, or if equality is allowed. Only relevant if a maxValue has been defined. Default = false.
@@ -825,7 +825,7 @@ class DataplexDatascanExecutionIdentityUserCredential(Struct):
 
 
 class DataplexDatascanExecutionIdentity(Struct):
-    """The identity to run the datascan. If not specified, defaults to the Dataplex Service Agent.
+    """The identity to run the datascan. If not specified, defaults to the Dataplex Service Agent. Exactly one of: dataplex_service_agent, service_account, user_credential.
 
     Args:
         dataplex_service_agent: The Dataplex service agent associated with the user's project.
@@ -903,11 +903,11 @@ class DataplexDatascanExecutionSpecTriggerSchedule(Struct):
 
 
 class DataplexDatascanExecutionSpecTrigger(Struct):
-    """Spec related to how often and when a scan should be triggered.
+    """Spec related to how often and when a scan should be triggered. Exactly one of: on_demand, one_time, schedule.
 
     Args:
         on_demand: The scan runs once via dataScans.run API.
-        one_time: The scan runs once upon DataScan creation.
+        one_time: The scan runs once upon DataScan creation. (forces replacement)
         schedule: The scan is scheduled to run periodically.
     """
 
@@ -931,7 +931,7 @@ class DataplexDatascanExecutionSpec(Struct):
     """DataScan execution settings.
 
     Args:
-        trigger: Spec related to how often and when a scan should be triggered.
+        trigger: Spec related to how often and when a scan should be triggered. Exactly one of: on_demand, one_time, schedule.
         field: The unnested field (of type Date or Timestamp) that contains values which monotonically increase over time. If not specified, a data scan will run for all data in the table. (forces replacement)
     """
 
@@ -975,12 +975,12 @@ class DataplexDatascanTimeouts(Struct):
 
 
 class DataplexDatascan(GeneratedResource):
-    """Resource ``google_dataplex_datascan``: Terraform resource ``google_dataplex_datascan``.
+    """Resource ``google_dataplex_datascan``: Terraform resource ``google_dataplex_datascan``. Exactly one of: data_discovery_spec, data_documentation_spec, data_profile_spec, data_quality_spec.
 
     Args:
         scope: the construct this one belongs to.
         id: the construct id (part of the Terraform address).
-        data: The data source for DataScan.
+        data: The data source for DataScan. (forces replacement) Exactly one of: entity, resource.
         data_scan_id: DataScan identifier. Must contain only lowercase letters, numbers and hyphens. Must start with a letter. Must end with a number or a letter. (forces replacement)
         execution_spec: DataScan execution settings.
         location: The location where the data scan should reside. (forces replacement)
@@ -991,7 +991,7 @@ class DataplexDatascan(GeneratedResource):
         deletion_policy: Whether Terraform will be prevented from destroying the instance. Defaults to 'DELETE'. When a 'terraform destroy' or 'terraform apply' would delete the instance, the command will fail if this field is set to 'PREVENT' in Terraform state...
         description: Description of the scan.
         display_name: User friendly display name.
-        execution_identity: The identity to run the datascan. If not specified, defaults to the Dataplex Service Agent.
+        execution_identity: The identity to run the datascan. If not specified, defaults to the Dataplex Service Agent. (forces replacement) Exactly one of: dataplex_service_agent, service_account, user_credential.
         id_: Terraform argument ``id``.
         labels: User-defined labels for the scan. A list of key->value pairs. **Note**: This field is non-authoritative, and will only manage the labels present in your configuration. Please refer to the field 'effective_labels' for all of the labels pr...
         project: Terraform argument ``project``. (forces replacement)

@@ -53,9 +53,9 @@ class KmsCryptoKeyIamMember(GeneratedResource):
         scope: the construct this one belongs to.
         id: the construct id (part of the Terraform address).
         crypto_key_id: Terraform argument ``crypto_key_id``. (forces replacement)
-        member: Terraform argument ``member``. (forces replacement)
+        member: Terraform argument ``member``. (forces replacement) Must not match ``^deleted``. Must match ``(.+:.+|projectOwners|projectReaders|projectWriters|allUsers|allAuthenticatedUsers)``.
         role: Terraform argument ``role``. (forces replacement)
-        condition: ``condition`` block (list, min 0, max 1).
+        condition: ``condition`` block (list, min 0, max 1). (forces replacement)
         id_: Terraform argument ``id``.
     """
 

@@ -52,10 +52,10 @@ class ProjectIamMember(GeneratedResource):
     Args:
         scope: the construct this one belongs to.
         id: the construct id (part of the Terraform address).
-        member: Terraform argument ``member``. (forces replacement)
+        member: Terraform argument ``member``. (forces replacement) Must not match ``^deleted``. Must match ``(.+:.+|projectOwners|projectReaders|projectWriters|allUsers|allAuthenticatedUsers)``.
         project: Terraform argument ``project``. (forces replacement)
         role: Terraform argument ``role``. (forces replacement)
-        condition: ``condition`` block (list, min 0, max 1).
+        condition: ``condition`` block (list, min 0, max 1). (forces replacement)
         id_: Terraform argument ``id``.
     """
 

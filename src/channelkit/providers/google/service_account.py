@@ -46,10 +46,10 @@ class ServiceAccount(GeneratedResource):
     Args:
         scope: the construct this one belongs to.
         id: the construct id (part of the Terraform address).
-        account_id: The account id that is used to generate the service account email address and a stable unique id. It is unique within a project, must be 6-30 characters long, and match the regular expression [a-z]([-a-z0-9]*[a-z0-9]) to comply with RFC1... (forces replacement)
+        account_id: The account id that is used to generate the service account email address and a stable unique id. It is unique within a project, must be 6-30 characters long, and match the regular expression [a-z]([-a-z0-9]*[a-z0-9]) to comply with RFC1... (forces replacement) Length 6 to 30. Must match ``^[a-z]([-a-z0-9]*[a-z0-9])?$``.
         create_ignore_already_exists: If set to true, skip service account creation if a service account with the same email already exists.
         deletion_policy: Whether Terraform will be prevented from destroying the instance. Defaults to 'DELETE'. When a 'terraform destroy' or 'terraform apply' would delete the instance, the command will fail if this field is set to 'PREVENT' in Terraform state...
-        description: A text description of the service account. Must be less than or equal to 256 UTF-8 bytes.
+        description: A text description of the service account. Must be less than or equal to 256 UTF-8 bytes. Length 0 to 256.
         disabled: Whether the service account is disabled. Defaults to false.
         display_name: The display name for the service account. Can be updated without creating a new resource.
         id_: Terraform argument ``id``.

@@ -31,10 +31,10 @@ class ServiceAccountKey(GeneratedResource):
         deletion_policy: Whether Terraform will be prevented from destroying the instance. Defaults to 'DELETE'. When a 'terraform destroy' or 'terraform apply' would delete the instance, the command will fail if this field is set to 'PREVENT' in Terraform state...
         id_: Terraform argument ``id``.
         keepers: Arbitrary map of values that, when changed, will trigger recreation of resource. (forces replacement)
-        key_algorithm: The algorithm used to generate the key, used only on create. KEY_ALG_RSA_2048 is the default algorithm. Valid values are: 'KEY_ALG_RSA_1024', 'KEY_ALG_RSA_2048'. (forces replacement)
-        private_key_type: Terraform argument ``private_key_type``. (forces replacement)
-        public_key_data: A field that allows clients to upload their own public key. If set, use this public key data to create a service account key for given service account. Please note, the expected format for this field is a base64 encoded X509_PEM. (forces replacement)
-        public_key_type: Terraform argument ``public_key_type``. (forces replacement)
+        key_algorithm: The algorithm used to generate the key, used only on create. KEY_ALG_RSA_2048 is the default algorithm. Valid values are: 'KEY_ALG_RSA_1024', 'KEY_ALG_RSA_2048'. (forces replacement) One of: KEY_ALG_UNSPECIFIED, KEY_ALG_RSA_1024, KEY_ALG_RSA_2048.
+        private_key_type: Terraform argument ``private_key_type``. (forces replacement) One of: TYPE_UNSPECIFIED, TYPE_PKCS12_FILE, TYPE_GOOGLE_CREDENTIALS_FILE.
+        public_key_data: A field that allows clients to upload their own public key. If set, use this public key data to create a service account key for given service account. Please note, the expected format for this field is a base64 encoded X509_PEM. (forces replacement) Conflicts with: key_algorithm, private_key_type.
+        public_key_type: Terraform argument ``public_key_type``. (forces replacement) One of: TYPE_NONE, TYPE_X509_PEM_FILE, TYPE_RAW_PUBLIC_KEY.
     """
 
     _tf_type = "google_service_account_key"

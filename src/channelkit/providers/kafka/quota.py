@@ -27,7 +27,7 @@ class Quota(GeneratedResource):
     Args:
         scope: the construct this one belongs to.
         id: the construct id (part of the Terraform address).
-        entity_type: The type of the entity (client-id, user, ip) (forces replacement)
+        entity_type: The type of the entity (client-id, user, ip) (forces replacement) One of: client-id, user, ip.
         config: A map of string k/v properties. (forces replacement)
         entity_name: The name of the entity (if entity_name is not provided, it will create entity-default Kafka quota) (forces replacement)
         id_: Terraform argument ``id``.

@@ -28,8 +28,8 @@ class Topic(GeneratedResource):
         scope: the construct this one belongs to.
         id: the construct id (part of the Terraform address).
         name: The name of the topic. (forces replacement)
-        partitions: Number of partitions.
-        replication_factor: Number of replicas.
+        partitions: Number of partitions. At least 1. Forces replacement when decreased.
+        replication_factor: Number of replicas. At least 1. Forces replacement when changed on Kafka < 2.4.0.
         config: A map of string k/v attributes.
         id_: Terraform argument ``id``.
     """

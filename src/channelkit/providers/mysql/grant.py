@@ -29,14 +29,14 @@ class Grant(GeneratedResource):
         id: the construct id (part of the Terraform address).
         database: Terraform argument ``database``. (forces replacement)
         grant: Terraform argument ``grant``. (forces replacement)
-        host: Terraform argument ``host``. (forces replacement)
+        host: Terraform argument ``host``. (forces replacement) Conflicts with: role.
         id_: Terraform argument ``id``.
         privileges: Terraform argument ``privileges``.
-        role: Terraform argument ``role``. (forces replacement)
-        roles: Terraform argument ``roles``. (forces replacement)
+        role: Terraform argument ``role``. (forces replacement) Conflicts with: user, host.
+        roles: Terraform argument ``roles``. (forces replacement) Conflicts with: privileges.
         table: Terraform argument ``table``. (forces replacement)
         tls_option: Terraform argument ``tls_option``. (forces replacement, deprecated)
-        user: Terraform argument ``user``. (forces replacement)
+        user: Terraform argument ``user``. (forces replacement) Conflicts with: role.
     """
 
     _tf_type = "mysql_grant"

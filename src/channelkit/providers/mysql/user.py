@@ -26,7 +26,7 @@ class UserAadIdentity(Struct):
 
     Args:
         identity: Terraform argument ``identity``. (forces replacement)
-        type: Terraform argument ``type``. (forces replacement)
+        type: Terraform argument ``type``. (forces replacement) One of: user, group, service_principal.
     """
 
     _tf_fields = (
@@ -50,18 +50,18 @@ class User(GeneratedResource):
         scope: the construct this one belongs to.
         id: the construct id (part of the Terraform address).
         user: Terraform argument ``user``. (forces replacement)
-        aad_identity: ``aad_identity`` block (set, min 0, max 1).
-        auth_plugin: Terraform argument ``auth_plugin``. (forces replacement)
-        auth_string_hashed: Terraform argument ``auth_string_hashed``. (sensitive)
-        auth_string_hex: Terraform argument ``auth_string_hex``. (sensitive)
+        aad_identity: ``aad_identity`` block (set, min 0, max 1). (forces replacement)
+        auth_plugin: Terraform argument ``auth_plugin``. (forces replacement) Conflicts with: password.
+        auth_string_hashed: Terraform argument ``auth_string_hashed``. (sensitive) Conflicts with: plaintext_password, password, password_wo.
+        auth_string_hex: Terraform argument ``auth_string_hex``. (sensitive) Conflicts with: plaintext_password, password, password_wo, auth_string_hashed.
         discard_old_password: Terraform argument ``discard_old_password``.
         host: Terraform argument ``host``. (forces replacement)
         id_: Terraform argument ``id``.
-        max_statement_time: Maximum execution time for statements in seconds (0 = unlimited). Supports fractional values (e.g., 0.01 for 10ms, 30.5 for 30.5s). Only supported on MariaDB 10.1.1+, not MySQL.
-        max_user_connections: Maximum number of simultaneous connections for the user (0 = unlimited). Supported on MySQL 5.0+ and MariaDB.
-        password: Terraform argument ``password``. (sensitive, deprecated)
-        password_wo: Terraform argument ``password_wo``. (sensitive)
-        password_wo_version: Terraform argument ``password_wo_version``.
+        max_statement_time: Maximum execution time for statements in seconds (0 = unlimited). Supports fractional values (e.g., 0.01 for 10ms, 30.5 for 30.5s). Only supported on MariaDB 10.1.1+, not MySQL. At least 0.
+        max_user_connections: Maximum number of simultaneous connections for the user (0 = unlimited). Supported on MySQL 5.0+ and MariaDB. At least 0.
+        password: Terraform argument ``password``. (sensitive, deprecated) Conflicts with: plaintext_password, password_wo.
+        password_wo: Terraform argument ``password_wo``. (sensitive, write-only: never stored, needs terraform >= 1.11) Conflicts with: plaintext_password, password. Required with: password_wo_version.
+        password_wo_version: Terraform argument ``password_wo_version``. Required with: password_wo.
         plaintext_password: Terraform argument ``plaintext_password``. (sensitive)
         retain_old_password: Terraform argument ``retain_old_password``.
         tls_option: Terraform argument ``tls_option``.

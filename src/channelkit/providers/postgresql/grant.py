@@ -28,7 +28,7 @@ class Grant(GeneratedResource):
         scope: the construct this one belongs to.
         id: the construct id (part of the Terraform address).
         database: The database to grant privileges on for this role. (forces replacement)
-        object_type: The PostgreSQL object type to grant the privileges on (one of: database, function, procedure, routine, schema, sequence, table, foreign_data_wrapper, foreign_server, column). (forces replacement)
+        object_type: The PostgreSQL object type to grant the privileges on (one of: database, function, procedure, routine, schema, sequence, table, foreign_data_wrapper, foreign_server, column). (forces replacement) One of: database, function, procedure, routine, schema, sequence, table, foreign_data_wrapper, foreign_server, column.
         privileges: The list of privileges to grant.
         role: The name of the role to grant privileges on. (forces replacement)
         columns: The specific columns to grant privileges on for this role. (forces replacement)

@@ -27,15 +27,15 @@ class Publication(GeneratedResource):
     Args:
         scope: the construct this one belongs to.
         id: the construct id (part of the Terraform address).
-        name: Terraform argument ``name``.
+        name: Terraform argument ``name``. Length at least 1.
         all_tables: Sets the tables list to publish to ALL tables. (forces replacement)
         database: Sets the database to add the publication for. (forces replacement)
         drop_cascade: When true, will also drop all the objects that depend on the publication, and in turn all objects that depend on those objects.
         id_: Terraform argument ``id``.
-        owner: Sets the owner of the publication.
+        owner: Sets the owner of the publication. Length at least 1.
         publish_param: Sets which DML operations will be published.
         publish_via_partition_root_param: Sets whether changes in a partitioned table using the identity and schema of the partitioned table.
-        tables: Sets the tables list to publish.
+        tables: Sets the tables list to publish. Conflicts with: all_tables.
     """
 
     _tf_type = "postgresql_publication"

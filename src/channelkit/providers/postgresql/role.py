@@ -30,24 +30,24 @@ class Role(GeneratedResource):
         name: The name of the role.
         assume_role: Role to switch to at login.
         bypass_row_level_security: Determine whether a role bypasses every row-level security (RLS) policy.
-        connection_limit: How many concurrent connections can be made with this role.
+        connection_limit: How many concurrent connections can be made with this role. At least -1.
         create_database: Define a role's ability to create databases.
         create_role: Determine whether this role will be permitted to create new roles.
         encrypted: Terraform argument ``encrypted``. (deprecated)
         encrypted_password: Control whether the password is stored encrypted in the system catalogs.
         id_: Terraform argument ``id``.
-        idle_in_transaction_session_timeout: Terminate any session with an open transaction that has been idle for longer than the specified duration in milliseconds.
+        idle_in_transaction_session_timeout: Terminate any session with an open transaction that has been idle for longer than the specified duration in milliseconds. At least 0.
         inherit: Determine whether a role 'inherits' the privileges of roles it is a member of.
         login: Determine whether a role is allowed to log in.
-        password: Sets the role's password. (sensitive)
-        password_wo: Sets the role's password without storing it in the state file. (sensitive)
-        password_wo_version: Prevents applies from updating the role password on every apply unless the value changes.
+        password: Sets the role's password. (sensitive) Conflicts with: password_wo, password_wo_version.
+        password_wo: Sets the role's password without storing it in the state file. (sensitive, write-only: never stored, needs terraform >= 1.11) Conflicts with: password. Required with: password_wo_version.
+        password_wo_version: Prevents applies from updating the role password on every apply unless the value changes. Conflicts with: password. Required with: password_wo.
         replication: Determine whether a role is allowed to initiate streaming replication or put the system in and out of backup mode.
         roles: Role(s) to grant to this new role.
         search_path: Sets the role's search path.
         skip_drop_role: Skip actually running the DROP ROLE command when removing a ROLE from PostgreSQL.
         skip_reassign_owned: Skip actually running the REASSIGN OWNED command when removing a role from PostgreSQL.
-        statement_timeout: Abort any statement that takes more than the specified number of milliseconds.
+        statement_timeout: Abort any statement that takes more than the specified number of milliseconds. At least 0.
         superuser: Determine whether the new role is a 'superuser'.
         valid_until: Sets a date and time after which the role's password is no longer valid.
     """

@@ -27,16 +27,16 @@ class Password(GeneratedResource):
     Args:
         scope: the construct this one belongs to.
         id: the construct id (part of the Terraform address).
-        length: The length of the password desired. The minimum value for length is 1 and, length must also be >= (`min_upper` + `min_lower` + `min_numeric` + `min_special`). (forces replacement)
-        keepers: Arbitrary map of values that, when changed, will trigger recreation of resource. See [the main provider documentation](../index.html) for more information. (forces replacement)
+        length: The length of the password desired. The minimum value for length is 1 and, length must also be >= (`min_upper` + `min_lower` + `min_numeric` + `min_special`). (forces replacement) At least 1. At least the sum of: min_upper, min_lower, min_numeric, min_special.
+        keepers: Arbitrary map of values that, when changed, will trigger recreation of resource. See [the main provider documentation](../index.html) for more information. (forces replacement) Forces replacement when a value changes to non-null.
         lower: Include lowercase alphabet characters in the result. Default value is `true`. (forces replacement)
         min_lower: Minimum number of lowercase alphabet characters in the result. Default value is `0`. (forces replacement)
         min_numeric: Minimum number of numeric characters in the result. Default value is `0`. (forces replacement)
         min_special: Minimum number of special characters in the result. Default value is `0`. (forces replacement)
         min_upper: Minimum number of uppercase alphabet characters in the result. Default value is `0`. (forces replacement)
-        number: Include numeric characters in the result. Default value is `true`. If `number`, `upper`, `lower`, and `special` are all configured, at least one of them must be set to `true`. **NOTE**: This is deprecated, use `numeric` instead. (forces replacement, deprecated)
-        numeric: Include numeric characters in the result. Default value is `true`. If `numeric`, `upper`, `lower`, and `special` are all configured, at least one of them must be set to `true`. (forces replacement)
-        override_special: Supply your own list of special characters to use for password generation. This overrides the default character list in the special argument. The `special` argument must still be set to true for any overwritten characters to be used in g... (forces replacement)
+        number: Include numeric characters in the result. Default value is `true`. If `number`, `upper`, `lower`, and `special` are all configured, at least one of them must be set to `true`. **NOTE**: This is deprecated, use `numeric` instead. (forces replacement, deprecated) If it and special, upper, lower are all set, one must be true.
+        numeric: Include numeric characters in the result. Default value is `true`. If `numeric`, `upper`, `lower`, and `special` are all configured, at least one of them must be set to `true`. (forces replacement) If it and special, upper, lower are all set, one must be true.
+        override_special: Supply your own list of special characters to use for password generation. This overrides the default character list in the special argument. The `special` argument must still be set to true for any overwritten characters to be used in g... (forces replacement) Forces replacement when changed, except from '' to null.
         special: Include special characters in the result. These are `!@#$%&*()-_=+[]{}<>:?`. Default value is `true`. (forces replacement)
         upper: Include uppercase alphabet characters in the result. Default value is `true`. (forces replacement)
     """
