@@ -32,12 +32,13 @@ from constructs import Construct
 
 from channelkit._cdk import cdk
 from channelkit._stack import has_child_of_type, random_provider
+from channelkit.claims import Claim, check_claims
 from channelkit.columns import LogicalType, TypeParseError
 from channelkit.columns import parse as parse_type
+from channelkit.constructs._util import child_id
 from channelkit.constructs.aws.rules import check_principal
 from channelkit.constructs.database import CdcDatabaseUser
 from channelkit.constructs.errors import (
-    CollisionError,
     ConstructPropsError,
     InvalidNameError,
     PrincipalError,
@@ -65,22 +66,6 @@ EMULATOR_CONTEXT = "channelkit:local-emulator"
 _LABEL = re.compile(r"[a-z0-9_-]{1,63}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _PRINCIPAL_CHECKS = {"kafka": check_kafka_principal, "gcp": check_gcp_principal, "aws": check_principal}
-
-
-class _Registry:
-    """Names claimed by the channels of one app, to reject collisions."""
-
-    def __init__(self) -> None:
-        self.claims: dict[tuple[str, str], str] = {}
-        self.prefixes: dict[str, str] = {}
-
-
-def _registry(scope: Construct) -> _Registry:
-    root: Any = scope.node.root
-    reg = root.__dict__.get("_channelkit_registry")
-    if reg is None:
-        reg = root.__dict__["_channelkit_registry"] = _Registry()
-    return reg  # type: ignore[no-any-return]
 
 
 class Channel(Construct):
@@ -401,29 +386,24 @@ class Channel(Construct):
         problems.raise_if_any(InvalidNameError, f"invalid names at {path}")
 
     def _claim(self, path: str) -> None:
-        reg = _registry(self)
-        problems = ProblemCollector(path)
-        claims: list[tuple[str, str]] = [("topic prefix", self.topic_prefix)]
+        """Claim every name the channel creates that must be unique (see :mod:`channelkit.claims`)."""
+        source = self.source
+        claims: list[Claim | tuple[str, str]] = [("topic prefix", self.topic_prefix)]
         if self.server_id is not None:
             claims.append(("MySQL server id", str(self.server_id)))
-        if self.slot_name is not None:
-            claims.append(("Postgres slot name", f"{self.source.host}/{self.source.database}/{self.slot_name}"))
-        claims += self.platform.claims(self) + self.warehouse.claims(self, self.platform)
-        for kind, value in claims:
-            owner = reg.claims.get((kind, value))
-            if owner is not None and owner != path:
-                problems.add(kind, value, f"unique in the app; already used by channel {owner}")
-        for other_prefix, other in reg.prefixes.items():
-            if other != path and other_prefix != self.topic_prefix and (
-                other_prefix.startswith(self.topic_prefix + ".") or self.topic_prefix.startswith(other_prefix + ".")
-            ):
-                problems.add("topic prefix", self.topic_prefix,
-                             f"a prefix not nested in another channel's ({other_prefix!r} of {other})")
-        problems.raise_if_any(CollisionError, f"channel {path} collides with another channel")
-        for claim in claims:
-            reg.claims[claim] = path
-        reg.prefixes[self.topic_prefix] = path
-
+        server = f"{source.engine} server {str(source.host).lower()}:{source.port}"
+        if self.slot_name is not None:  # replication slots are per server, publications per database
+            claims.append(Claim("Postgres slot name", self.slot_name, within=server))
+        if self.publication_name is not None and self.manage_db_user:
+            claims.append(Claim("Postgres publication", self.publication_name, within=f"{server}/{source.database}"))
+        if self.manage_db_user:
+            claims.append(Claim("database user", self.db_user_name, within=server))
+        ids = f"channel {path} (topic, table and view construct ids)"
+        claims += [Claim("table construct id", child_id(t.name), within=ids, by=f"tables[{t.name}]",
+                         note="a table's construct ids are its name with '-' for other characters")
+                   for t in self.tables]
+        claims += [*self.platform.claims(self), *self.warehouse.claims(self, self.platform)]
+        check_claims(self, claims, path=path, topic_prefix=self.topic_prefix)
 
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)

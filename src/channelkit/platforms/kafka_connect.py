@@ -26,6 +26,7 @@ from constructs import Construct
 
 from channelkit._stack import stack_provider
 from channelkit._text import literal
+from channelkit.claims import Claim
 from channelkit.constructs._util import child_id
 from channelkit.constructs.connect import connector_resource
 from channelkit.constructs.errors import ConstructPropsError, PrincipalError
@@ -35,7 +36,7 @@ from channelkit.errors import ProblemCollector
 from channelkit.providers.kafka import KafkaProvider
 from channelkit.providers.kafka_connect import KafkaConnectProvider
 
-from .base import ConnectorSecret, ConnectorSpec, Platform, PlatformDeployment
+from .base import ConnectorSecret, ConnectorSpec, Platform, PlatformDeployment, cut_note, kafka_claims
 
 if TYPE_CHECKING:
     from channelkit.patterns.channel import Channel
@@ -48,6 +49,7 @@ __all__ = [
     "KafkaConnectDeployment",
     "KafkaConnectPlatform",
     "describe",
+    "sink_policy_name",
 ]
 
 
@@ -58,6 +60,13 @@ SASL_MECHANISMS: dict[str, str] = {
 #: Client setting names whose values are secrets: they must be config-provider placeholders.
 _SECRET_HINTS = ("password", "jaas", "secret", "token", "key.password")
 _PLACEHOLDER = re.compile(r"\$\{[A-Za-z0-9_.-]+:[^{}]*\}")
+#: IAM policy names are at most 128 characters.
+_POLICY_LIMIT = 128
+
+
+def sink_policy_name(connector: str) -> str:
+    """The IAM policy (on the workers' role) of the sink connector ``connector``: ``<name>-sink``, cut to 128."""
+    return f"{connector}-sink"[:_POLICY_LIMIT]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -199,6 +208,25 @@ class KafkaConnectPlatform(Platform):
             problems.check(bool(self.connect.aws_role), "connect.aws_role", self.connect.aws_role,
                            "the IAM role name the Connect workers run as (the sink writes to S3 with it)")
 
+    def claims(self, channel: Channel) -> list[Claim | tuple[str, str]]:
+        """Topics and consumer groups on the Kafka cluster, connector names on the Connect cluster, the sink's policy.
+
+        The clusters are identified by their ``name``: two ``KafkaCluster`` props with one name are one cluster.
+        """
+        groups = [("sink", channel.sink_group)]
+        if channel.history_topic is not None:
+            groups.append(("schema history", _history_group(channel)))
+        claims: list[Claim | tuple[str, str]] = [
+            *kafka_claims(channel, f"Kafka cluster {self.kafka.name}", groups),
+            *(Claim("Kafka Connect connector", name, within=f"Kafka Connect cluster {self.connect.name}", by=by)
+              for by, name in (("source", channel.source_connector_name), ("sink", channel.sink_connector_name))),
+        ]
+        if channel.warehouse.sink_cloud == "aws" and self.connect.aws_role:
+            full = f"{channel.sink_connector_name}-sink"
+            claims.append(Claim("IAM policy", sink_policy_name(channel.sink_connector_name), fold="case",
+                                note=cut_note(full, full[:_POLICY_LIMIT], "IAM policy", _POLICY_LIMIT)))
+        return claims
+
     def deploy(self, channel: Channel, scope: Construct, *, local_emulator: bool) -> KafkaConnectDeployment:
         """Topics, ACLs and the providers; connectors follow through :meth:`KafkaConnectDeployment.deploy_connector`."""
         return KafkaConnectDeployment(self, channel, scope)
@@ -213,11 +241,14 @@ class KafkaConnectDeployment(PlatformDeployment):
         self.platform, self.channel, self.scope = platform, channel, scope
         kafka, connect, c = platform.kafka, platform.connect, channel
         stack = channel.stack
+        # Keyed on every setting: a channel reaching the cluster (or Connect) otherwise gets a provider of its own.
+        kafka_settings: dict[str, Any] = dict(bootstrap_servers=list(kafka.bootstrap_servers),
+                                              tls_enabled=kafka.tls_enabled, sasl_mechanism=kafka.sasl_mechanism)
         self.kafka_provider = stack_provider(stack, f"kafka-{kafka.name}", lambda s, i, a: KafkaProvider(
-            s, i, bootstrap_servers=list(kafka.bootstrap_servers), tls_enabled=kafka.tls_enabled,
-            sasl_mechanism=kafka.sasl_mechanism, alias=a))
+            s, i, alias=a, **kafka_settings), kafka_settings)
+        connect_settings: dict[str, Any] = dict(url=connect.url)
         self.connect_provider = stack_provider(stack, f"connect-{connect.name}", lambda s, i, a: KafkaConnectProvider(
-            s, i, url=connect.url, alias=a))
+            s, i, alias=a, **connect_settings), connect_settings)
         rf = c.replication_factor
         self.table_topics: dict[str, KafkaTopic] = {
             t.name: KafkaTopic(
@@ -307,7 +338,7 @@ class KafkaConnectDeployment(PlatformDeployment):
     @property
     def history_group(self) -> str:
         """The consumer group Debezium's schema-history consumer reads with (the source's ACLs name it)."""
-        return f"{self.channel.topic_prefix}-schemahistory"
+        return _history_group(self.channel)
 
     def password(
         self, scope: Construct, *, username: str, key: Any = None, for_db_user: bool = True,
@@ -335,7 +366,7 @@ class KafkaConnectDeployment(PlatformDeployment):
                 from channelkit.constructs.aws import ManagedPolicy
 
                 policy = ManagedPolicy(
-                    scope, "Policy", name=f"{spec.name}-sink"[:128], statements=spec.aws_statements,
+                    scope, "Policy", name=sink_policy_name(spec.name), statements=spec.aws_statements,
                     attach_to_roles=(self.platform.connect.aws_role,),
                     description=f"Kafka Connect sink {spec.name} of channel {self.channel.channel_name}")
                 depends += policy.attachments
@@ -382,6 +413,10 @@ class KafkaConnectDeployment(PlatformDeployment):
             "connectors": [c.source_connector_name, c.sink_connector_name],
             "kafka_grants": list(self.grants),
         }
+
+
+def _history_group(channel: Channel) -> str:
+    return f"{channel.topic_prefix}-schemahistory"
 
 
 def _check_credentials(problems: ProblemCollector, field: str, credentials: Any) -> None:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from constructs import Construct
 
 from channelkit._cdk import cdk
+from channelkit.claims import Claim
 from channelkit.constructs.aws import (
     ChannelKey,
     Connector,
@@ -42,7 +43,7 @@ from channelkit.constructs.errors import PrincipalError
 from channelkit.errors import ProblemCollector
 from channelkit.providers.aws import AwsProvider, DataAwsMskCluster, SecretsmanagerSecret, SecretsmanagerSecretVersion
 
-from .base import ConnectorSecret, ConnectorSpec, Platform, PlatformDeployment
+from .base import ConnectorSecret, ConnectorSpec, Platform, PlatformDeployment, cut_note, kafka_claims
 
 if TYPE_CHECKING:
     from channelkit.patterns.channel import Channel
@@ -55,6 +56,8 @@ __all__ = [
     "MskDeployment",
     "MskPlatform",
     "aws_name",
+    "check_aws_region",
+    "connector_role_name",
     "describe",
 ]
 
@@ -71,6 +74,36 @@ MSK_CONNECT_TYPES: tuple[str, ...] = (
 AWS_PROVIDER_REQUIRED: tuple[tuple[type, str], ...] = (
     (AwsProvider, "channelkit.constructs.aws.aws_provider(stack, region=...) in the stack before the Channel"),)
 
+
+
+def check_aws_region(problems: ProblemCollector, field: str, region: Any, stack: Construct, value: Any = None) -> None:
+    """Record a problem unless ``region`` is the region of the stack's default AWS provider.
+
+    ``value`` is what the problem shows (default: ``region``), e.g. the ARN the region was read from.
+
+    channelkit creates its AWS resources with the provider without alias (the app's, see
+    :data:`AWS_PROVIDER_REQUIRED`), so a channel whose cluster or lake is in another region would not work:
+    the lake's sink would look for its bucket elsewhere, the connectors' config provider for its secrets.
+    A region given as a Terraform expression is not compared. A stack whose AWS providers all have an
+    alias is a problem on ``provider``.
+    """
+    providers = [c for c in stack.node.children if isinstance(c, AwsProvider)]
+    if not providers:
+        return  # the missing provider is reported on its own (Platform.user_providers)
+    default = next((p for p in providers if not p.alias), None)
+    if default is None:
+        if not any(p.field == "provider" for p in problems.problems):
+            problems.add("provider", [p.alias for p in providers],
+                         "an AWS provider without alias in the stack: channelkit's AWS resources use the default one")
+        return
+    given = default.tf_values.get("region")
+    if isinstance(given, str) and isinstance(region, str) and "${" not in given + region and given != region:
+        what = "a region" if value is None else f"a {field} in the region"
+        problems.add(field, region if value is None else value,
+                     f"{what} of the stack's AWS provider ({given!r}, not {region!r}): channelkit creates the "
+                     "channel's AWS resources with that provider")
+
+
 _MSK_INTERNAL = "__amazon_msk_connect_*"
 _SUBNET = re.compile(r"subnet-[0-9a-f]{8,17}")
 _SECURITY_GROUP = re.compile(r"sg-[0-9a-f]{8,17}")
@@ -82,9 +115,28 @@ _IAM_AUTH = {
 }
 
 
+#: The longest name :func:`aws_name` gives, and the longest IAM role name.
+AWS_NAME_LIMIT, ROLE_NAME_LIMIT = 100, 64
+
+
 def aws_name(name: str) -> str:
     """``name`` with every character outside ``[A-Za-z0-9-]`` as ``-``, at most 100 characters (MSK Connect names)."""
-    return re.sub(r"[^A-Za-z0-9-]", "-", name).strip("-")[:100]
+    return _aws_name_uncut(name)[:AWS_NAME_LIMIT]
+
+
+def _aws_name_uncut(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9-]", "-", name).strip("-")
+
+
+def connector_role_name(channel_name: str, kind: str) -> str:
+    """The IAM role of the ``kind`` (``Source``, ``Sink``) MSK Connect connector: ``<channel>-<kind>-connector``.
+
+    At most 64 characters (IAM's limit).
+
+    Names are cut as they always were (renaming a role replaces it); two names the cut makes equal are a
+    :class:`~channelkit.constructs.errors.CollisionError` (see :meth:`MskPlatform.claims`).
+    """
+    return f"{aws_name(channel_name)}-{kind.lower()}-connector"[:ROLE_NAME_LIMIT]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -177,7 +229,9 @@ class MskPlatform(Platform):
 
     def check(self, problems: ProblemCollector, channel: Channel) -> None:
         """The cluster ARN, subnets, security groups, plugin bucket and Connect version."""
-        check_msk_cluster_arn(problems, "kafka.arn", self.kafka.arn)
+        cluster = check_msk_cluster_arn(problems, "kafka.arn", self.kafka.arn)
+        if cluster is not None:
+            check_aws_region(problems, "kafka.arn", cluster.region, channel.stack, value=self.kafka.arn)
         connect = self.connect
         for i, subnet in enumerate(connect.subnets):
             problems.check(isinstance(subnet, str) and bool(_SUBNET.fullmatch(subnet)), f"connect.subnets[{i}]",
@@ -192,10 +246,32 @@ class MskPlatform(Platform):
         problems.check(connect.kafkaconnect_version in ("2.7.1", "3.7.x"), "connect.kafkaconnect_version",
                        connect.kafkaconnect_version, "2.7.1 or 3.7.x")
 
-    def claims(self, channel: Channel) -> list[tuple[str, str]]:
-        """MSK Connect connector names are unique per account and region."""
-        return [("MSK Connect connector", aws_name(n)) for n in (channel.source_connector_name,
-                                                                 channel.sink_connector_name)]
+    def claims(self, channel: Channel) -> list[Claim | tuple[str, str]]:
+        """Topics and groups on the cluster, and the account's names: connectors, roles, secret, key alias...
+
+        MSK Connect names, IAM role names (case-insensitive), the Secrets Manager secret, the KMS alias,
+        the worker configuration and the Debezium plugin are unique per account and region; names cut to
+        their limit are claimed as cut, so two that the cut makes equal collide.
+        """
+        name = aws_name(channel.channel_name)
+        groups = [("sink", channel.sink_group)]
+        if channel.history_topic is not None:
+            groups.append(("schema history", f"{aws_name(channel.source_connector_name)}-schemahistory"))
+        claims: list[Claim | tuple[str, str]] = [*kafka_claims(channel, f"MSK cluster {self.kafka.arn}", groups)]
+        for kind, connector in (("Source", channel.source_connector_name), ("Sink", channel.sink_connector_name)):
+            by, cut = kind.lower(), aws_name(connector)
+            claims.append(Claim("MSK Connect connector", cut, by=by,
+                                note=cut_note(_aws_name_uncut(connector), cut, "MSK Connect", AWS_NAME_LIMIT)))
+            role, full = connector_role_name(channel.channel_name, kind), f"{name}-{by}-connector"
+            claims.append(Claim("IAM role", role, by=f"{by} connector", fold="case",
+                                note=cut_note(full, role, "IAM role", ROLE_NAME_LIMIT)))
+        claims += [
+            Claim("Secrets Manager secret", f"channelkit/{name}/db"),
+            Claim("KMS alias", f"alias/channelkit/{name}"),
+            Claim("MSK Connect worker configuration", f"{name}-workers"),
+            Claim("MSK Connect custom plugin", f"{name}-debezium", by="source"),
+        ]
+        return claims
 
     def deploy(self, channel: Channel, scope: Construct, *, local_emulator: bool) -> MskDeployment:
         """The platform part; connectors follow through :meth:`MskDeployment.deploy_connector`."""
@@ -379,7 +455,8 @@ class MskDeployment(PlatformDeployment):
             statements += secret.statements
         statements += spec.aws_statements
         role = ServiceRole(
-            scope, f"{kind}Role", name=f"{name}-{kind.lower()}-connector"[:64], service="kafkaconnect.amazonaws.com",
+            scope, f"{kind}Role", name=connector_role_name(channel.channel_name, kind),
+            service="kafkaconnect.amazonaws.com",
             description=f"MSK Connect {kind.lower()} connector of channel {channel.channel_name}",
             statements=statements, tags=channel.aws_tags)
         self.roles[kind] = role

@@ -96,8 +96,9 @@ class MySqlSource(Source):
         password: str | None, random_provider: Any,
     ) -> CdcDatabaseUser:
         """The CDC user with the binlog privileges and SELECT on the database (construct id ``DbUser``)."""
+        settings: dict[str, Any] = dict(endpoint=f"{self.host}:{self.port}", username=self.admin_user)
         provider = stack_provider(stack, f"mysql-{self.host}", lambda s, i, a: MysqlProvider(
-            s, i, endpoint=f"{self.host}:{self.port}", username=self.admin_user, alias=a))
+            s, i, alias=a, **settings), settings)
         return CdcDatabaseUser(
             scope, "DbUser", engine="mysql", user_name=names.db_user, database=self.database, tables=tables,
             mysql_provider=provider, random_provider=random_provider, password=password)

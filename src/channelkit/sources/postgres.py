@@ -127,10 +127,10 @@ class PostgresSource(Source):
         not); no ``owner`` is set. It is added to the user's
         :attr:`~channelkit.constructs.database.CdcDatabaseUser.grants`, which the connector depends on.
         """
-        provider = stack_provider(
-            stack, f"postgresql-{self.host}-{self.database}", lambda s, i, a: PostgresqlProvider(
-                s, i, host=self.host, port=self.port, database=self.database, username=self.admin_user,
-                sslmode=self.sslmode, alias=a))
+        settings: dict[str, Any] = dict(host=self.host, port=self.port, database=self.database,
+                                        username=self.admin_user, sslmode=self.sslmode)
+        provider = stack_provider(stack, f"postgresql-{self.host}-{self.database}", lambda s, i, a: PostgresqlProvider(
+            s, i, alias=a, **settings), settings)
         user = CdcDatabaseUser(
             scope, "DbUser", engine="postgres", user_name=names.db_user, database=self.database,
             schema=self.schema, tables=tables, postgresql_provider=provider, random_provider=random_provider,

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from constructs import Construct
 
+from channelkit.claims import Claim
 from channelkit.errors import ProblemCollector
 
 if TYPE_CHECKING:
@@ -57,8 +58,12 @@ class Warehouse(ABC):
         """Tags for every taggable cloud resource of the channel (the platform's too)."""
         return {"channelkit:channel": channel.channel_name}
 
-    def claims(self, channel: Channel, platform: Platform) -> list[tuple[str, str]]:
-        """Names this channel takes in the warehouse that no other channel of the app may take."""
+    def claims(self, channel: Channel, platform: Platform) -> list[Claim | tuple[str, str]]:
+        """Names this channel takes in the warehouse that no other claimant may take (:mod:`channelkit.claims`).
+
+        A ``(kind, value)`` pair is an exact, app-wide claim; a :class:`~channelkit.claims.Claim` says where
+        the name must be unique and how the system compares names.
+        """
         return []
 
     @abstractmethod

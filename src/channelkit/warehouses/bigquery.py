@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from constructs import Construct
 
 from channelkit._stack import stack_provider
+from channelkit.claims import Claim
 from channelkit.columns import PORTABLE, LogicalType
 from channelkit.columns import bigquery_type as column_bigquery_type
 from channelkit.constructs._util import child_id
@@ -124,9 +125,32 @@ class BigQuery(Warehouse):
                 check_bigquery_column(problems, f"tables[{t.name}].columns", c.name)
         check_bigquery_id(problems, "warehouse.dataset", self.dataset_id(channel), "dataset")
 
-    def claims(self, channel: Channel, platform: Platform) -> list[tuple[str, str]]:
-        """``project.dataset`` is unique among the app's channels."""
-        return [("dataset", f"{self.project}.{self.dataset_id(channel)}")]
+    def sink_account_id(self, channel: Channel) -> str:
+        """The id of the sink's service account (unique in the project)."""
+        return derive_service_account_id(channel.channel_name.replace("_", "-"))
+
+    def claims(self, channel: Channel, platform: Platform) -> list[Claim | tuple[str, str]]:
+        """The dataset, its tables and views, their columns, and the sink's service account.
+
+        As BigQuery compares them: dataset and table ids are case-sensitive (the dataset is created without
+        ``is_case_insensitive``), column names are not (``Email`` and ``email`` are one column). A table
+        ``t`` takes two ids: its change log ``t_changes`` and its view ``t``.
+        """
+        dataset, path = f"{self.project}.{self.dataset_id(channel)}", channel.node.path
+        claims: list[Claim | tuple[str, str]] = [
+            ("dataset", dataset),
+            Claim("GCP service account", self.sink_account_id(channel), within=f"GCP project {self.project}"),
+        ]
+        for t in channel.tables:
+            by = f"tables[{t.name}]"
+            claims += [Claim("BigQuery table", t.name + CHANGES_SUFFIX, within=f"BigQuery dataset {dataset}",
+                             by=f"{by} (change log)"),
+                       Claim("BigQuery table", t.name, within=f"BigQuery dataset {dataset}", by=f"{by} (view)")]
+            # columns are unique per table; two tables taking one id is the table's collision
+            within = f"BigQuery table {dataset}.{t.name}{CHANGES_SUFFIX} ({by} of {path})"
+            claims += [Claim("BigQuery column", c.name, within=within, by=f"{by}.columns[{c.name}]", fold="case")
+                       for c in t.columns]
+        return claims
 
     def deploy(self, channel: Channel, scope: Construct, platform: PlatformDeployment) -> BigQueryDeployment:
         """The dataset, tables and views (the sink follows in :meth:`BigQueryDeployment.deploy_sink`)."""
@@ -153,9 +177,10 @@ class BigQueryDeployment(WarehouseDeployment):
     def __init__(self, warehouse: BigQuery, channel: Channel, scope: Construct, platform: PlatformDeployment) -> None:
         self.warehouse, self.channel, self.scope, self.platform = warehouse, channel, scope, platform
         c = channel
+        settings: dict[str, Any] = dict(project=warehouse.project, region=warehouse.region)
         self.google_provider = stack_provider(
-            channel.stack, f"google-{warehouse.project}", lambda s, i, a: GoogleProvider(
-                s, i, project=warehouse.project, region=warehouse.region, alias=a))
+            channel.stack, f"google-{warehouse.project}", lambda s, i, a: GoogleProvider(s, i, alias=a, **settings),
+            settings)
         self.dataset = BigQueryDataset(
             scope, "Dataset", dataset_id=warehouse.dataset_id(c), project=warehouse.project,
             location=warehouse.location, labels=c.labels,
@@ -191,7 +216,7 @@ class BigQueryDeployment(WarehouseDeployment):
         scope = self.platform.connector_scope(self.scope, "Sink")
         self.account = create_sink_account(
             scope, name=c.sink_connector_name, dataset=self.dataset,
-            account_id=derive_service_account_id(c.channel_name.replace("_", "-")), upsert=warehouse.upsert,
+            account_id=warehouse.sink_account_id(c), upsert=warehouse.upsert,
             google_provider=self.google_provider)
         topics = [c.topic_name(t) for t in c.tables]
         config = kcbq_config(

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from constructs import Construct
 
+from channelkit.claims import Claim
 from channelkit.columns import PORTABLE, LogicalType, athena_expression, wire_form
 from channelkit.columns import glue_type as column_glue_type
 from channelkit.constructs.aws import (
@@ -58,7 +59,7 @@ from channelkit.constructs.debezium import CDC_METADATA_COLUMNS
 from channelkit.constructs.errors import ConstructPropsError, PrincipalError
 from channelkit.errors import ProblemCollector
 from channelkit.platforms.base import ConnectorSpec
-from channelkit.platforms.msk import AWS_PROVIDER_REQUIRED, MSK_CONNECT_TYPES, aws_name
+from channelkit.platforms.msk import AWS_PROVIDER_REQUIRED, MSK_CONNECT_TYPES, aws_name, check_aws_region
 from channelkit.sql import latest_state_sql, quote_identifier
 
 from .base import Warehouse, WarehouseDeployment
@@ -145,7 +146,8 @@ class AwsLake(Warehouse):
 
     def check(self, problems: ProblemCollector, channel: Channel, platform: Platform) -> None:
         """Region, retentions, data prefix, and a bucket name where the platform has no AWS account."""
-        check_region(problems, "warehouse.region", self.region)
+        if check_region(problems, "warehouse.region", self.region):
+            check_aws_region(problems, "warehouse.region", self.region, channel.stack)
         check_retention_days(problems, "retention", channel.retention_days)
         h = self.history_retention
         problems.check(h is None or (isinstance(h, timedelta) and 1 <= h.days <= S3_MAX_EXPIRATION_DAYS
@@ -169,9 +171,35 @@ class AwsLake(Warehouse):
             for col in t.columns:
                 check_glue_name(problems, f"tables[{t.name}].columns[{col.name}].name", glue_ident(col.name))
 
-    def claims(self, channel: Channel, platform: Platform) -> list[tuple[str, str]]:
-        """Bucket names are global; Glue database names are unique per account and region."""
-        return [("S3 bucket", self.bucket(channel, platform)), ("Glue database", self.database(channel))]
+    def claims(self, channel: Channel, platform: Platform) -> list[Claim | tuple[str, str]]:
+        """The bucket (global), the Glue database, tables and columns, the workgroup and the key alias.
+
+        Glue keeps names in lower case, so they are compared case-insensitively: two tables ``Orders`` and
+        ``orders`` (or ``a-b`` and ``a_b``, both ``a_b``) would be one Glue table. A column may not take the
+        name of the ``dt`` partition key. The workgroup and the KMS alias are unique per account and region.
+        Athena named queries have ids, not unique names, so they claim nothing.
+        """
+        name, database = aws_name(channel.channel_name), self.database(channel)
+        claims: list[Claim | tuple[str, str]] = [
+            Claim("S3 bucket", self.bucket(channel, platform), fold="case"),
+            Claim("Glue database", database, fold="case"),
+            Claim("Athena workgroup", f"channelkit-{name}"),
+            Claim("KMS alias", f"alias/channelkit/{name}"),
+        ]
+        path = channel.node.path
+        ids = f"channel {path} (Glue table and query construct ids)"
+        for t in channel.tables:
+            by = f"tables[{t.name}]"
+            table = glue_ident(t.name)
+            claims.append(Claim("Glue table", f"{database}.{table}", by=by, fold="case"))
+            claims.append(Claim("table construct id", aws_name(t.name), within=ids, by=by,
+                                note="the lake's construct ids of a table are its name with '-' for other characters"))
+            # columns are unique per table; two tables taking one Glue table is the table's collision
+            within = f"Glue table {database.lower()}.{table} ({by} of {path})"
+            claims.append(Claim("Glue column", _PARTITION_KEY.name, within=within, by="the partition key"))
+            claims += [Claim("Glue column", glue_ident(c.name), within=within, by=f"{by}.columns[{c.name}]",
+                             fold="case") for c in t.columns]
+        return claims
 
     def deploy(self, channel: Channel, scope: Construct, platform: PlatformDeployment) -> AwsLakeDeployment:
         """The key, bucket, catalog and queries (the sink follows in :meth:`AwsLakeDeployment.deploy_sink`)."""
