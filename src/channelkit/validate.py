@@ -282,8 +282,28 @@ def validate_stack_document(doc: dict[str, Any], stack: str) -> tuple[int, list[
                 else:
                     findings += _check_block(table[type_name], body, (stack, label, ""), _META_KEYS)
     findings += _check_references(doc, stack, defined, schemas)
+    findings += _provider_reference_findings(doc, stack)
     findings += rule_findings(doc, stack, schemas) + write_only_findings(doc, stack, schemas)
     return checked, findings
+
+
+def _provider_reference_findings(doc: dict[str, Any], stack: str) -> list[Finding]:
+    """Each ``provider = "<local>[.<alias>]"`` of a resource or data source names a provider block of the stack."""
+    declared: set[str] = set()
+    for local, configs in (doc.get("provider") or {}).items():
+        for config in configs if isinstance(configs, list) else [configs]:
+            alias = config.get("alias") if isinstance(config, dict) else None
+            declared.add(f"{local}.{alias}" if alias else local)
+    findings = []
+    for is_data, section in ((False, "resource"), (True, "data")):
+        for type_name, blocks in (doc.get(section) or {}).items():
+            for name, body in (blocks or {}).items():
+                ref = body.get("provider") if isinstance(body, dict) else None
+                if isinstance(ref, str) and ref not in declared and ("." in ref or ref in (doc.get("provider") or {})):
+                    label = f"{'data.' if is_data else ''}{type_name}.{name}"
+                    findings.append(Finding(stack, label, "provider",
+                                            f"{ref!r} is not a provider of this stack ({', '.join(sorted(declared))})"))
+    return findings
 
 
 def _check_references(
