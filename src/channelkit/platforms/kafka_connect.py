@@ -214,10 +214,10 @@ class KafkaConnectDeployment(PlatformDeployment):
         kafka, connect, c = platform.kafka, platform.connect, channel
         stack = channel.stack
         self.kafka_provider = stack_provider(stack, f"kafka-{kafka.name}", lambda s, i, a: KafkaProvider(
-            s, i, bootstrap_servers=list(kafka.bootstrap_servers), tls_enabled=kafka.tls_enabled,
+            s, i, bootstrap_servers=[literal(b) for b in kafka.bootstrap_servers], tls_enabled=kafka.tls_enabled,
             sasl_mechanism=kafka.sasl_mechanism, alias=a))
         self.connect_provider = stack_provider(stack, f"connect-{connect.name}", lambda s, i, a: KafkaConnectProvider(
-            s, i, url=connect.url, alias=a))
+            s, i, url=literal(connect.url), alias=a))
         rf = c.replication_factor
         self.table_topics: dict[str, KafkaTopic] = {
             t.name: KafkaTopic(
@@ -273,10 +273,13 @@ class KafkaConnectDeployment(PlatformDeployment):
         return self._acls(Construct(self.scope, "SinkAcls"), self.platform.sink_principal, grants)
 
     def client_settings(self, credentials: ClientCredentials | None) -> dict[str, str]:
-        """The cluster's security settings plus ``credentials`` (as literals), for one connector's clients."""
+        """The cluster's security settings plus ``credentials``, for one connector's clients.
+
+        The connector L2 writes every config value as a literal (a ``${file:...}`` placeholder stays one).
+        """
         settings = self.platform.kafka.client_security()
         if credentials is not None:
-            settings.update({k: literal(v) for k, v in credentials.settings.items()})
+            settings.update(credentials.settings)
         return settings
 
     def _overrides(self, kind: str, prefixes: Sequence[str]) -> dict[str, str]:

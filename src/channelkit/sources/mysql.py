@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from constructs import Construct
 
 from channelkit._stack import stack_provider
+from channelkit._text import literal
 from channelkit.constructs.database import CdcDatabaseUser
 from channelkit.constructs.debezium import MYSQL_POSITION_COLUMNS, MYSQL_SSL_MODES, mysql_connector_config
 from channelkit.constructs.naming import derive_server_id
@@ -97,7 +98,7 @@ class MySqlSource(Source):
     ) -> CdcDatabaseUser:
         """The CDC user with the binlog privileges and SELECT on the database (construct id ``DbUser``)."""
         provider = stack_provider(stack, f"mysql-{self.host}", lambda s, i, a: MysqlProvider(
-            s, i, endpoint=f"{self.host}:{self.port}", username=self.admin_user, alias=a))
+            s, i, endpoint=literal(f"{self.host}:{self.port}"), username=literal(self.admin_user), alias=a))
         return CdcDatabaseUser(
             scope, "DbUser", engine="mysql", user_name=names.db_user, database=self.database, tables=tables,
             mysql_provider=provider, random_provider=random_provider, password=password)

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from constructs import Construct
 
 from channelkit._stack import stack_provider
+from channelkit._text import literal
 from channelkit.constructs.database import CdcDatabaseUser
 from channelkit.constructs.debezium import (
     POSTGRES_POSITION_COLUMNS,
@@ -126,7 +127,8 @@ class PostgresSource(Source):
         """
         provider = stack_provider(
             stack, f"postgresql-{self.host}-{self.database}", lambda s, i, a: PostgresqlProvider(
-                s, i, host=self.host, port=self.port, database=self.database, username=self.admin_user,
+                s, i, host=literal(self.host), port=self.port, database=literal(self.database),
+                username=literal(self.admin_user),
                 sslmode=self.sslmode, alias=a))
         user = CdcDatabaseUser(
             scope, "DbUser", engine="postgres", user_name=names.db_user, database=self.database,

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from constructs import Construct
 
 from channelkit._stack import stack_provider
+from channelkit._text import literal
 from channelkit.columns import PORTABLE, LogicalType
 from channelkit.columns import bigquery_type as column_bigquery_type
 from channelkit.constructs._util import child_id
@@ -155,7 +156,8 @@ class BigQueryDeployment(WarehouseDeployment):
         c = channel
         self.google_provider = stack_provider(
             channel.stack, f"google-{warehouse.project}", lambda s, i, a: GoogleProvider(
-                s, i, project=warehouse.project, region=warehouse.region, alias=a))
+                s, i, project=literal(warehouse.project),
+                region=None if warehouse.region is None else literal(warehouse.region), alias=a))
         self.dataset = BigQueryDataset(
             scope, "Dataset", dataset_id=warehouse.dataset_id(c), project=warehouse.project,
             location=warehouse.location, labels=c.labels,
