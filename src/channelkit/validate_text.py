@@ -50,7 +50,7 @@ def _block(body: Any, prefix: str, text_keys: frozenset[str]) -> Iterator[tuple[
     """(attribute path, message) for each user-text attribute of ``body`` (and its nested blocks)."""
     if isinstance(body, list):
         for index, item in enumerate(body):
-            yield from _block(item, f"{prefix}[{index}]" if len(body) > 1 else prefix, text_keys)
+            yield from _block(item, f"{prefix}[{index}]", text_keys)
         return
     if not isinstance(body, dict):
         return
@@ -84,5 +84,8 @@ def template_findings(doc: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
                 for attribute, message in _block(body, "", text_keys):
                     yield f"{label_prefix}{type_name}.{name}", attribute, message
     for local, configs in (doc.get("provider") or {}).items():
-        for attribute, message in _block(configs, "", USER_TEXT_ATTRIBUTES):
-            yield f"provider.{local}", attribute, message
+        items = configs if isinstance(configs, list) else [configs]
+        for index, config in enumerate(items):
+            label = f"provider.{local}" + (f"[{index}]" if len(items) > 1 else "")
+            for attribute, message in _block(config, "", USER_TEXT_ATTRIBUTES):
+                yield label, attribute, message
