@@ -14,6 +14,8 @@ data block is checked against the bundled schema of its provider:
   companion attributes, exactly/at least one of a group, literal values out of
   range, not in an enum or not matching a pattern) and references to
   write-only attributes: see :mod:`channelkit.validate_rules`.
+- template sequences (``${``, ``%{``) left unescaped in user text: descriptions,
+  comments, labels, tags (:mod:`channelkit.validate_text`).
 
 Stacks whose providers are all present in the local provider mirror are
 then run through the real ``terraform init`` and ``terraform validate``.
@@ -21,7 +23,6 @@ then run through the real ``terraform init`` and ``terraform validate``.
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import tempfile
@@ -30,10 +31,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .cdktf_out import load_stack, stack_files
 from .errors import ChannelkitError, SchemaError, TerraformError
 from .schema.model import BlockSchema, ProviderSchema
 from .schema.registry import bundled_schema
 from .validate_rules import rule_findings, write_only_findings
+from .validate_text import template_findings
 
 __all__ = ["Finding", "StackReport", "ValidationReport", "validate_output", "validate_stack_document"]
 
@@ -284,6 +287,7 @@ def validate_stack_document(doc: dict[str, Any], stack: str) -> tuple[int, list[
     findings += _check_references(doc, stack, defined, schemas)
     findings += _provider_reference_findings(doc, stack)
     findings += rule_findings(doc, stack, schemas) + write_only_findings(doc, stack, schemas)
+    findings += [Finding(stack, *found) for found in template_findings(doc)]
     return checked, findings
 
 
@@ -364,16 +368,6 @@ def _reference_problem(
     return None
 
 
-def _stacks(directory: Path) -> list[tuple[str, Path]]:
-    manifest = directory / "manifest.json"
-    if manifest.is_file():
-        data = json.loads(manifest.read_text(encoding="utf-8"))
-        return sorted(
-            (name, directory / info["synthesizedStackPath"]) for name, info in (data.get("stacks") or {}).items()
-        )
-    return sorted((p.parent.name, p) for p in directory.glob("stacks/*/cdk.tf.json"))
-
-
 def _terraform_check(stack_file: Path, doc: dict[str, Any]) -> str:
     from .terraform import TerraformRunner, find_mirror, mirrored_providers
 
@@ -404,17 +398,18 @@ def _terraform_check(stack_file: Path, doc: dict[str, Any]) -> str:
 
 
 def validate_output(directory: Path | str = "cdktf.out", *, run_terraform: bool = True) -> ValidationReport:
-    """Validate every stack under a cdktf output directory."""
+    """Validate every stack under a cdktf output directory.
+
+    Raises:
+        ChannelkitError: no stacks; OutputError: the manifest or a stack cannot be read or is not Terraform JSON.
+    """
     directory = Path(directory)
-    stacks = _stacks(directory)
+    stacks = stack_files(directory)
     if not stacks:
         raise ChannelkitError(f"no synthesized stacks in {directory}; run `cdktf synth` or `python main.py` first")
     report = ValidationReport()
     for name, path in stacks:
-        try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
-            raise ChannelkitError(f"cannot read stack {name} at {path}: {exc}") from exc
+        doc = load_stack(path, name)
         stack_report = StackReport(name, path)
         stack_report.blocks_checked, stack_report.findings = validate_stack_document(doc, name)
         if run_terraform and not stack_report.findings:

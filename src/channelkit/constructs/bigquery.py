@@ -20,6 +20,7 @@ from typing import Any
 
 from constructs import Construct
 
+from channelkit._text import literal, literal_dict
 from channelkit.errors import ProblemCollector
 from channelkit.providers.google import (
     BigqueryDataset,
@@ -77,6 +78,10 @@ def expiry_condition(path: str, expires: datetime | None, now: datetime | None =
     )
 
 
+def _maybe_literal(text: str | None) -> str | None:
+    return None if text is None else literal(text)
+
+
 class BigQueryDataset(Construct):
     """A BigQuery dataset (``google_bigquery_dataset``, id ``Resource``) with IAM grant methods.
 
@@ -116,10 +121,11 @@ class BigQueryDataset(Construct):
         self._dataset_ref: str | None = None
         self.resource = BigqueryDataset(
             self, "Resource",
-            dataset_id=dataset_id, project=project, location=location, labels=dict(labels or {}),
-            default_partition_expiration_ms=default_partition_expiration_ms, description=description,
+            dataset_id=dataset_id, project=literal(project), location=literal(location), labels=literal_dict(labels),
+            default_partition_expiration_ms=default_partition_expiration_ms, description=_maybe_literal(description),
             default_encryption_configuration=(
-                BigqueryDatasetDefaultEncryptionConfiguration(kms_key_name=kms_key_name) if kms_key_name else None
+                BigqueryDatasetDefaultEncryptionConfiguration(kms_key_name=literal(kms_key_name))
+                if kms_key_name else None
             ),
             delete_contents_on_destroy=False,
             deletion_policy="PREVENT" if prevent_destroy else None,
@@ -143,7 +149,7 @@ class BigQueryDataset(Construct):
         condition = expiry_condition(self.node.path, expires) if expires is not None else None
         cid = child_id(kind, grant_id or principal)
         return remembered(self, cid, lambda: BigqueryDatasetIamMember(
-            self, cid, dataset_id=self.dataset_ref, project=self.project, role=role, member=principal,
+            self, cid, dataset_id=self.dataset_ref, project=literal(self.project), role=role, member=literal(principal),
             condition=condition, provider=self.provider,
         ))
 
@@ -265,9 +271,10 @@ class BigQueryTable(Construct):
         clustering = [k for k in primary_key if declared[k].type in _CLUSTERABLE][:4]
         self.resource = BigqueryTable(
             self, "Resource",
-            dataset_id=dataset.dataset_ref, project=dataset.project, table_id=table_id,
-            schema=json.dumps(schema, separators=(",", ":")),
-            description=description, labels=dict(labels or {}),
+            dataset_id=dataset.dataset_ref, project=literal(dataset.project), table_id=table_id,
+            # The schema is one JSON string: escaped as a whole, once, as Terraform reads it.
+            schema=literal(json.dumps(schema, separators=(",", ":"))),
+            description=_maybe_literal(description), labels=literal_dict(labels),
             time_partitioning=BigqueryTableTimePartitioning(type="DAY"),
             clustering=clustering or None,
             deletion_protection=deletion_protection,
@@ -316,9 +323,9 @@ class LatestStateView(Construct):
         self.view_name = view_id
         self.resource = BigqueryTable(
             self, "Resource",
-            dataset_id=dataset.dataset_ref, project=dataset.project, table_id=view_id,
-            view=BigqueryTableView(query=self.query, use_legacy_sql=False),
-            description=description, labels=dict(labels or {}),
+            dataset_id=dataset.dataset_ref, project=literal(dataset.project), table_id=view_id,
+            view=BigqueryTableView(query=literal(self.query), use_legacy_sql=False),
+            description=_maybe_literal(description), labels=literal_dict(labels),
             deletion_protection=False,
             provider=dataset.provider,
         )

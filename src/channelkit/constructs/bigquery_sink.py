@@ -16,6 +16,7 @@ from typing import Any
 from constructs import Construct
 
 from channelkit._cdk import cdk
+from channelkit._text import literal
 from channelkit.errors import ProblemCollector
 from channelkit.providers.google import ProjectIamMember, ServiceAccount, ServiceAccountKey
 
@@ -86,13 +87,13 @@ def create_sink_account(
     )
     problems.raise_if_any(ConstructPropsError, "invalid BigQuery sink account at {path}")
     service_account = ServiceAccount(
-        scope, "ServiceAccount", account_id=account_id, project=dataset.project,
+        scope, "ServiceAccount", account_id=account_id, project=literal(dataset.project),
         display_name=f"channelkit sink {name}", provider=google_provider,
     )
     key = ServiceAccountKey(scope, "Key", service_account_id=service_account.name, provider=google_provider)
     member = f"serviceAccount:{service_account.email}"
     job_grant = ProjectIamMember(
-        scope, "JobUser", project=dataset.project, role="roles/bigquery.jobUser", member=member,
+        scope, "JobUser", project=literal(dataset.project), role="roles/bigquery.jobUser", member=literal(member),
         provider=google_provider,
     ) if upsert else None
     return SinkAccount(service_account, key, member, dataset.grant_write(member, grant_id=child_id("Sink", name)),

@@ -13,6 +13,7 @@ from typing import Any
 
 from constructs import Construct
 
+from channelkit._text import literal
 from channelkit.errors import ProblemCollector  # noqa: F401
 from channelkit.providers.kafka import Acl, Topic
 
@@ -75,12 +76,12 @@ def grant_acls(
         cid = child_id(id_prefix, who, resource_type, "Prefixed" if prefixed else "", op)
         created.append(remembered(scope, cid, lambda cid=cid, op=op: Acl(  # type: ignore[misc]
             scope, cid,
-            acl_principal=principal,
+            acl_principal=literal(principal),
             acl_host="*",
             acl_operation=op,
             acl_permission_type="Allow",
             resource_type=resource_type,
-            resource_name=resource_name,
+            resource_name=literal(resource_name),
             resource_pattern_type_filter="Prefixed" if prefixed else "Literal",
             provider=provider,
         )))
@@ -167,7 +168,7 @@ class KafkaTopic(Construct):
             name=name,
             partitions=partitions,
             replication_factor=replication_factor,
-            config=merged,
+            config={literal(k): literal(v) for k, v in merged.items()},
             lifecycle=protect(prevent_destroy),
             provider=provider,
         )

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from constructs import Construct
 
 from channelkit._stack import stack_provider
-from channelkit._text import literal
+from channelkit._text import literal_settings
 from channelkit.claims import Claim
 from channelkit.constructs._util import child_id
 from channelkit.constructs.connect import connector_resource
@@ -245,10 +245,10 @@ class KafkaConnectDeployment(PlatformDeployment):
         kafka_settings: dict[str, Any] = dict(bootstrap_servers=list(kafka.bootstrap_servers),
                                               tls_enabled=kafka.tls_enabled, sasl_mechanism=kafka.sasl_mechanism)
         self.kafka_provider = stack_provider(stack, f"kafka-{kafka.name}", lambda s, i, a: KafkaProvider(
-            s, i, alias=a, **kafka_settings), kafka_settings)
+            s, i, alias=a, **literal_settings(kafka_settings)), kafka_settings)
         connect_settings: dict[str, Any] = dict(url=connect.url)
         self.connect_provider = stack_provider(stack, f"connect-{connect.name}", lambda s, i, a: KafkaConnectProvider(
-            s, i, alias=a, **connect_settings), connect_settings)
+            s, i, alias=a, **literal_settings(connect_settings)), connect_settings)
         rf = c.replication_factor
         self.table_topics: dict[str, KafkaTopic] = {
             t.name: KafkaTopic(
@@ -304,10 +304,13 @@ class KafkaConnectDeployment(PlatformDeployment):
         return self._acls(Construct(self.scope, "SinkAcls"), self.platform.sink_principal, grants)
 
     def client_settings(self, credentials: ClientCredentials | None) -> dict[str, str]:
-        """The cluster's security settings plus ``credentials`` (as literals), for one connector's clients."""
+        """The cluster's security settings plus ``credentials``, for one connector's clients.
+
+        The connector L2 writes every config value as a literal (a ``${file:...}`` placeholder stays one).
+        """
         settings = self.platform.kafka.client_security()
         if credentials is not None:
-            settings.update({k: literal(v) for k, v in credentials.settings.items()})
+            settings.update(credentials.settings)
         return settings
 
     def _overrides(self, kind: str, prefixes: Sequence[str]) -> dict[str, str]:

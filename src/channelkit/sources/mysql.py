@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from constructs import Construct
 
 from channelkit._stack import stack_provider
+from channelkit._text import literal_settings
 from channelkit.constructs.database import CdcDatabaseUser
 from channelkit.constructs.debezium import MYSQL_POSITION_COLUMNS, MYSQL_SSL_MODES, mysql_connector_config
 from channelkit.constructs.naming import derive_server_id
@@ -98,7 +99,7 @@ class MySqlSource(Source):
         """The CDC user with the binlog privileges and SELECT on the database (construct id ``DbUser``)."""
         settings: dict[str, Any] = dict(endpoint=f"{self.host}:{self.port}", username=self.admin_user)
         provider = stack_provider(stack, f"mysql-{self.host}", lambda s, i, a: MysqlProvider(
-            s, i, alias=a, **settings), settings)
+            s, i, alias=a, **literal_settings(settings)), settings)
         return CdcDatabaseUser(
             scope, "DbUser", engine="mysql", user_name=names.db_user, database=self.database, tables=tables,
             mysql_provider=provider, random_provider=random_provider, password=password)

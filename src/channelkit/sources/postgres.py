@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from constructs import Construct
 
 from channelkit._stack import stack_provider
+from channelkit._text import literal_settings
 from channelkit.constructs.database import CdcDatabaseUser
 from channelkit.constructs.debezium import (
     POSTGRES_POSITION_COLUMNS,
@@ -130,7 +131,7 @@ class PostgresSource(Source):
         settings: dict[str, Any] = dict(host=self.host, port=self.port, database=self.database,
                                         username=self.admin_user, sslmode=self.sslmode)
         provider = stack_provider(stack, f"postgresql-{self.host}-{self.database}", lambda s, i, a: PostgresqlProvider(
-            s, i, alias=a, **settings), settings)
+            s, i, alias=a, **literal_settings(settings)), settings)
         user = CdcDatabaseUser(
             scope, "DbUser", engine="postgres", user_name=names.db_user, database=self.database,
             schema=self.schema, tables=tables, postgresql_provider=provider, random_provider=random_provider,

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from constructs import Construct
 
 from channelkit._stack import stack_provider
+from channelkit._text import literal_settings
 from channelkit.claims import Claim
 from channelkit.columns import PORTABLE, LogicalType
 from channelkit.columns import bigquery_type as column_bigquery_type
@@ -179,8 +180,8 @@ class BigQueryDeployment(WarehouseDeployment):
         c = channel
         settings: dict[str, Any] = dict(project=warehouse.project, region=warehouse.region)
         self.google_provider = stack_provider(
-            channel.stack, f"google-{warehouse.project}", lambda s, i, a: GoogleProvider(s, i, alias=a, **settings),
-            settings)
+            channel.stack, f"google-{warehouse.project}",
+            lambda s, i, a: GoogleProvider(s, i, alias=a, **literal_settings(settings)), settings)
         self.dataset = BigQueryDataset(
             scope, "Dataset", dataset_id=warehouse.dataset_id(c), project=warehouse.project,
             location=warehouse.location, labels=c.labels,

@@ -276,8 +276,8 @@ class AwsLakeDeployment(WarehouseDeployment):
                 "projection.dt.range": f"NOW-{days}DAYS,NOW" if days else f"{PROJECTION_START},NOW",
                 "projection.dt.interval": "1",
                 "projection.dt.interval.unit": "DAYS",
-                # "$${dt}": Terraform writes a literal ${dt} (Athena's placeholder), it is not an interpolation.
-                "storage.location.template": location + "dt=$${dt}/",
+                # "${dt}" is Athena's placeholder: GlueTable writes it as a literal ("$${dt}"), not an interpolation.
+                "storage.location.template": location + "dt=${dt}/",
             },
             protect=self.lake.protect,
         )

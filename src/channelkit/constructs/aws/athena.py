@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from constructs import Construct
 
+from ..._text import literal, literal_map, literal_or_none
 from ...providers.aws import AthenaNamedQuery, AthenaWorkgroup
 from ...providers.aws.athena_workgroup import (
     AthenaWorkgroupConfiguration,
@@ -86,13 +87,13 @@ class Workgroup(NamedResource, ArnResource, Construct):
                 publish_cloudwatch_metrics_enabled=True,
                 bytes_scanned_cutoff_per_query=bytes_scanned_cutoff,
                 result_configuration=AthenaWorkgroupConfigurationResultConfiguration(
-                    output_location=output_location,
+                    output_location=literal(output_location),
                     encryption_configuration=AthenaWorkgroupConfigurationResultConfigurationEncryptionConfiguration(
                         encryption_option="SSE_KMS", kms_key_arn=key.arn
                     ),
                 ),
             ),
-            tags=dict(tags or {}) or None,
+            tags=literal_map(tags),
         )
 
     def grant_query(self, sid: str = "AthenaQuery") -> tuple[Statement, ...]:
@@ -171,6 +172,6 @@ class NamedQuery(Construct):
         self.database = database
         self.workgroup = workgroup
         self.resource = AthenaNamedQuery(
-            self, "Resource", name=name, database=database.database_name, query=query,
-            workgroup=workgroup.name, description=description or None,
+            self, "Resource", name=name, database=database.database_name, query=literal(query),
+            workgroup=workgroup.name, description=literal_or_none(description),
         )

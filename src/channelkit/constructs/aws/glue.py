@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from constructs import Construct
 
+from ..._text import literal, literal_map, literal_or_none
 from ...providers.aws import GlueCatalogDatabase, GlueCatalogTable
 from ...providers.aws.glue_catalog_table import (
     GlueCatalogTablePartitionKeys,
@@ -76,8 +77,8 @@ class GlueDatabase(NamedResource, ArnResource, Construct):
         checks.raise_if_any("invalid Glue database at {path}")
         self.database_name = name
         self.resource = GlueCatalogDatabase(
-            self, "Resource", name=name, description=description or None,
-            parameters=dict(parameters or {}) or None,
+            self, "Resource", name=name, description=literal_or_none(description),
+            parameters=literal_map(parameters),
         )
 
 
@@ -181,16 +182,16 @@ class GlueTable(NamedResource, ArnResource, Construct):
             "Resource",
             database_name=database.name,
             name=name,
-            description=description or None,
-            owner=owner or None,
+            description=literal_or_none(description),
+            owner=literal_or_none(owner),
             table_type="EXTERNAL_TABLE",
-            parameters={"EXTERNAL": "TRUE", "classification": "json", **(parameters or {})},
+            parameters=literal_map({"EXTERNAL": "TRUE", "classification": "json", **(parameters or {})}),
             partition_keys=[
-                GlueCatalogTablePartitionKeys(name=c.name, type=c.type, comment=c.comment or None)
+                GlueCatalogTablePartitionKeys(name=c.name, type=literal(c.type), comment=literal_or_none(c.comment))
                 for c in self.partition_keys
             ] or None,
             storage_descriptor=GlueCatalogTableStorageDescriptor(
-                location=location,
+                location=literal(location),
                 input_format=_TEXT_INPUT,
                 output_format=_TEXT_OUTPUT,
                 ser_de_info=GlueCatalogTableStorageDescriptorSerDeInfo(
@@ -198,7 +199,8 @@ class GlueTable(NamedResource, ArnResource, Construct):
                 ),
                 columns=[
                     GlueCatalogTableStorageDescriptorColumns(
-                        name=c.name, type=c.type, comment=c.comment or None, parameters=dict(c.parameters) or None
+                        name=c.name, type=literal(c.type), comment=literal_or_none(c.comment),
+                        parameters=literal_map(c.parameters),
                     )
                     for c in self.columns
                 ],

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from constructs import Construct
 
+from ..._text import literal, literal_map, literal_or_none
 from ...errors import ProblemCollector
 from ...providers.aws import (
     DataAwsIamPolicyDocument,
@@ -69,14 +70,17 @@ def _statement(s: Statement) -> DataAwsIamPolicyDocumentStatement:
     return DataAwsIamPolicyDocumentStatement(
         sid=s.sid,
         effect=s.effect,
-        actions=list(s.actions),
-        resources=list(s.resources),
+        actions=[literal(a) for a in s.actions],
+        resources=[literal(r) for r in s.resources],
         condition=[
-            DataAwsIamPolicyDocumentStatementCondition(test=c.test, variable=c.variable, values=list(c.values))
+            DataAwsIamPolicyDocumentStatementCondition(
+                test=literal(c.test), variable=literal(c.variable), values=[literal(v) for v in c.values]
+            )
             for c in s.conditions
         ] or None,
         principals=[
-            DataAwsIamPolicyDocumentStatementPrincipals(type=kind, identifiers=list(ids)) for kind, ids in s.principals
+            DataAwsIamPolicyDocumentStatementPrincipals(type=literal(kind), identifiers=[literal(i) for i in ids])
+            for kind, ids in s.principals
         ] or None,
     )
 
@@ -186,7 +190,7 @@ class ServiceRole(NamedResource, ArnResource, Construct):
         )
         self.resource = IamRole(
             self, "Resource", name=name, assume_role_policy=trust.json,
-            description=description or None, tags=dict(tags or {}) or None,
+            description=literal_or_none(description), tags=literal_map(tags),
         )
         self.policy = IamRolePolicy(
             self, "Policy", name=f"{name}-policy", role=self.resource.id,
@@ -253,8 +257,8 @@ class ManagedPolicy(ArnResource, Construct):
         check_tags(checks.props, tags)
         checks.raise_if_any("invalid managed policy at {path}")
         self.resource = IamPolicy(
-            self, "Resource", name=name, description=description or None,
-            policy=policy_document(self, "Document", statements), tags=dict(tags or {}) or None,
+            self, "Resource", name=name, description=literal_or_none(description),
+            policy=policy_document(self, "Document", statements), tags=literal_map(tags),
         )
         self.attachments: list[IamRolePolicyAttachment | IamUserPolicyAttachment] = [
             IamRolePolicyAttachment(self, f"Attach{i}", role=role, policy_arn=self.resource.arn)

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from constructs import Construct
 
+from ..._text import literal, literal_map
 from ...providers.aws import KmsAlias, KmsKey
 from .._util import protect as protect_lifecycle
 from .._util import protection_default
@@ -66,8 +67,8 @@ class ChannelKey(ArnResource, Construct):
         checks.raise_if_any("invalid KMS key at {path}")
         self.protected = protection_default(self, protect)
         self.resource = KmsKey(
-            self, "Resource", description=description, enable_key_rotation=True,
-            deletion_window_in_days=deletion_window_days, tags=dict(tags or {}) or None,
+            self, "Resource", description=literal(description), enable_key_rotation=True,
+            deletion_window_in_days=deletion_window_days, tags=literal_map(tags),
             lifecycle=protect_lifecycle(self.protected),
         )
         self.alias_resource = KmsAlias(self, "Alias", name=alias, target_key_id=self.resource.key_id)

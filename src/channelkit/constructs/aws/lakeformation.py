@@ -7,6 +7,7 @@ from typing import Any
 
 from constructs import Construct
 
+from ..._text import literal
 from ...providers.aws import LakeformationPermissions, LakeformationResource
 from ...providers.aws.lakeformation_permissions import (
     LakeformationPermissionsDatabase,
@@ -130,5 +131,5 @@ class LakeGrant(Construct):
             kwargs["table"] = LakeformationPermissionsTable(database_name=database.database_name,
                                                             name=table.table_name)
         self.resource = LakeformationPermissions(
-            self, "Resource", principal=principal, permissions=sorted(permissions), **kwargs,
+            self, "Resource", principal=literal(principal), permissions=sorted(permissions), **kwargs,
         )

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from constructs import Construct
 
+from ..._text import literal, literal_map, literal_or_none
 from ...providers.aws import (
     CloudwatchLogGroup,
     MskconnectConnector,
@@ -100,9 +101,9 @@ class CustomPlugin(ArnResource, Construct):
         checks.raise_if_any("invalid MSK Connect custom plugin at {path}")
         self.resource = MskconnectCustomPlugin(
             self, "Resource", name=name, content_type=content_type,
-            description=description or None,
+            description=literal_or_none(description),
             location=MskconnectCustomPluginLocation(
-                s3=MskconnectCustomPluginLocationS3(bucket_arn=bucket_arn, file_key=file_key)
+                s3=MskconnectCustomPluginLocationS3(bucket_arn=literal(bucket_arn), file_key=literal(file_key))
             ),
         )
 
@@ -148,8 +149,8 @@ class WorkerConfiguration(ArnResource, Construct):
         checks.raise_if_any("invalid MSK Connect worker configuration at {path}")
         content = "".join(f"{k}={v}\n" for k, v in sorted(properties.items()))
         self.resource = MskconnectWorkerConfiguration(
-            self, "Resource", name=name, properties_file_content=content,
-            description=description or None,
+            self, "Resource", name=name, properties_file_content=literal(content),
+            description=literal_or_none(description),
         )
 
 
@@ -252,7 +253,7 @@ class Connector(ArnResource, Construct):
             "Resource",
             name=name,
             kafkaconnect_version=kafkaconnect_version,
-            connector_configuration=dict(config),
+            connector_configuration={literal(k): literal(v) for k, v in config.items()},
             service_execution_role_arn=role.arn,
             capacity=MskconnectConnectorCapacity(
                 autoscaling=MskconnectConnectorCapacityAutoscaling(
@@ -265,7 +266,7 @@ class Connector(ArnResource, Construct):
             ),
             kafka_cluster=MskconnectConnectorKafkaCluster(
                 apache_kafka_cluster=MskconnectConnectorKafkaClusterApacheKafkaCluster(
-                    bootstrap_servers=bootstrap_servers,
+                    bootstrap_servers=literal(bootstrap_servers),
                     vpc=MskconnectConnectorKafkaClusterApacheKafkaClusterVpc(
                         subnets=list(subnets), security_groups=list(security_groups)
                     ),
@@ -295,6 +296,6 @@ class Connector(ArnResource, Construct):
                     )
                 )
             ),
-            tags=dict(tags or {}) or None,
+            tags=literal_map(tags),
         )
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from constructs import Construct
 
+from ..._text import literal_map
 from ...providers.aws import (
     S3Bucket,
     S3BucketLifecycleConfiguration,
@@ -94,7 +95,7 @@ class DataBucket(ArnResource, Construct):
         self.protected = protection_default(self, protect)
         self.resource = S3Bucket(
             self, "Resource", bucket=bucket_name, force_destroy=not self.protected,
-            tags=dict(tags or {}) or None, lifecycle=protect_lifecycle(self.protected),
+            tags=literal_map(tags), lifecycle=protect_lifecycle(self.protected),
         )
         bucket = self.resource.id
         S3BucketVersioning(

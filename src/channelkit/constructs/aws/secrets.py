@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from constructs import Construct
 
 from ..._cdk import cdk
+from ..._text import literal, literal_map
 from ...providers.aws import (
     DataAwsSecretsmanagerRandomPassword,
     DataAwsSecretsmanagerSecretVersion,
@@ -95,10 +96,10 @@ class GeneratedSecret(ArnResource, Construct):
         self.key = key
         self.resource = SecretsmanagerSecret(
             self, "Resource", name=name, kms_key_id=key.arn,
-            recovery_window_in_days=recovery_window_days, tags=dict(tags or {}) or None,
+            recovery_window_in_days=recovery_window_days, tags=literal_map(tags),
         )
         password = DataAwsSecretsmanagerRandomPassword(
-            self, "Password", password_length=password_length, exclude_characters=exclude_characters,
+            self, "Password", password_length=password_length, exclude_characters=literal(exclude_characters),
             require_each_included_type=True,
         )
         self.value_version = SecretsmanagerSecretVersion(
