@@ -127,7 +127,7 @@ def test_dataset_rejects_bad_members_and_past_expiry(tmp_path: Path) -> None:
     with pytest.raises(ConstructPropsError, match="in the future"):
         ds.grant_read("user:u@x.com", expires=datetime.now(UTC) - timedelta(seconds=1))
     with pytest.raises(InvalidNameError):
-        BigQueryDataset(stack, "D2", dataset_id="has-dash", project="p", location="EU")
+        BigQueryDataset(stack, "D2", dataset_id="has-dash", project="proj-p", location="EU")
 
 
 def test_table_and_view(tmp_path: Path) -> None:

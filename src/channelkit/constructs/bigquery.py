@@ -56,20 +56,20 @@ _CLUSTERABLE = {"STRING", "INT64", "NUMERIC", "BIGNUMERIC", "BOOL", "DATE", "DAT
 def expiry_condition(path: str, expires: datetime | None, now: datetime | None = None) -> Any:
     """The IAM condition ending a grant at ``expires`` (None for no expiry).
 
-    Naive datetimes are taken as UTC.
+    A naive datetime is refused (as on the AWS target): it has no single meaning.
 
     Raises:
-        ConstructPropsError: ``expires`` is not in the future.
+        ConstructPropsError: ``expires`` is not a timezone-aware datetime in the future.
     """
     if expires is None:
         return None
     problems = ProblemCollector(path)  # path given by the caller
-    when = expires if expires.tzinfo else expires.replace(tzinfo=UTC)
     now = now or datetime.now(UTC)
-    problems.check(when > now, "expires", expires.isoformat(),
-                   f"a time in the future (now is {now:%Y-%m-%dT%H:%M:%SZ})")
+    aware = isinstance(expires, datetime) and expires.tzinfo is not None and expires.utcoffset() is not None
+    problems.check(aware and expires > now, "expires", expires,
+                   f"a timezone-aware datetime in the future (now is {now:%Y-%m-%dT%H:%M:%SZ})")
     problems.raise_if_any(ConstructPropsError, f"invalid grant expiry at {path}")
-    stamp = when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = expires.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return BigqueryDatasetIamMemberCondition(
         title=f"expires-{stamp[:10]}",
         description=f"granted by channelkit until {stamp}",

@@ -143,13 +143,19 @@ def kcbq_config(
     return config
 
 
-def check_upsert_merge(problems: ProblemCollector, merge_interval_ms: Any, merge_records_threshold: Any) -> None:
-    """Record what is wrong with KCBQ's upsert merge settings (each a positive integer or -1, not both -1)."""
-    settings = (("merge_interval_ms", merge_interval_ms), ("merge_records_threshold", merge_records_threshold))
-    for field, value in settings:
-        problems.check(isinstance(value, int) and not isinstance(value, bool) and (value == -1 or value > 0), field,
+def check_upsert_merge(
+    problems: ProblemCollector, merge_interval_ms: Any, merge_records_threshold: Any, *,
+    field: str = "merge_interval_ms",
+) -> None:
+    """Record what is wrong with KCBQ's upsert merge settings (each a positive integer or -1, not both -1).
+
+    ``field`` names the interval (``warehouse.merge_interval_ms`` in a Channel).
+    """
+    settings = ((field, merge_interval_ms), ("merge_records_threshold", merge_records_threshold))
+    for name, value in settings:
+        problems.check(isinstance(value, int) and not isinstance(value, bool) and (value == -1 or value > 0), name,
                        value, "a positive integer, or -1 to disable")
-    problems.check(not (merge_interval_ms == -1 and merge_records_threshold == -1), "merge_interval_ms",
+    problems.check(not (merge_interval_ms == -1 and merge_records_threshold == -1), field,
                    merge_interval_ms, "a positive interval when merge_records_threshold is -1")
 
 

@@ -66,7 +66,8 @@ class CdcDatabaseUser(Construct):
         problems = LazyProblems(self)
         problems.check(engine in ("mysql", "postgres"), "engine", engine, "'mysql' or 'postgres'")
         limit = 32 if engine == "mysql" else 63
-        problems.check(bool(re.match(rf"^[A-Za-z0-9_]{{1,{limit}}}$", str(user_name))), "user_name", user_name,
+        problems.check(isinstance(user_name, str) and bool(re.fullmatch(rf"[A-Za-z0-9_]{{1,{limit}}}", user_name)),
+                       "user_name", user_name,
                        f"1-{limit} characters from [A-Za-z0-9_]")
         problems.check(len(tables) > 0, "tables", list(tables), "at least one table")
         problems.check(password is None or (isinstance(password, str) and "${" in password), "password",

@@ -211,7 +211,7 @@ def _check_common(
     problems: ProblemCollector, *, name: str, port: int, tables: Sequence[str], snapshot_mode: str,
     delete_handling: str, password: Any,
 ) -> None:
-    problems.check(bool(re.match(r"^[A-Za-z0-9._-]{1,249}$", str(name))), "name", name,
+    problems.check(isinstance(name, str) and bool(re.fullmatch(r"[A-Za-z0-9._-]{1,249}", name)), "name", name,
                    "a connector name of 1-249 characters from [A-Za-z0-9._-]")
     problems.check(isinstance(port, int) and 0 < port < 65536, "port", port, "a TCP port 1-65535")
     problems.check(len(tables) > 0, "tables", list(tables), "at least one table")
@@ -338,7 +338,7 @@ class DebeziumPostgresSource(_DebeziumSource):
         _check_common(problems, name=name, port=port, tables=tables, snapshot_mode=snapshot_mode,
                       delete_handling=delete_handling, password=password)
         for field, value in (("slot_name", slot_name), ("publication_name", publication_name or slot_name)):
-            problems.check(bool(re.match(r"^[a-z0-9_]{1,63}$", str(value))), field, value,
+            problems.check(isinstance(value, str) and bool(re.fullmatch(r"[a-z0-9_]{1,63}", value)), field, value,
                            "1-63 characters from [a-z0-9_]")
         problems.check(sslmode in POSTGRES_SSL_MODES, "sslmode", sslmode, "one of " + ", ".join(POSTGRES_SSL_MODES))
         problems.raise_if_any(ConstructPropsError, "invalid Postgres source props at {path}")
