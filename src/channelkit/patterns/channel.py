@@ -143,9 +143,10 @@ class Channel(Construct):
         ok = self._check_props(found.of(ConstructPropsError), id, found_platform, retention, partitions,
                                replication_factor)
         self.platform: Platform = found_platform  # type: ignore[assignment]  # None only when a problem is recorded
+        brokers: Any = found_platform.broker_count if found_platform is not None else None
         self.replication_factor: int = (
-            replication_factor if replication_factor is not None or found_platform is None
-            else min(3, found_platform.broker_count))  # type: ignore[assignment]
+            replication_factor if replication_factor is not None or not _is_int(brokers)
+            else min(3, brokers))  # type: ignore[assignment]  # None only with a broker_count problem recorded
         self._check_readers(found.of(PrincipalError, f"invalid readers at {path}"), found.of(ConstructPropsError),
                             readers, ok)
         self.tables = self._check_tables(found.of(TableDefinitionError, f"invalid tables at {path}"), tables,
@@ -394,8 +395,13 @@ class Channel(Construct):
             where = f"readers[{i}]"
             if isinstance(reader, Reader):
                 identities = {k: v for k, v in Reader.PROPS.items() if k != "expires"}
-                typed = check_props(problems, identities, reader, prefix=f"{where}.")
-                Reader.PROPS["expires"].check(props, f"{where}.expires", reader.expires)
+                typed: dict[str, bool] = check_props(problems, identities, reader, prefix=f"{where}.")
+                if Reader.PROPS["expires"].check(props, f"{where}.expires", reader.expires) and reader.expires:
+                    for system, part in ((platform_system, self.platform), (warehouse_system, self.warehouse)):
+                        identity = reader.identity(system) if system else None
+                        if identity and system and typed.get(system) and not part.grant_can_expire(identity):
+                            props.add(f"{where}.expires", reader.expires,
+                                      f"None: the {system} grant of {identity} cannot expire")
                 for system, check in _PRINCIPAL_CHECKS.items():
                     identity = reader.identity(system)
                     if identity is not None and typed[system]:
@@ -440,8 +446,9 @@ class Channel(Construct):
             columns = [c for c in (t.columns if isinstance(t.columns, tuple) else ()) if isinstance(c, Column)]
             cols: set[str] = set()
             good: list[Column] = []
-            for c in columns:
-                column_ok = check_props(problems, Column.PROPS, c, prefix=f"{where}.columns[{c.name}].")
+            for j, c in enumerate(columns):
+                label = c.name if isinstance(c.name, str) and c.name else j
+                column_ok = check_props(problems, Column.PROPS, c, prefix=f"{where}.columns[{label}].")
                 if not column_ok["name"]:
                     continue
                 if c.name in cols:

@@ -110,6 +110,10 @@ class Platform(ABC):
     def check(self, problems: ProblemCollector, channel: Channel) -> None:
         """Record every problem of the platform props for ``channel``."""
 
+    def grant_can_expire(self, principal: str) -> bool:
+        """Whether a read grant to ``principal`` can carry an end date (default True)."""
+        return True
+
     def claims(self, channel: Channel) -> list[tuple[str, str]]:
         """Names this channel takes on the platform that no other channel of the app may take."""
         return []

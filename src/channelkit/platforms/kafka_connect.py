@@ -245,6 +245,10 @@ class KafkaConnectPlatform(Platform):
             problems.check(bool(self.connect.aws_role), "connect.aws_role", self.connect.aws_role,
                            "the IAM role name the Connect workers run as (the sink writes to S3 with it)")
 
+    def grant_can_expire(self, principal: str) -> bool:
+        """Kafka ACLs cannot expire."""
+        return False
+
     def deploy(self, channel: Channel, scope: Construct, *, local_emulator: bool) -> KafkaConnectDeployment:
         """Topics, ACLs and the providers; connectors follow through :meth:`KafkaConnectDeployment.deploy_connector`."""
         return KafkaConnectDeployment(self, channel, scope)

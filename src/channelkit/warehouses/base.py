@@ -63,6 +63,10 @@ class Warehouse(ABC):
         """Tags for every taggable cloud resource of the channel (the platform's too)."""
         return {"channelkit:channel": channel.channel_name}
 
+    def grant_can_expire(self, principal: str) -> bool:
+        """Whether a read grant to ``principal`` can carry an end date (default True)."""
+        return True
+
     def claims(self, channel: Channel, platform: Platform) -> list[tuple[str, str]]:
         """Names this channel takes in the warehouse that no other channel of the app may take."""
         return []

@@ -196,6 +196,10 @@ class AwsLake(Warehouse):
                 check_glue_name(problems, f"tables[{t.name}].columns[{col.name}].name", glue_ident(col.name))
                 GLUE_COMMENT.check(problems, f"tables[{t.name}].columns[{col.name}].description", col.description)
 
+    def grant_can_expire(self, principal: str) -> bool:
+        """Only IAM role and user grants can expire (an IAM condition); Lake Formation grants cannot."""
+        return _iam_name(principal, "role") is not None or _iam_name(principal, "user") is not None
+
     def claims(self, channel: Channel, platform: Platform) -> list[tuple[str, str]]:
         """Bucket names are global; Glue database names are unique per account and region."""
         return [("S3 bucket", self.bucket(channel, platform)), ("Glue database", self.database(channel))]
