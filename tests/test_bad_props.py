@@ -547,3 +547,16 @@ def test_an_expiry_the_grant_cannot_carry_is_refused_before_anything_is_built(
     """Kafka ACLs and Lake Formation grants cannot expire: refused with the other props, not at deploy."""
     err = rejected(stacks[target], **TARGETS[target](readers=[reader]))
     assert "cannot expire" in str(err) and err.fields == ["readers[0].expires"]
+
+
+@pytest.mark.parametrize(("principal", "expires", "field"), [
+    (5, None, "principal"), (None, None, "principal"), ({"gcp": "user:a@example.com"}, None, "principal"),
+    ("user:ann@example.com", datetime(2099, 1, 1), "expires"), ("user:ann@example.com", "2099-01-01", "expires"),
+    ("user:ann@example.com\n", None, "principal"),
+])
+def test_grant_read_after_construction_is_typed(tmp_path: Path, principal: Any, expires: Any, field: str) -> None:
+    app = cdk.App(outdir=str(tmp_path))
+    ch = Channel(cdk.TerraformStack(app, "s"), "shop", **gcp_kwargs())
+    with pytest.raises(ValidationError) as info:
+        ch.grant_read(principal, expires=expires)
+    assert field in info.value.fields

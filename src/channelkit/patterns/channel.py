@@ -53,7 +53,7 @@ from channelkit.constructs.naming import (
 )
 from channelkit.errors import ProblemCollector
 from channelkit.platforms import ConnectorSpec, Platform, PlatformDeployment, accepted_pairs, resolve
-from channelkit.props import Days, check_props
+from channelkit.props import Days, Moment, check_props
 from channelkit.sources import Source, SourceNames
 from channelkit.warehouses import Warehouse, WarehouseDeployment
 
@@ -104,8 +104,10 @@ class Channel(Construct):
         replication_factor: replication factor of every topic (default ``min(3, brokers)``).
 
     Raises:
-        ConstructPropsError, PrincipalError, TableDefinitionError, InvalidNameError, CollisionError:
-            each with every problem found by its check.
+        ConstructPropsError, PrincipalError, TableDefinitionError, InvalidNameError, CollisionError: one
+            error with every problem of every check (props, readers, tables, names, claims), raised before
+            the channel joins the construct tree. Problems of several kinds raise one error deriving from
+            each kind found (:func:`~channelkit.constructs.errors.combined_error`).
     """
 
     def __init__(
@@ -233,7 +235,8 @@ class Channel(Construct):
         config = self._connector_config(self.db_user_name)
         if password_ref:
             problems = ProblemCollector(self.node.path)
-            problems.check(password_ref.startswith("${"), "password_ref", "<redacted>",
+            problems.check(isinstance(password_ref, str) and password_ref.startswith("${"), "password_ref",
+                           "<redacted>",
                            "a reference or config-provider placeholder '${...}', never a literal password")
             problems.raise_if_any(ConstructPropsError, f"invalid password reference at {self.node.path}")
             config["database.password"] = password_ref
@@ -295,6 +298,12 @@ class Channel(Construct):
             PrincipalError: the reader has no identity this channel's platform or warehouse grants.
         """
         platform, warehouse = self.platform_deployment, self.warehouse_deployment
+        problems = ProblemCollector(self.node.path)
+        problems.check(isinstance(principal, Reader | str), "principal", principal, "a Reader or a principal string")
+        problems.raise_if_any(PrincipalError, f"invalid reader at {self.node.path}")
+        if expires is not None:
+            Moment().check(problems, "expires", expires)
+            problems.raise_if_any(ConstructPropsError, f"invalid read grant at {self.node.path}")
         if isinstance(principal, str):
             part = platform if principal.startswith("User:") else warehouse
             return part.grant_read(principal, expires=expires)
