@@ -16,13 +16,14 @@ from typing import Any
 from constructs import Construct
 
 from channelkit.errors import ProblemCollector  # noqa: F401
+from channelkit.props import Seq, Text
 from channelkit.providers.mysql import Grant as MysqlGrant
 from channelkit.providers.mysql import User as MysqlUser
 from channelkit.providers.postgresql import Grant as PostgresqlGrant
 from channelkit.providers.postgresql import Role as PostgresqlRole
 from channelkit.providers.random import Password
 
-from ._util import LazyProblems
+from ._util import LazyProblems, init_construct
 from .errors import ConstructPropsError
 
 __all__ = ["MYSQL_CDC_GLOBAL_PRIVILEGES", "CdcDatabaseUser"]
@@ -62,13 +63,23 @@ class CdcDatabaseUser(Construct):
         schema: str = "public", host: str = "%", mysql_provider: Any = None, postgresql_provider: Any = None,
         random_provider: Any = None, password: str | None = None,
     ) -> None:
-        super().__init__(scope, id)
+        init_construct(super().__init__, scope, id)
         problems = LazyProblems(self)
         problems.check(engine in ("mysql", "postgres"), "engine", engine, "'mysql' or 'postgres'")
         limit = 32 if engine == "mysql" else 63
-        problems.check(bool(re.match(rf"^[A-Za-z0-9_]{{1,{limit}}}$", str(user_name))), "user_name", user_name,
+        problems.check(isinstance(user_name, str) and bool(re.fullmatch(rf"[A-Za-z0-9_]{{1,{limit}}}", user_name)),
+                       "user_name", user_name,
                        f"1-{limit} characters from [A-Za-z0-9_]")
-        problems.check(len(tables) > 0, "tables", list(tables), "at least one table")
+        Seq(Text(min_len=1, what="a table name"), min_items=1, what="a list of table names (not one string)").check(
+            problems, "tables", tables)
+        Text(min_len=1, what="a database name").check(problems, "database", database)
+        Text(min_len=1, what="a schema name").check(problems, "schema", schema)
+        Text(min_len=1, what="a MySQL host pattern such as %").check(problems, "host", host)
+        from .aws._common import check_provider
+
+        for field, provider in (("mysql_provider", mysql_provider), ("postgresql_provider", postgresql_provider),
+                                ("random_provider", random_provider)):
+            check_provider(problems, field, provider)
         problems.check(password is None or (isinstance(password, str) and "${" in password), "password",
                        "<redacted>", "a reference (never a literal password), or None for a random_password")
         problems.raise_if_any(ConstructPropsError, "invalid CDC user props at {path}")

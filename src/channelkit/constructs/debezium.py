@@ -23,11 +23,11 @@ from typing import Any
 from constructs import Construct
 
 from channelkit.errors import ProblemCollector
+from channelkit.props import Boolean, Integer, Maybe, OneOf, Seq, Text, check_props
 from channelkit.providers.kafka_connect import Connector
 
-from ._util import LazyProblems
+from ._util import init_construct
 from .connect import connector_resource
-from .errors import ConstructPropsError, InvalidNameError
 from .naming import check_kafka_topic
 
 __all__ = [
@@ -224,18 +224,22 @@ def postgres_connector_config(
     return config
 
 
-def _check_common(
-    problems: ProblemCollector, *, name: str, port: int, tables: Sequence[str], snapshot_mode: str,
-    delete_handling: str, password: Any,
-) -> None:
-    problems.check(bool(re.match(r"^[A-Za-z0-9._-]{1,249}$", str(name))), "name", name,
-                   "a connector name of 1-249 characters from [A-Za-z0-9._-]")
-    problems.check(isinstance(port, int) and 0 < port < 65536, "port", port, "a TCP port 1-65535")
-    problems.check(len(tables) > 0, "tables", list(tables), "at least one table")
-    problems.check(snapshot_mode in SNAPSHOT_MODES, "snapshot_mode", snapshot_mode,
-                   "one of " + ", ".join(SNAPSHOT_MODES))
-    problems.check(delete_handling in DELETE_HANDLING_MODES, "delete_handling", delete_handling,
-                   "one of " + ", ".join(DELETE_HANDLING_MODES))
+#: What the props shared by both Debezium sources accept.
+COMMON_RULES = {
+    "name": Text(r"[A-Za-z0-9._-]{1,249}", what="a connector name of 1-249 characters from [A-Za-z0-9._-]"),
+    "hostname": Text(r"[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?", what="a host name or address"),
+    "port": Integer(1, 65535, what="a TCP port"),
+    "user": Text(min_len=1, tokens=True, what="a database user (a reference is fine)"),
+    "database": Text(min_len=1, what="a database name"),
+    "tables": Seq(Text(min_len=1, what="a table name"), min_items=1, what="a list of table names (not one string)"),
+    "snapshot_mode": OneOf(SNAPSHOT_MODES),
+    "delete_handling": OneOf(DELETE_HANDLING_MODES),
+}
+
+
+def _check_common(problems: ProblemCollector, *, password: Any, depends_on: Any = (), **props: Any) -> None:
+    check_props(problems, COMMON_RULES, props)
+    problems.check(isinstance(depends_on, list | tuple), "depends_on", depends_on, "a list of resources")
     problems.check(isinstance(password, str) and password.startswith("${"), "password", "<redacted>",
                    "a reference (e.g. random_password.result or a config-provider '${...}'), never a literal")
 
@@ -289,17 +293,20 @@ class DebeziumMySqlSource(_DebeziumSource):
         history_topic: str, snapshot_mode: str = "initial", delete_handling: str = "rewrite",
         provider: Any = None, depends_on: Sequence[Any] = (),
     ) -> None:
-        super().__init__(scope, id)
-        names = LazyProblems(self)
-        check_kafka_topic(names, "topic_prefix", topic_prefix)
-        check_kafka_topic(names, "history_topic", history_topic)
-        names.raise_if_any(InvalidNameError, "invalid names for the MySQL source at {path}")
-        problems = LazyProblems(self)
-        _check_common(problems, name=name, port=port, tables=tables, snapshot_mode=snapshot_mode,
-                      delete_handling=delete_handling, password=password)
-        problems.check(isinstance(server_id, int) and 1 <= server_id < 2**32, "server_id", server_id,
-                       "an integer in [1, 4294967295], unique among the MySQL server's replicas")
-        problems.raise_if_any(ConstructPropsError, "invalid MySQL source props at {path}")
+        init_construct(super().__init__, scope, id, "MySQL source")
+        from .aws._common import Checks, check_provider
+
+        checks = Checks(self)
+        check_kafka_topic(checks.names, "topic_prefix", topic_prefix)
+        check_kafka_topic(checks.names, "history_topic", history_topic)
+        problems = checks.props
+        _check_common(problems, name=name, hostname=hostname, port=port, user=user, database=database, tables=tables,
+                      snapshot_mode=snapshot_mode, delete_handling=delete_handling, password=password,
+                      depends_on=depends_on)
+        Integer(1, 2**32 - 1, what="unique among the MySQL server's replicas").check(problems, "server_id", server_id)
+        Text(min_len=1, what="Kafka bootstrap servers").check(problems, "bootstrap_servers", bootstrap_servers)
+        check_provider(problems, "provider", provider)
+        checks.raise_if_any("invalid MySQL source at {path}")
         self._create(
             mysql_connector_config(
                 name=name, hostname=hostname, port=port, user=user, database=database, tables=tables,
@@ -347,18 +354,23 @@ class DebeziumPostgresSource(_DebeziumSource):
         sslmode: str = "require", publication_managed: bool = True, provider: Any = None,
         depends_on: Sequence[Any] = (),
     ) -> None:
-        super().__init__(scope, id)
-        names = LazyProblems(self)
-        check_kafka_topic(names, "topic_prefix", topic_prefix)
-        names.raise_if_any(InvalidNameError, "invalid names for the Postgres source at {path}")
-        problems = LazyProblems(self)
-        _check_common(problems, name=name, port=port, tables=tables, snapshot_mode=snapshot_mode,
-                      delete_handling=delete_handling, password=password)
-        for field, value in (("slot_name", slot_name), ("publication_name", publication_name or slot_name)):
-            problems.check(bool(re.match(r"^[a-z0-9_]{1,63}$", str(value))), field, value,
-                           "1-63 characters from [a-z0-9_]")
-        problems.check(sslmode in POSTGRES_SSL_MODES, "sslmode", sslmode, "one of " + ", ".join(POSTGRES_SSL_MODES))
-        problems.raise_if_any(ConstructPropsError, "invalid Postgres source props at {path}")
+        init_construct(super().__init__, scope, id, "Postgres source")
+        from .aws._common import Checks, check_provider
+
+        checks = Checks(self)
+        check_kafka_topic(checks.names, "topic_prefix", topic_prefix)
+        problems = checks.props
+        _check_common(problems, name=name, hostname=hostname, port=port, user=user, database=database, tables=tables,
+                      snapshot_mode=snapshot_mode, delete_handling=delete_handling, password=password,
+                      depends_on=depends_on)
+        slot = Text(r"[a-z0-9_]{1,63}", what="1-63 characters from [a-z0-9_]")
+        slot.check(problems, "slot_name", slot_name)
+        Maybe(slot).check(problems, "publication_name", publication_name)
+        Text(min_len=1, max_bytes=63, what="a Postgres schema name").check(problems, "schema", schema)
+        OneOf(POSTGRES_SSL_MODES).check(problems, "sslmode", sslmode)
+        Boolean().check(problems, "publication_managed", publication_managed)
+        check_provider(problems, "provider", provider)
+        checks.raise_if_any("invalid Postgres source at {path}")
         self._create(
             postgres_connector_config(
                 name=name, hostname=hostname, port=port, user=user, database=database, schema=schema,

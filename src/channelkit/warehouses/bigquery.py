@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -37,6 +38,7 @@ from channelkit.constructs.naming import (
 )
 from channelkit.errors import ProblemCollector
 from channelkit.platforms.base import ConnectorSpec
+from channelkit.props import Boolean, Days, Maybe, Rule, Text, check_props
 from channelkit.providers.google import GoogleProvider
 
 from .base import Warehouse, WarehouseDeployment
@@ -50,6 +52,13 @@ __all__ = ["CHANGES_SUFFIX", "BigQuery", "BigQueryDeployment", "describe"]
 
 #: Suffix of the change-log table of each source table (the view takes the table's own name).
 CHANGES_SUFFIX = "_changes"
+#: Longest column description BigQuery accepts (TableFieldSchema.description: "maximum length is 1,024
+#: characters", BigQuery REST reference).
+DESCRIPTION_MAX = 1024
+
+#: A GCP project id: 6-30 lower-case letters, digits and '-', starting with a letter, not ending with '-'
+#: (Resource Manager, "Creating and managing projects"); a domain-scoped id ``example.com:my-project`` too.
+PROJECT_ID = Text(r"([a-z0-9.-]+:)?[a-z][a-z0-9-]{4,28}[a-z0-9]", what="a GCP project id (6-30 of [a-z0-9-])")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -86,6 +95,19 @@ class BigQuery(Warehouse):
     reader_system: ClassVar[str] = "gcp"
     sink_cloud: ClassVar[str] = "gcp"
     name: ClassVar[str] = "bigquery"
+    #: What each field accepts (the dataset id is checked with BigQuery's naming rules, merge settings in
+    #: upsert mode with KCBQ's).
+    PROPS: ClassVar[Mapping[str, Rule]] = {
+        "project": PROJECT_ID,
+        "location": Text(r"[A-Za-z]+(-[a-z]+[0-9]+)?", what="a BigQuery location such as EU, US or europe-west1"),
+        "dataset": Maybe(Text(what="a BigQuery dataset id")),
+        "kms_key_name": Maybe(Text(r"projects/[^/]+/locations/[^/]+/keyRings/[^/]+/cryptoKeys/[^/]+", tokens=True,
+                                   what="a Cloud KMS key name projects/P/locations/L/keyRings/R/cryptoKeys/K")),
+        "history_retention": Maybe(Days(min_days=1)),
+        "expire_partitions": Maybe(Boolean()),
+        "upsert": Boolean(),
+        "region": Maybe(Text(r"[a-z]+-[a-z]+[0-9]+", what="a GCP region such as europe-west1")),
+    }
 
     @property
     def delete_handling(self) -> str:
@@ -107,23 +129,30 @@ class BigQuery(Warehouse):
         """The dataset id of ``channel``."""
         return self.dataset or channel.channel_name
 
-    def check(self, problems: ProblemCollector, channel: Channel, platform: Platform) -> None:
-        """The history retention and the upsert merge settings."""
+    def check(self, problems: ProblemCollector, channel: Channel, platform: Platform | None) -> None:
+        """Every prop: project, location, key, the history retention and the upsert merge settings."""
+        check_props(problems, BigQuery.PROPS, self, prefix="warehouse.")
         h = self.history_retention
-        problems.check(h is None or (isinstance(h, timedelta) and h >= timedelta(days=1)
-                                     and h == timedelta(days=h.days)), "warehouse.history_retention", h,
-                       "None (keep the change history) or a timedelta of whole days, at least 1 day")
         problems.check(h is None or self.expire_partitions is None, "warehouse.expire_partitions",
                        self.expire_partitions, "not set together with history_retention (a deprecated alias)")
-        if self.upsert:
-            check_upsert_merge(problems, self.merge_interval_ms, -1)
+        if self.upsert is True:
+            check_upsert_merge(problems, self.merge_interval_ms, -1, field="warehouse.merge_interval_ms")
+        elif not (isinstance(self.merge_interval_ms, int) and not isinstance(self.merge_interval_ms, bool)):
+            problems.add("warehouse.merge_interval_ms", self.merge_interval_ms, "an integer (milliseconds)")
 
-    def check_names(self, problems: ProblemCollector, channel: Channel, platform: Platform) -> None:
-        """BigQuery's rules for the dataset, table and column names."""
+    def check_names(self, problems: ProblemCollector, channel: Channel, platform: Platform | None) -> None:
+        """BigQuery's rules for the dataset, table (change log and view) and column names, and descriptions."""
         for t in channel.tables:
-            check_bigquery_id(problems, f"tables[{t.name}].name", t.name, "table")
+            if check_bigquery_id(problems, f"tables[{t.name}].name", t.name, "table"):
+                check_bigquery_id(problems, f"tables[{t.name}].name", t.name + CHANGES_SUFFIX, "table")
             for c in t.columns:
                 check_bigquery_column(problems, f"tables[{t.name}].columns", c.name)
+                logical = channel.column_types.get((t.name, c.name))
+                if logical is not None:
+                    text = _description(c, logical)
+                    problems.check(len(text) <= DESCRIPTION_MAX, f"tables[{t.name}].columns[{c.name}].description",
+                                   c.description, f"a description of at most {DESCRIPTION_MAX} characters with the "
+                                   f"tags channelkit adds ({len(text) - len(c.description.strip())} characters)")
         check_bigquery_id(problems, "warehouse.dataset", self.dataset_id(channel), "dataset")
 
     def sink_account_id(self, channel: Channel) -> str:
@@ -137,7 +166,7 @@ class BigQuery(Warehouse):
         ``is_case_insensitive``), column names are not (``Email`` and ``email`` are one column). A table
         ``t`` takes two ids: its change log ``t_changes`` and its view ``t``.
         """
-        dataset, path = f"{self.project}.{self.dataset_id(channel)}", channel.node.path
+        dataset, path = f"{self.project}.{self.dataset_id(channel)}", channel.path
         claims: list[Claim | tuple[str, str]] = [
             ("dataset", dataset),
             Claim("GCP service account", self.sink_account_id(channel), within=f"GCP project {self.project}"),
