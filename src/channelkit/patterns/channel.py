@@ -89,7 +89,8 @@ class Channel(Construct):
     Args:
         scope: parent construct (usually a stack).
         id: construct id; the channel name is derived from it (lower case, ``[a-z0-9_]``).
-        source: a source prop (:class:`~channelkit.sources.MySqlSource`, :class:`~channelkit.sources.PostgresSource`).
+        source: a source prop (:class:`~channelkit.sources.MySqlSource`, :class:`~channelkit.sources.MariaDbSource`,
+            :class:`~channelkit.sources.PostgresSource`).
         tables: the captured tables (at least one; each with a primary key).
         kafka: the Kafka cluster prop (``KafkaCluster``, ``MskCluster``).
         connect: the connector runtime prop that goes with it (``ConnectCluster``, ``MskConnect``).
@@ -304,7 +305,7 @@ class Channel(Construct):
         problems.check(bool(self.channel_name) and self.channel_name[0].isalpha(), "id", self.node.id,
                        "an id starting with a letter (the channel name is derived from it)")
         source_ok = problems.check(isinstance(self.source, Source), "source", self.source,
-                                   "a source prop such as MySqlSource(...) or PostgresSource(...)")
+                                   "a source prop such as MySqlSource(...), MariaDbSource(...) or PostgresSource(...)")
         problems.check(platform is not None, "kafka", self.kafka, f"a platform's props: {accepted_pairs()}")
         warehouse_ok = problems.check(isinstance(self.warehouse, Warehouse), "warehouse", self.warehouse,
                                       "a warehouse prop such as BigQuery(...) or AwsLake(...)")
@@ -403,11 +404,7 @@ class Channel(Construct):
     def _claim(self, path: str) -> None:
         reg = _registry(self)
         problems = ProblemCollector(path)
-        claims: list[tuple[str, str]] = [("topic prefix", self.topic_prefix)]
-        if self.server_id is not None:
-            claims.append(("MySQL server id", str(self.server_id)))
-        if self.slot_name is not None:
-            claims.append(("Postgres slot name", f"{self.source.host}/{self.source.database}/{self.slot_name}"))
+        claims: list[tuple[str, str]] = [("topic prefix", self.topic_prefix), *self.source.claims(self.names)]
         claims += self.platform.claims(self) + self.warehouse.claims(self, self.platform)
         for kind, value in claims:
             owner = reg.claims.get((kind, value))
