@@ -74,7 +74,8 @@ class Channel(Construct):
     Args:
         scope: parent construct (usually a stack).
         id: construct id; the channel name is derived from it (lower case, ``[a-z0-9_]``).
-        source: a source prop (:class:`~channelkit.sources.MySqlSource`, :class:`~channelkit.sources.PostgresSource`).
+        source: a source prop (:class:`~channelkit.sources.MySqlSource`, :class:`~channelkit.sources.MariaDbSource`,
+            :class:`~channelkit.sources.PostgresSource`).
         tables: the captured tables (at least one; each with a primary key).
         kafka: the Kafka cluster prop (``KafkaCluster``, ``MskCluster``).
         connect: the connector runtime prop that goes with it (``ConnectCluster``, ``MskConnect``).
@@ -341,7 +342,7 @@ class Channel(Construct):
             problems.check(bool(self.channel_name) and self.channel_name[0].isalpha(), "id", id,
                            "an id starting with a letter (the channel name is derived from it)")
         source_ok = problems.check(isinstance(self.source, Source), "source", self.source,
-                                   "a source prop such as MySqlSource(...) or PostgresSource(...)")
+                                   "a source prop such as MySqlSource(...), MariaDbSource(...) or PostgresSource(...)")
         problems.check(platform is not None, "kafka", self.kafka, f"a platform's props: {accepted_pairs()}")
         warehouse_ok = problems.check(isinstance(self.warehouse, Warehouse), "warehouse", self.warehouse,
                                       "a warehouse prop such as BigQuery(...) or AwsLake(...)")
@@ -483,8 +484,7 @@ class Channel(Construct):
         """Claim every name the channel creates that must be unique (see :mod:`channelkit.claims`)."""
         source = self.source
         claims: list[Claim | tuple[str, str]] = [("topic prefix", self.topic_prefix)]
-        if self.server_id is not None:
-            claims.append(("MySQL server id", str(self.server_id)))
+        claims += self.source.claims(self.names)  # the binlog replica's server id
         server = f"{source.engine} server {str(source.host).lower()}:{source.port}"
         if self.slot_name is not None:  # replication slots are per server, publications per database
             claims.append(Claim("Postgres slot name", self.slot_name, within=server))

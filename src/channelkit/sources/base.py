@@ -1,11 +1,11 @@
 """The contract every source family implements: what a service database contributes to a channel.
 
-A source prop (:class:`~channelkit.sources.MySqlSource`, :class:`~channelkit.sources.PostgresSource`)
-knows, for its engine:
+A source prop (:class:`~channelkit.sources.MySqlSource`, :class:`~channelkit.sources.MariaDbSource`,
+:class:`~channelkit.sources.PostgresSource`) knows, for its engine:
 
 - its own rules (:meth:`Source.check`), gathered into the Channel's problems;
-- the names it derives from the channel name (:meth:`Source.names`: CDC user, MySQL server id,
-  Postgres slot and publication);
+- the names it derives from the channel name (:meth:`Source.names`: CDC user, MySQL/MariaDB server id,
+  Postgres slot and publication), and which of them must be unique in the app (:meth:`Source.claims`);
 - the Debezium connector config (:meth:`Source.connector_config`, one builder per engine in
   :mod:`channelkit.constructs.debezium`), and the position columns that order its changes;
 - the CDC database user and the objects it needs (:meth:`Source.db_user`).
@@ -52,7 +52,7 @@ class SourceNames:
 
     Attributes:
         db_user: the CDC user or role name.
-        server_id: MySQL ``database.server.id`` (None for other engines).
+        server_id: MySQL/MariaDB ``database.server.id`` (None for other engines).
         slot_name: Postgres replication slot (None for other engines).
         publication_name: Postgres publication (None for other engines).
     """
@@ -66,7 +66,7 @@ class SourceNames:
 class Source(ABC):
     """A service database captured by Debezium (the base of every source prop)."""
 
-    #: Engine name (``mysql``, ``postgres``).
+    #: Engine name (``mysql``, ``mariadb``, ``postgres``); also how declared column types are parsed.
     engine: ClassVar[str]
     #: ``(name, portable type)`` of the columns giving a change's source position, most significant first.
     position_columns: ClassVar[tuple[tuple[str, str], ...]]
@@ -133,6 +133,14 @@ class Source(ABC):
     def names(self, channel_name: str) -> SourceNames:
         """The names this source uses for ``channel_name``."""
         return SourceNames(db_user=self.user or default_user_name(channel_name, self.user_name_limit))
+
+    def claims(self, names: SourceNames) -> list[tuple[str, str]]:
+        """``(kind, value)`` names the source alone must hold in the app: a binlog replica's server id.
+
+        The default claims a MySQL server id when ``names`` has one. The Channel claims the names every source
+        kind shares (slot, publication and user per server).
+        """
+        return [("MySQL server id", str(names.server_id))] if names.server_id is not None else []
 
     @abstractmethod
     def connector_config(
