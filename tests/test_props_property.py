@@ -138,7 +138,7 @@ def _replaced(obj: Any, path: tuple[str, ...], value: Any) -> Any:
 def _stack(kind: str, outdir: Path) -> tuple[Any, Any]:
     app = cdk.App(outdir=str(outdir))
     stack = cdk.TerraformStack(app, "s")
-    if kind.startswith("aws"):
+    if kind.startswith("aws") or kind.startswith("L2 aws"):
         aws_provider(stack, region="eu-west-1")
     return app, stack
 
@@ -224,3 +224,121 @@ def test_two_channels_in_one_stack_never_collide_silently(
 
 def teardown_module() -> None:
     print("\nproperty outcomes:", dict(sorted(OUTCOMES.items())))
+
+
+# ------------------------------------------------------------------------------------------------ L2 constructs
+def _l2_builders() -> dict[str, tuple[Any, Any]]:
+    """Per L2 construct: (constructor, a function of the stack giving valid keyword arguments)."""
+    from channelkit.constructs import (
+        BigQueryDataset,
+        BigQueryField,
+        BigQuerySink,
+        BigQueryTable,
+        CdcDatabaseUser,
+        DebeziumMySqlSource,
+        DebeziumPostgresSource,
+        KafkaTopic,
+        LatestStateView,
+    )
+    from channelkit.constructs.aws import (
+        ChannelKey,
+        CustomPlugin,
+        DataBucket,
+        GeneratedSecret,
+        GlueColumn,
+        GlueDatabase,
+        GlueTable,
+        LakeGrant,
+        NamedQuery,
+        WorkerConfiguration,
+        Workgroup,
+    )
+
+    def dataset(stack: Any) -> Any:
+        return BigQueryDataset(stack, "D", dataset_id="ds", project="p", location="EU")
+
+    def table(stack: Any) -> Any:
+        return BigQueryTable(stack, "T", dataset=dataset(stack), table_id="orders_changes", primary_key=["id"],
+                             fields=[BigQueryField(name="id", type="INT64"), BigQueryField(name="b", type="STRING")],
+                             metadata_fields=[BigQueryField(name="__source_lsn", type="INT64")])
+
+    def key(stack: Any) -> Any:
+        return ChannelKey(stack, "Key", alias="alias/channelkit/orders")
+
+    def glue_db(stack: Any) -> Any:
+        return GlueDatabase(stack, "Db", name="orders")
+
+    glue_columns = [GlueColumn(name="id", type="bigint", comment="key"), GlueColumn(name="email", type="string")]
+    return {
+        "KafkaTopic": (KafkaTopic, lambda s: dict(name="a.b.c", broker_count=3)),
+        "BigQueryDataset": (BigQueryDataset, lambda s: dict(dataset_id="ds", project="p", location="EU")),
+        "BigQueryTable": (BigQueryTable, lambda s: dict(
+            dataset=dataset(s), table_id="t", primary_key=["id"], fields=[BigQueryField(name="id", type="INT64")])),
+        "LatestStateView": (LatestStateView, lambda s: dict(
+            source=table(s), view_id="orders", columns=["id", "b"], primary_key=["id"],
+            position_columns=["__source_lsn"])),
+        "DebeziumMySqlSource": (DebeziumMySqlSource, lambda s: dict(
+            name="src", hostname="db", user="cdc", password="${random_password.x.result}", database="shop",
+            tables=["orders"], topic_prefix="shop", server_id=123456, bootstrap_servers="b:9092",
+            history_topic="shop.schema-history")),
+        "DebeziumPostgresSource": (DebeziumPostgresSource, lambda s: dict(
+            name="p", hostname="pg", user="u", password="${random_password.x.result}", database="d", tables=["t"],
+            topic_prefix="p", slot_name="ck_p", publication_name="ck_p")),
+        "CdcDatabaseUser": (CdcDatabaseUser, lambda s: dict(
+            engine="mysql", user_name="cdc_shop", database="shop", tables=["orders"])),
+        "BigQuerySink": (BigQuerySink, lambda s: dict(
+            name="sink", dataset=dataset(s), topics=[KafkaTopic(s, "Tp", name="a.b.c", broker_count=3)],
+            table_for_topic={"a.b.c": "c_changes"}, dlq_topic=KafkaTopic(s, "Q", name="dlq", broker_count=3),
+            account_id="ck-test-sink")),
+        "ChannelKey": (ChannelKey, lambda s: dict(alias="alias/channelkit/orders", tags={"team": "a"})),
+        "DataBucket": (DataBucket, lambda s: dict(bucket_name="orders-data", key=key(s), expiration_days=7)),
+        "GlueDatabase": (GlueDatabase, lambda s: dict(name="orders", description="CDC", parameters={"o": "a"})),
+        "GlueTable": (GlueTable, lambda s: dict(
+            database=glue_db(s), name="customers", columns=glue_columns,
+            partition_keys=[GlueColumn(name="dt", type="string")], location="s3://orders-data/topics/customers/",
+            owner="team-a", parameters={"channelkit.channel": "orders"})),
+        "CustomPlugin": (CustomPlugin, lambda s: dict(name="debezium", bucket_arn="arn:aws:s3:::plugins",
+                                                      file_key="dbz.zip")),
+        "WorkerConfiguration": (WorkerConfiguration, lambda s: dict(name="workers", properties={"a.key": "1"})),
+        "GeneratedSecret": (GeneratedSecret, lambda s: dict(name="channelkit/orders/db", username="cdc", key=key(s))),
+        "Workgroup": (Workgroup, lambda s: dict(name="orders", output_location="s3://orders-data/athena/",
+                                                key=key(s))),
+        "NamedQuery": (NamedQuery, lambda s: dict(
+            name="customers_latest", database=glue_db(s), query="SELECT 1",
+            workgroup=Workgroup(s, "Wg", name="orders", output_location="s3://orders-data/athena/", key=key(s)))),
+        "LakeGrant": (LakeGrant, lambda s: dict(principal="arn:aws:iam::123456789012:role/analyst",
+                                                permissions=["DESCRIBE"], database=glue_db(s))),
+    }
+
+
+L2 = _l2_builders()
+_AWS_L2 = {"ChannelKey", "DataBucket", "GlueDatabase", "GlueTable", "CustomPlugin", "WorkerConfiguration",
+           "GeneratedSecret", "Workgroup", "NamedQuery", "LakeGrant"}
+
+
+@st.composite
+def _l2_case(draw: Any) -> tuple[str, str | None, Any, str]:
+    name = draw(st.sampled_from(sorted(L2)))
+    with tempfile.TemporaryDirectory() as tmp:  # the keyword names only: a throwaway stack to read them from
+        _, stack = _stack("aws" if name in _AWS_L2 else "gcp", Path(tmp))
+        keys = sorted(L2[name][1](stack))
+    field = draw(st.sampled_from([*keys, "(construct id)"]))
+    value = draw(st.one_of(BAD, st.sampled_from(["", "X", "a/b"])) if field == "(construct id)" else BAD)
+    return name, field, value, "aws" if name in _AWS_L2 else "gcp"
+
+
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(_l2_case())
+def test_any_one_bad_l2_prop_is_a_valid_stack_or_one_typed_error(case: Any) -> None:
+    name, field, value, kind = case
+    cls, base = L2[name]
+
+    def build(stack: Any) -> None:
+        kwargs = base(stack)
+        if field == "(construct id)":
+            cls(stack, value, **kwargs)
+        else:
+            cls(stack, "X", **{**kwargs, field: value})
+
+    _judge(build, f"L2 {name}" if kind == "gcp" else f"L2 aws {name}", f"{name}.{field} = {value!r}")
