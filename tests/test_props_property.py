@@ -51,7 +51,7 @@ MSK_CONNECT = MskConnect(subnets=("subnet-0a1b2c3d",), security_groups=("sg-0a1b
 LATER = datetime(2999, 1, 1, tzinfo=UTC)
 
 #: How many examples each property draws. The figures of a run are in the closing note of issue 9.
-EXAMPLES = 120
+EXAMPLES = 400
 OUTCOMES: collections.Counter[str] = collections.Counter()
 
 
@@ -140,6 +140,20 @@ def _stack(kind: str, outdir: Path) -> tuple[Any, Any]:
     stack = cdk.TerraformStack(app, "s")
     if kind.startswith("aws") or kind.startswith("L2 aws"):
         aws_provider(stack, region="eu-west-1")
+    if kind.startswith("L2"):  # a standalone L2 uses the app's providers, as the Channel creates them
+        from channelkit.providers.google import GoogleProvider
+        from channelkit.providers.kafka import KafkaProvider
+        from channelkit.providers.kafka_connect import KafkaConnectProvider
+        from channelkit.providers.mysql import MysqlProvider
+        from channelkit.providers.postgresql import PostgresqlProvider
+        from channelkit.providers.random import RandomProvider
+
+        KafkaProvider(stack, "kafka", bootstrap_servers=["b:9092"])
+        KafkaConnectProvider(stack, "connect", url="https://connect:8083")
+        GoogleProvider(stack, "google", project="proj-test")
+        MysqlProvider(stack, "mysql", endpoint="db:3306", username="admin")
+        PostgresqlProvider(stack, "postgresql", host="pg", username="postgres")
+        RandomProvider(stack, "random")
     return app, stack
 
 
@@ -255,7 +269,7 @@ def _l2_builders() -> dict[str, tuple[Any, Any]]:
     )
 
     def dataset(stack: Any) -> Any:
-        return BigQueryDataset(stack, "D", dataset_id="ds", project="p", location="EU")
+        return BigQueryDataset(stack, "D", dataset_id="ds", project="proj-test", location="EU")
 
     def table(stack: Any) -> Any:
         return BigQueryTable(stack, "T", dataset=dataset(stack), table_id="orders_changes", primary_key=["id"],
@@ -268,21 +282,26 @@ def _l2_builders() -> dict[str, tuple[Any, Any]]:
     def glue_db(stack: Any) -> Any:
         return GlueDatabase(stack, "Db", name="orders")
 
+    def password(stack: Any) -> str:
+        from channelkit.providers.random import Password
+
+        return str(Password(stack, "Pw", length=32).result)
+
     glue_columns = [GlueColumn(name="id", type="bigint", comment="key"), GlueColumn(name="email", type="string")]
     return {
         "KafkaTopic": (KafkaTopic, lambda s: dict(name="a.b.c", broker_count=3)),
-        "BigQueryDataset": (BigQueryDataset, lambda s: dict(dataset_id="ds", project="p", location="EU")),
+        "BigQueryDataset": (BigQueryDataset, lambda s: dict(dataset_id="ds", project="proj-test", location="EU")),
         "BigQueryTable": (BigQueryTable, lambda s: dict(
             dataset=dataset(s), table_id="t", primary_key=["id"], fields=[BigQueryField(name="id", type="INT64")])),
         "LatestStateView": (LatestStateView, lambda s: dict(
             source=table(s), view_id="orders", columns=["id", "b"], primary_key=["id"],
             position_columns=["__source_lsn"])),
         "DebeziumMySqlSource": (DebeziumMySqlSource, lambda s: dict(
-            name="src", hostname="db", user="cdc", password="${random_password.x.result}", database="shop",
+            name="src", hostname="db", user="cdc", password=password(s), database="shop",
             tables=["orders"], topic_prefix="shop", server_id=123456, bootstrap_servers="b:9092",
             history_topic="shop.schema-history")),
         "DebeziumPostgresSource": (DebeziumPostgresSource, lambda s: dict(
-            name="p", hostname="pg", user="u", password="${random_password.x.result}", database="d", tables=["t"],
+            name="p", hostname="pg", user="u", password=password(s), database="d", tables=["t"],
             topic_prefix="p", slot_name="ck_p", publication_name="ck_p")),
         "CdcDatabaseUser": (CdcDatabaseUser, lambda s: dict(
             engine="mysql", user_name="cdc_shop", database="shop", tables=["orders"])),

@@ -75,8 +75,9 @@ class CdcDatabaseUser(Construct):
     ) -> None:
         init_construct(super().__init__, scope, id)
         problems = LazyProblems(self)
-        problems.check(engine in _USER_NAME_LIMITS, "engine", engine, "'mysql', 'mariadb' or 'postgres'")
-        limit = _USER_NAME_LIMITS.get(engine, 63)
+        known = isinstance(engine, str) and engine in _USER_NAME_LIMITS
+        problems.check(known, "engine", engine, "'mysql', 'mariadb' or 'postgres'")
+        limit = _USER_NAME_LIMITS[engine] if known else 63
         problems.check(isinstance(user_name, str) and bool(re.fullmatch(rf"[A-Za-z0-9_]{{1,{limit}}}", user_name)),
                        "user_name", user_name,
                        f"1-{limit} characters from [A-Za-z0-9_]")

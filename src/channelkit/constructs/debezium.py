@@ -29,7 +29,7 @@ from channelkit.providers.kafka_connect import Connector
 
 from ._util import init_construct
 from .connect import connector_resource
-from .naming import check_kafka_topic
+from .naming import BOOTSTRAP_SERVERS, check_kafka_topic
 
 __all__ = [
     "CDC_METADATA_COLUMNS",
@@ -361,7 +361,8 @@ class DebeziumMySqlSource(_DebeziumSource):
                       snapshot_mode=snapshot_mode, delete_handling=delete_handling, password=password,
                       depends_on=depends_on)
         Integer(1, 2**32 - 1, what="unique among the MySQL server's replicas").check(problems, "server_id", server_id)
-        Text(min_len=1, what="Kafka bootstrap servers").check(problems, "bootstrap_servers", bootstrap_servers)
+        Text(BOOTSTRAP_SERVERS, min_len=1, what="Kafka bootstrap servers: host:port[,host:port...]").check(
+            problems, "bootstrap_servers", bootstrap_servers)
         check_provider(problems, "provider", provider)
         checks.raise_if_any("invalid MySQL source at {path}")
         self._create(

@@ -14,7 +14,9 @@ from typing import Any
 from channelkit.errors import ProblemCollector
 
 __all__ = [
+    "BOOTSTRAP_SERVERS",
     "GCP_PRINCIPAL_KINDS",
+    "HOST_PORT",
     "KAFKA_TOPIC_MAX",
     "check_bigquery_column",
     "check_bigquery_id",
@@ -27,6 +29,12 @@ __all__ = [
     "label_value",
     "snake",
 ]
+
+_PORT = r"([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])"
+#: ``host:port`` of a broker (a DNS name, an IPv4 address or a bracketed IPv6 address; port 1-65535).
+HOST_PORT = rf"([A-Za-z0-9]([A-Za-z0-9.-]{{0,251}}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\]):{_PORT}"
+#: Kafka's ``bootstrap.servers`` as one string: ``host:port`` entries separated by commas.
+BOOTSTRAP_SERVERS = rf"{HOST_PORT}(,{HOST_PORT})*"
 
 KAFKA_TOPIC_MAX = 249
 _KAFKA_TOPIC = re.compile(r"[A-Za-z0-9._-]+")

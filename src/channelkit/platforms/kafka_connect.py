@@ -31,7 +31,7 @@ from channelkit.constructs._util import child_id
 from channelkit.constructs.connect import connector_resource
 from channelkit.constructs.errors import ConstructPropsError, PrincipalError
 from channelkit.constructs.kafka import INFINITE_RETENTION_MS, KafkaTopic, grant_acls
-from channelkit.constructs.naming import check_kafka_principal
+from channelkit.constructs.naming import HOST_PORT, check_kafka_principal
 from channelkit.errors import ProblemCollector
 from channelkit.props import Boolean, Instance, Integer, Maybe, OneOf, Rule, Seq, Text, check_props
 from channelkit.providers.kafka import KafkaProvider
@@ -70,9 +70,6 @@ def sink_policy_name(connector: str) -> str:
     return f"{connector}-sink"[:_POLICY_LIMIT]
 
 
-_PORT = r"([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])"
-#: ``host:port`` of a broker (a DNS name, an IPv4 address or a bracketed IPv6 address; port 1-65535).
-HOST_PORT = rf"([A-Za-z0-9]([A-Za-z0-9.-]{{0,251}}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\]):{_PORT}"
 #: A short name used in construct ids and provider keys.
 _SHORT_NAME = Text(r"[A-Za-z0-9_-]+", min_len=1, max_len=64, what="a short name of letters, digits, '_' and '-'")
 _PRINCIPAL = Text(min_len=1, what="a Kafka principal 'User:<name>'")
