@@ -48,6 +48,8 @@ from channelkit.constructs.aws import (
     Workgroup,
 )
 from channelkit.constructs.aws.rules import (
+    AWS_TAG_KEY,
+    AWS_TAG_VALUE,
     check_bucket_name,
     check_glue_name,
     check_principal,
@@ -79,10 +81,7 @@ EMULATOR_OMITTED_TYPES: tuple[str, ...] = tuple(sorted(("aws_athena_named_query"
 #: length 0-255, pattern [\u0020-\uD7FF\uE000-\uFFFD\uD800\uDC00-\uDBFF\uDFFF\t]*).
 GLUE_COMMENT = Text(r"[\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff\t]*", max_len=255, printable=False,
                     what="a Glue column comment without line breaks")
-#: AWS tags: keys 1-128 and values 0-256 Unicode letters, digits, spaces and + - = . _ : / @; keys not under
-#: ``aws:`` (Tagging AWS resources, "Tag naming limits and requirements").
-_TAG_KEY = Text(r"(?!aws:)[\w .:/=+@-]+", min_len=1, max_len=128, what="a tag key (not starting with aws:)")
-_TAG_VALUE = Text(r"[\w .:/=+@-]*", max_len=256, what="a tag value")
+_TAG_KEY, _TAG_VALUE = AWS_TAG_KEY, AWS_TAG_VALUE
 _PARTITION_KEY = GlueColumn(name="dt", type="string", comment="UTC day the change was captured (YYYY-MM-dd)")
 _PREFIX = re.compile(r"[a-z0-9][a-z0-9/_-]*")
 #: The sink's ``path.format`` (Joda): one ``dt=YYYY-MM-dd`` directory per UTC day, the Glue partition key.

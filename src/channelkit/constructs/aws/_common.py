@@ -159,9 +159,17 @@ def is_str_map(value: object) -> bool:
     return isinstance(value, Mapping) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
 
 
-def check_tags(problems: ProblemCollector, tags: object) -> bool:
-    """Record a problem unless ``tags`` is None or a mapping of strings to strings."""
-    return problems.check(tags is None or is_str_map(tags), "tags", tags, "a mapping of tag names to string values")
+def check_tags(problems: ProblemCollector, tags: object, field: str = "tags") -> bool:
+    """Record a problem unless ``tags`` is None or a mapping of AWS tag keys to tag values (AWS's characters)."""
+    from .rules import AWS_TAG_KEY, AWS_TAG_VALUE
+
+    if not problems.check(tags is None or is_str_map(tags), field, tags, "a mapping of tag names to string values"):
+        return False
+    ok = True
+    for key, value in (tags or {}).items():  # type: ignore[attr-defined]
+        ok = AWS_TAG_KEY.check(problems, f"{field} (key)", key) and ok
+        ok = AWS_TAG_VALUE.check(problems, f"{field}[{key}]", value) and ok
+    return ok
 
 
 def check_protect(problems: ProblemCollector, protect: object) -> bool:

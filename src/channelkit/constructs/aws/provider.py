@@ -11,7 +11,7 @@ from ..._cdk import cdk
 from ..._text import literal_map
 from ...providers.aws import AwsProvider
 from ...providers.aws.provider import AwsProviderDefaultTags, AwsProviderEndpoints
-from ._common import Checks, is_str_map
+from ._common import Checks, check_tags
 from .rules import check_bucket_name, check_dynamodb_table_name, check_region
 
 __all__ = ["LOCAL_SERVICES", "LocalAwsEndpoint", "aws_provider", "s3_backend"]
@@ -63,8 +63,7 @@ def aws_provider(
     check_region(checks.props, "region", region)
     checks.props.check(local is None or isinstance(local, LocalAwsEndpoint), "local", local,
                        "None or a LocalAwsEndpoint")
-    checks.props.check(default_tags is None or is_str_map(default_tags), "default_tags", default_tags,
-                       "a mapping of tag names to string values")
+    check_tags(checks.props, default_tags, "default_tags")
     checks.raise_if_any("invalid AWS provider at {path}")
     tags = [AwsProviderDefaultTags(tags=literal_map(default_tags))] if default_tags else None
     if local is None:

@@ -15,9 +15,13 @@ import ipaddress
 import re
 from dataclasses import dataclass
 
+from channelkit.props import Text
+
 from ...errors import ProblemCollector
 
 __all__ = [
+    "AWS_TAG_KEY",
+    "AWS_TAG_VALUE",
     "ARN_PARTITIONS",
     "Arn",
     "MskClusterArn",
@@ -39,6 +43,11 @@ __all__ = [
     "parse_arn",
     "parse_msk_cluster_arn",
 ]
+
+#: AWS tags: keys 1-128 and values 0-256 Unicode letters, digits, spaces and + - = . _ : / @; keys not under
+#: ``aws:`` (Tagging AWS resources, "Tag naming limits and requirements"). So a tag never holds ``${``.
+AWS_TAG_KEY = Text(r"(?!aws:)[\w .:/=+@-]+", min_len=1, max_len=128, what="a tag key (not starting with aws:)")
+AWS_TAG_VALUE = Text(r"[\w .:/=+@-]*", max_len=256, what="a tag value")
 
 ARN_PARTITIONS = ("aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc")
 
