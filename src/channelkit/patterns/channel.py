@@ -30,10 +30,10 @@ from typing import Any
 
 from constructs import Construct
 
-from channelkit._cdk import cdk
 from channelkit._stack import has_child_of_type, random_provider
 from channelkit.columns import LogicalType, TypeParseError
 from channelkit.columns import parse as parse_type
+from channelkit.constructs._util import context_for_child, record_path, remember_scope, root_of, stack_of
 from channelkit.constructs.aws.rules import check_principal
 from channelkit.constructs.database import CdcDatabaseUser
 from channelkit.constructs.errors import (
@@ -76,7 +76,7 @@ class _Registry:
 
 
 def _registry(scope: Construct) -> _Registry:
-    root: Any = scope.node.root
+    root: Any = root_of(scope)
     reg = root.__dict__.get("_channelkit_registry")
     if reg is None:
         reg = root.__dict__["_channelkit_registry"] = _Registry()
@@ -124,9 +124,9 @@ class Channel(Construct):
         replication_factor: int | None = None,
     ) -> None:
         super().__init__(scope, id)
-        path = self.node.path
+        path = record_path(self, scope, id)  # the tree is read on the Python side: no jsii round trips
         #: The stack holding the channel (looked up once: every family puts its providers there).
-        self.stack: Construct = cdk.TerraformStack.of(self)
+        self.stack: Construct = stack_of(self)
         self.channel_name: str = snake(id)
         self.source = source
         self.tables: tuple[Table, ...] = tuple(tables)
@@ -167,11 +167,12 @@ class Channel(Construct):
         }
         self._check_names(path)
         self._claim(path)
-        self.local_emulator: bool = warehouse.local_emulator or _flag(self.node.try_get_context(EMULATOR_CONTEXT))
+        self.local_emulator: bool = warehouse.local_emulator or _flag(context_for_child(scope, EMULATOR_CONTEXT))
         #: Tags for every taggable cloud resource of the channel.
         self.aws_tags: dict[str, str] = warehouse.resource_tags(self)
 
         self.target = Construct(self, "Target")
+        remember_scope(self.target, self, "Target")
         self.platform_deployment: PlatformDeployment = self.platform.deploy(
             self, self.target, local_emulator=self.local_emulator)
         self.warehouse_deployment: WarehouseDeployment = warehouse.deploy(self, self.target, self.platform_deployment)
@@ -301,7 +302,7 @@ class Channel(Construct):
         self, path: str, platform: Platform | None, retention: Any, partitions: Any, replication_factor: Any,
     ) -> None:
         problems = ProblemCollector(path)
-        problems.check(bool(self.channel_name) and self.channel_name[0].isalpha(), "id", self.node.id,
+        problems.check(bool(self.channel_name) and self.channel_name[0].isalpha(), "id", path.rpartition("/")[2],
                        "an id starting with a letter (the channel name is derived from it)")
         source_ok = problems.check(isinstance(self.source, Source), "source", self.source,
                                    "a source prop such as MySqlSource(...) or PostgresSource(...)")
