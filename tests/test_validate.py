@@ -186,3 +186,17 @@ def test_stacks_with_unmirrored_providers_skip_terraform(tmp_path: Path) -> None
     report = validate_output(out)
     assert report.ok
     assert report.stacks[0].terraform == "skipped (not in the local mirror: mongey/kafka)"
+
+
+def test_a_resource_naming_an_undeclared_provider_alias_is_found() -> None:
+    topic = {"name": "a", "partitions": 3, "replication_factor": "3"}
+    providers = {"kafka": [{"bootstrap_servers": ["b:9092"]}, {"bootstrap_servers": ["c:9092"], "alias": "k_1"}]}
+    ok = _doc(KAFKA, {"kafka_topic": {"t": {**topic, "provider": "kafka.k_1"}, "u": {**topic, "provider": "kafka"}}},
+              provider=providers)
+    assert _messages(ok) == []
+    bad = _doc(KAFKA, {"kafka_topic": {"t": {**topic, "provider": "kafka.k_2"}}}, provider=providers)
+    assert _messages(bad) == ["st → kafka_topic.t → provider: 'kafka.k_2' is not a provider of this stack "
+                              "(kafka, kafka.k_1)"]
+    only_aliased = _doc(KAFKA, {"kafka_topic": {"t": {**topic, "provider": "kafka"}}},
+                        provider={"kafka": [providers["kafka"][1]]})
+    assert "'kafka' is not a provider of this stack" in _messages(only_aliased)[0]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shlex
@@ -11,9 +10,10 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+from ._files import make_dir, read_json_object
 from .errors import ChannelkitError
 
-__all__ = ["SynthError", "app_command", "run_app"]
+__all__ = ["SynthError", "app_command", "parse_command", "run_app"]
 
 
 class SynthError(ChannelkitError):
@@ -30,25 +30,38 @@ def app_command(directory: Path, *, require_config: bool = False) -> list[str]:
     in, so the app sees the same installation.
 
     Raises:
-        SynthError: ``require_config`` and there is no ``cdktf.json`` with an ``app``, or it is not valid JSON.
+        SynthError: ``require_config`` and there is no ``cdktf.json`` with an ``app``; ``cdktf.json`` cannot be
+            read, is not a JSON object, or its ``app`` is not a command line.
     """
     config = directory / "cdktf.json"
-    app: str | None = None
+    app: object = None
     if config.is_file():
-        try:
-            app = json.loads(config.read_text(encoding="utf-8")).get("app")
-        except (ValueError, AttributeError, UnicodeDecodeError) as exc:
-            raise SynthError(f"{config} is not a valid cdktf.json: {exc}") from None
+        app = read_json_object(config, what="cdktf.json", error=SynthError).get("app")
+        if app is not None and not isinstance(app, str):
+            raise SynthError(f"{config}: 'app' must be a command line (a string), not {type(app).__name__}")
     if not app:
         if require_config:
             raise SynthError(f"{directory} has no cdktf.json with an 'app' command: not a CDK for Terraform app")
         return [sys.executable, "main.py"]
-    try:
-        cmd = shlex.split(app)
-    except ValueError as exc:
-        raise SynthError(f"cannot parse the app command {app!r} of {config}: {exc}") from None
-    if cmd and Path(cmd[0]).name in ("python", "python3"):
+    assert isinstance(app, str)
+    cmd = parse_command(app, f"the app command of {config}")
+    if Path(cmd[0]).name in ("python", "python3"):
         cmd[0] = sys.executable
+    return cmd
+
+
+def parse_command(text: str, what: str = "the app command") -> list[str]:
+    """``text`` split like a POSIX shell would (quotes, escapes), never empty.
+
+    Raises:
+        SynthError: unbalanced quotes, a trailing escape, or nothing to run.
+    """
+    try:
+        cmd = shlex.split(text)
+    except ValueError as exc:
+        raise SynthError(f"cannot parse {what} {text!r}: {exc}") from None
+    if not cmd:
+        raise SynthError(f"{what} {text!r} is empty: nothing to run")
     return cmd
 
 
@@ -56,12 +69,15 @@ def run_app(command: list[str], out_dir: Path, cwd: Path, env: Mapping[str, str]
     """Run ``command`` in ``cwd`` with ``CDKTF_OUTDIR=out_dir`` (and ``env``); return the stack directories.
 
     Raises:
-        SynthError: the app could not start or exited non-zero (message: the app's final error, without
-            the traceback).
+        SynthError: ``out_dir`` cannot be created (e.g. it is under a regular file), the app could not start
+            (not found, not executable) or exited non-zero (message: the app's final error, without the
+            traceback).
     """
+    make_dir(out_dir, what="output directory", error=SynthError)
     full_env = {**os.environ, **(env or {}), "CDKTF_OUTDIR": str(out_dir.resolve())}
     try:
-        proc = subprocess.run(command, cwd=cwd, env=full_env, capture_output=True, text=True, check=False)
+        proc = subprocess.run(command, cwd=cwd, env=full_env, capture_output=True, text=True, check=False,
+                              errors="replace")
     except OSError as exc:
         raise SynthError(f"cannot run the app {shlex.join(command)!r}: {exc}") from None
     if proc.returncode != 0:

@@ -1,6 +1,9 @@
 """The ``channelkit`` command line.
 
-It parses arguments and calls the library; library errors become one message on stderr and exit code 1.
+It parses arguments and calls the library. Every failure becomes one ``error: ...`` message on stderr and
+exit code 1, never a traceback: the library raises a typed :class:`~channelkit.errors.ChannelkitError` for
+everything a user can get wrong (files that cannot be read or parsed, documents of the wrong shape, bad
+arguments, a subprocess that is missing or fails). Click's own usage errors keep exit code 2.
 """
 
 from __future__ import annotations
@@ -20,16 +23,27 @@ __all__ = ["main"]
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
 def _friendly(func: F) -> F:
-    """Turn ChannelkitError into ``error: …`` and exit 1, never a traceback."""
+    """Turn ChannelkitError into ``error: …`` and exit 1, never a traceback.
+
+    The library reports what a user can cause as a ChannelkitError. As a last resort an ``OSError``
+    (a disk that fills up, a file that vanishes mid-run) or a ``UnicodeError`` that slipped through
+    is reported the same way; any other exception is a bug and keeps its traceback.
+    """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
         except ChannelkitError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(1)
+            _fail(str(exc))
+        except (OSError, UnicodeError) as exc:
+            _fail(f"{type(exc).__name__}: {exc}")
 
     return wrapper  # type: ignore[return-value]
 
@@ -114,13 +128,11 @@ def validate(directory: Path, terraform: bool) -> None:
 @_friendly
 def synth(app: str | None, out_dir: Path) -> None:
     """Run the app and print, per channel, resources by type, topics, connectors and grants."""
-    import shlex
-
-    from .app_runner import app_command, run_app
+    from .app_runner import app_command, parse_command, run_app
     from .synth_report import channel_reports, render
 
     cwd = Path.cwd()
-    run_app(shlex.split(app) if app else app_command(cwd), out_dir, cwd)
+    run_app(parse_command(app, "--app") if app is not None else app_command(cwd), out_dir, cwd)
     for line in render(channel_reports(out_dir)):
         click.echo(line)
 

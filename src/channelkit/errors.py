@@ -15,6 +15,7 @@ from typing import Any
 __all__ = [
     "ArgumentError",
     "ChannelkitError",
+    "FileError",
     "Problem",
     "SchemaError",
     "TerraformError",
@@ -91,6 +92,10 @@ class ArgumentError(ValidationError):
 
 class SchemaError(ChannelkitError):
     """A provider schema file could not be read or makes no sense."""
+
+
+class FileError(ChannelkitError):
+    """A file or directory could not be read, decoded, parsed or written (I/O, not UTF-8, bad JSON or YAML)."""
 
 
 class TerraformError(ChannelkitError):

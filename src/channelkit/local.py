@@ -122,7 +122,11 @@ def seed_local(app_dir: Path, endpoint: str) -> bool:
     seed = app_dir / "local_seed.py"
     if not seed.is_file():
         return False
-    proc = subprocess.run([sys.executable, str(seed), endpoint], cwd=app_dir, capture_output=True, text=True)
+    try:
+        proc = subprocess.run([sys.executable, str(seed), endpoint], cwd=app_dir, capture_output=True, text=True,
+                              errors="replace")
+    except OSError as exc:
+        raise LocalDeployError(f"cannot run {seed}: {exc}") from None
     if proc.returncode != 0:
         raise LocalDeployError(f"{seed} failed:\n{proc.stderr.strip()[-2000:]}")
     return True
@@ -151,6 +155,17 @@ def created_resources(state: dict[str, Any]) -> list[tuple[str, str, str]]:
     values = state.get("values") or {}
     walk(values.get("root_module") or {})
     return sorted(out)
+
+
+def _state_json(text: str, stack: Path) -> dict[str, Any]:
+    """The parsed ``terraform show -json`` output of ``stack``, or a LocalDeployError."""
+    try:
+        state = json.loads(text)
+    except ValueError as exc:
+        raise LocalDeployError(f"terraform show -json in {stack} printed no JSON: {exc}") from None
+    if not isinstance(state, dict):
+        raise LocalDeployError(f"terraform show -json in {stack} printed {type(state).__name__}, not a state object")
+    return state
 
 
 @dataclass
@@ -198,7 +213,7 @@ def deploy_local(
             echo(f"applying stack {stack.name} ...")
             runners[stack].run("init", "-input=false", "-no-color")
             runners[stack].run("apply", "-input=false", "-no-color", "-auto-approve")
-            shown = json.loads(runners[stack].run("show", "-json", "-no-color").stdout)
+            shown = _state_json(runners[stack].run("show", "-json", "-no-color").stdout, stack)
             resources += created_resources(shown)
         result = DeployResult(url, stacks, resources)
         echo(f"created {len(resources)} resources:")

@@ -63,8 +63,11 @@ def bootstrap_state(bucket: str, table: str, *, region: str, endpoint_url: str |
 
     problems = ProblemCollector("bootstrap-state")
     check_bucket_name(problems, "bucket", bucket)
-    problems.check(bool(re.match(r"^[A-Za-z0-9_.-]{3,255}$", table)), "table", table, _TABLE_ALLOWED)
+    problems.check(isinstance(table, str) and bool(re.fullmatch(r"[A-Za-z0-9_.-]{3,255}", table)), "table", table,
+                   _TABLE_ALLOWED)
     check_region(problems, "region", region)
+    problems.check(endpoint_url is None or _is_endpoint(endpoint_url), "endpoint_url", endpoint_url,
+                   "None or an http(s)://HOST[:PORT] URL, e.g. http://127.0.0.1:5000")
     problems.raise_if_any(ValidationError, "invalid state backend")
     from botocore.exceptions import BotoCoreError, ClientError
 
@@ -75,6 +78,18 @@ def bootstrap_state(bucket: str, table: str, *, region: str, endpoint_url: str |
     except (BotoCoreError, ClientError) as exc:
         raise StateBootstrapError(f"bootstrap-state failed: {exc}") from exc
     return report
+
+
+def _is_endpoint(url: str) -> bool:
+    """Whether ``url`` is an http(s) URL with a host (what botocore accepts as ``endpoint_url``)."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def _bucket(s3: Any, bucket: str, region: str, report: BootstrapReport) -> None:

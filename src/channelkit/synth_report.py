@@ -9,13 +9,13 @@ of the family that made it: every source, platform and warehouse module has a ``
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .cdktf_out import load_stack
 from .errors import ChannelkitError
 from .platforms import kafka_connect, msk
 from .sources import base as sources
@@ -59,34 +59,36 @@ def _channel_of(path: str) -> tuple[str, str] | None:
     return parts[0], "/".join(parts[1:i])
 
 
-def _load(stack_file: Path) -> dict[str, Any]:
-    try:
-        doc = json.loads(stack_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ReportError(f"cannot read {stack_file}: {exc}") from None
-    if not isinstance(doc, dict):
-        raise ReportError(f"{stack_file} is not a synthesized stack (a JSON object)")
-    return doc
-
-
 def channel_reports(out_dir: Path) -> list[ChannelReport]:
-    """One report per channel found in the stacks under ``out_dir``."""
+    """One report per channel found in the stacks under ``out_dir``.
+
+    Raises:
+        OutputError: a stack cannot be read or is not Terraform JSON; ReportError: a channel's resource
+            lacks what channelkit synthesizes into it (a hand-edited stack).
+    """
     reports: dict[tuple[str, str], ChannelReport] = {}
     for stack_file in sorted((out_dir / "stacks").glob("*/cdk.tf.json")):
-        resources = _load(stack_file).get("resource", {}) or {}
+        resources = load_stack(stack_file, stack_file.parent.name).get("resource", {}) or {}
         refs = {f"${{{rtype}.{lid}.name}}": body.get("name", "")
                 for rtype, group in resources.items() for lid, body in group.items() if isinstance(body, dict)}
         for rtype, group in resources.items():
-            for body in group.values():
+            for lid, body in group.items():
                 where = _channel_of(body.get("//", {}).get("metadata", {}).get("path", ""))
                 if where is None:
                     continue
                 report = reports.setdefault(where, ChannelReport(stack=where[0], channel=where[1]))
                 report.resources[rtype] += 1
-                for describe in DESCRIBERS:
-                    for kind, text in describe(rtype, body, refs):
-                        report.add(kind, text)
+                for kind, text in _describe(rtype, body, refs, f"{stack_file}: {rtype}.{lid}"):
+                    report.add(kind, text)
     return list(reports.values())
+
+
+def _describe(rtype: str, body: dict[str, Any], refs: dict[str, str], where: str) -> list[tuple[str, str]]:
+    """Every family's entries for one resource; a body that is not what channelkit wrote is a ReportError."""
+    try:
+        return [(kind, str(text)) for describe in DESCRIBERS for kind, text in describe(rtype, body, refs)]
+    except (KeyError, TypeError, AttributeError, IndexError) as exc:  # the describers read channelkit's own JSON
+        raise ReportError(f"{where} is not what channelkit synthesizes ({type(exc).__name__}: {exc})") from None
 
 
 def render(reports: list[ChannelReport]) -> list[str]:

@@ -177,11 +177,23 @@ class TerraformRunner:
         return offline_environment(self.cli_config, self.env)
 
     def run(self, *args: str, check: bool = True, timeout: float = 900) -> subprocess.CompletedProcess[str]:
-        """Run ``terraform ARGS`` in the working directory; raise TerraformError on failure when ``check``."""
+        """Run ``terraform ARGS`` in the working directory; raise TerraformError on failure when ``check``.
+
+        Raises:
+            TerraformError: terraform is missing or cannot be started, times out, or (with ``check``) fails.
+        """
         cmd = [terraform_binary(), *args]
-        proc = subprocess.run(
-            cmd, cwd=self.workdir, env=self.environment(), capture_output=True, text=True, timeout=timeout
-        )
+        try:
+            proc = subprocess.run(
+                cmd, cwd=self.workdir, env=self.environment(), capture_output=True, text=True, timeout=timeout,
+                errors="replace",
+            )
+        except OSError as exc:
+            raise TerraformError(f"cannot run terraform ({cmd[0]}): {exc.strerror or exc}") from None
+        except subprocess.TimeoutExpired:
+            raise TerraformError(
+                f"terraform {' '.join(args)} did not finish within {timeout:g} s in {self.workdir}"
+            ) from None
         if check and proc.returncode != 0:
             raise TerraformError(
                 f"terraform {' '.join(args)} failed in {self.workdir} (exit {proc.returncode}):\n"

@@ -14,6 +14,8 @@ data block is checked against the bundled schema of its provider:
   companion attributes, exactly/at least one of a group, literal values out of
   range, not in an enum or not matching a pattern) and references to
   write-only attributes: see :mod:`channelkit.validate_rules`.
+- template sequences (``${``, ``%{``) left unescaped in user text: descriptions,
+  comments, labels, tags (:mod:`channelkit.validate_text`).
 
 Stacks whose providers are all present in the local provider mirror are
 then run through the real ``terraform init`` and ``terraform validate``.
@@ -21,7 +23,6 @@ then run through the real ``terraform init`` and ``terraform validate``.
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import tempfile
@@ -30,10 +31,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .cdktf_out import load_stack, stack_files
 from .errors import ChannelkitError, SchemaError, TerraformError
 from .schema.model import BlockSchema, ProviderSchema
 from .schema.registry import bundled_schema
 from .validate_rules import rule_findings, write_only_findings
+from .validate_text import template_findings
 
 __all__ = ["Finding", "StackReport", "ValidationReport", "validate_output", "validate_stack_document"]
 
@@ -282,8 +285,29 @@ def validate_stack_document(doc: dict[str, Any], stack: str) -> tuple[int, list[
                 else:
                     findings += _check_block(table[type_name], body, (stack, label, ""), _META_KEYS)
     findings += _check_references(doc, stack, defined, schemas)
+    findings += _provider_reference_findings(doc, stack)
     findings += rule_findings(doc, stack, schemas) + write_only_findings(doc, stack, schemas)
+    findings += [Finding(stack, *found) for found in template_findings(doc)]
     return checked, findings
+
+
+def _provider_reference_findings(doc: dict[str, Any], stack: str) -> list[Finding]:
+    """Each ``provider = "<local>[.<alias>]"`` of a resource or data source names a provider block of the stack."""
+    declared: set[str] = set()
+    for local, configs in (doc.get("provider") or {}).items():
+        for config in configs if isinstance(configs, list) else [configs]:
+            alias = config.get("alias") if isinstance(config, dict) else None
+            declared.add(f"{local}.{alias}" if alias else local)
+    findings = []
+    for is_data, section in ((False, "resource"), (True, "data")):
+        for type_name, blocks in (doc.get(section) or {}).items():
+            for name, body in (blocks or {}).items():
+                ref = body.get("provider") if isinstance(body, dict) else None
+                if isinstance(ref, str) and ref not in declared and ("." in ref or ref in (doc.get("provider") or {})):
+                    label = f"{'data.' if is_data else ''}{type_name}.{name}"
+                    findings.append(Finding(stack, label, "provider",
+                                            f"{ref!r} is not a provider of this stack ({', '.join(sorted(declared))})"))
+    return findings
 
 
 def _check_references(
@@ -344,16 +368,6 @@ def _reference_problem(
     return None
 
 
-def _stacks(directory: Path) -> list[tuple[str, Path]]:
-    manifest = directory / "manifest.json"
-    if manifest.is_file():
-        data = json.loads(manifest.read_text(encoding="utf-8"))
-        return sorted(
-            (name, directory / info["synthesizedStackPath"]) for name, info in (data.get("stacks") or {}).items()
-        )
-    return sorted((p.parent.name, p) for p in directory.glob("stacks/*/cdk.tf.json"))
-
-
 def _terraform_check(stack_file: Path, doc: dict[str, Any]) -> str:
     from .terraform import TerraformRunner, find_mirror, mirrored_providers
 
@@ -384,17 +398,18 @@ def _terraform_check(stack_file: Path, doc: dict[str, Any]) -> str:
 
 
 def validate_output(directory: Path | str = "cdktf.out", *, run_terraform: bool = True) -> ValidationReport:
-    """Validate every stack under a cdktf output directory."""
+    """Validate every stack under a cdktf output directory.
+
+    Raises:
+        ChannelkitError: no stacks; OutputError: the manifest or a stack cannot be read or is not Terraform JSON.
+    """
     directory = Path(directory)
-    stacks = _stacks(directory)
+    stacks = stack_files(directory)
     if not stacks:
         raise ChannelkitError(f"no synthesized stacks in {directory}; run `cdktf synth` or `python main.py` first")
     report = ValidationReport()
     for name, path in stacks:
-        try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
-            raise ChannelkitError(f"cannot read stack {name} at {path}: {exc}") from exc
+        doc = load_stack(path, name)
         stack_report = StackReport(name, path)
         stack_report.blocks_checked, stack_report.findings = validate_stack_document(doc, name)
         if run_terraform and not stack_report.findings:

@@ -12,6 +12,7 @@ from typing import Any
 
 from constructs import Construct
 
+from channelkit._text import literal
 from channelkit.providers.kafka_connect import Connector
 
 __all__ = ["connector_resource"]
@@ -33,7 +34,9 @@ def connector_resource(
         scope: parent construct.
         id: construct id (``Resource`` for the main resource of an L2 connector).
         name: the connector name (the provider requires it to equal ``config["name"]``).
-        config: the connector config, without secrets.
+        config: the connector config, without secrets; keys and values are written as literals
+            (:func:`channelkit._text.literal`: a config-provider placeholder ``${file:...}`` reaches Kafka
+            Connect as it is), references (tokens) stay references.
         sensitive: secret config values, as references (default none).
         provider: the ``kafka-connect`` provider (default: the stack's default).
         depends_on: resources that must exist first (default none).
@@ -41,7 +44,7 @@ def connector_resource(
     return Connector(
         scope, id,
         name=name,
-        config=dict(config),
+        config={literal(k): literal(v) for k, v in config.items()},
         config_sensitive=dict(sensitive) if sensitive else None,
         provider=provider,
         depends_on=list(depends_on) or None,

@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import keyword
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import SchemaError
+from ..errors import ProblemCollector, SchemaError, ValidationError
 from ..schema.model import ProviderSchema, load_schema
 from ..schema.registry import bundled_providers
 from ..schema.rules import ProviderRules, load_rules
 from .model import build_package
 from .render import RenderResult, _stderr_progress, render_package, render_providers_init
 
-__all__ = ["DEFAULT_OUT", "GenerateReport", "generate_all", "generate_provider", "pick_provider"]
+__all__ = ["DEFAULT_OUT", "GenerateReport", "check_arguments", "generate_all", "generate_provider", "pick_provider"]
 
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "providers"
+_KEY_MAX = 64
+_KEY = re.compile(rf"[a-z][a-z0-9_]{{0,{_KEY_MAX - 1}}}")
+_PROVIDER_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
+_VERSION = re.compile(r"\d+(\.\d+){0,2}(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?")
+_CONSTRAINT = re.compile(r"\s*(=|!=|>=|<=|>|<|~>)?\s*" + _VERSION.pattern + r"\s*")
 
 
 @dataclass
@@ -56,13 +63,19 @@ def generate_provider(
 
     ``rules`` (a provider rules file, see :mod:`channelkit.schema.rules`) puts the
     provider's rules into the docstrings.
+
+    Raises:
+        SchemaError: the schema cannot be read, has no such provider, or no such type.
+        ValidationError: a bad ``key`` (not a Python package name), ``version`` or ``constraint``.
+        FileError: ``out_dir`` cannot be created or written (e.g. it is under a regular file).
     """
     schema = pick_provider(load_schema(schema_file), source)
+    package_key = key if key is not None else schema.local_name.replace("-", "_")
+    check_arguments(package_key, version, constraint, schema.local_name, derived_key=key is None)
     unknown = [r for r in resources or [] if r not in schema.resources]
     unknown += [d for d in data_sources or [] if d not in schema.data_sources]
     if unknown:
         raise SchemaError(f"{schema_file}: {schema.address} has no type {', '.join(unknown)}")
-    package_key = key or schema.local_name.replace("-", "_")
     model = build_package(
         schema,
         key=package_key,
@@ -75,6 +88,32 @@ def generate_provider(
     result = render_package(model, out_dir, progress=progress)
     kinds = [m.kind for m in model.modules]
     return GenerateReport(package_key, schema.source, kinds.count("resource"), kinds.count("data source"), result)
+
+
+def check_arguments(
+    key: str, version: str, constraint: str | None, local_name: str, *, derived_key: bool = False
+) -> None:
+    """Raise one ValidationError listing every bad generator argument.
+
+    ``key`` becomes the package ``channelkit.providers.<key>`` (the keys of ``schemas/providers.yaml``:
+    ``aws``, ``kafka_connect``...), so it must be a lower-case Python identifier that is not a keyword.
+    ``version`` and ``constraint`` are written into the generated modules, so they must be a Terraform
+    version (``1.2.3``, ``5.100.0-beta1``) and version constraint (``~> 5.100``, ``>= 1.0, < 2.0``).
+    """
+    problems = ProblemCollector("generate")
+    field = "key (derived from the provider's local name; give --key)" if derived_key else "key"
+    problems.check(isinstance(key, str) and bool(_KEY.fullmatch(key)) and not keyword.iskeyword(key), field, key,
+                   "a Python package name: a lower-case letter, then lower-case letters, digits and '_' "
+                   f"(at most {_KEY_MAX} characters, not a Python keyword), e.g. kafka_connect")
+    problems.check(bool(_PROVIDER_NAME.fullmatch(local_name)), "provider", local_name,
+                   "a provider type name of lower-case letters, digits and '-'")
+    problems.check(isinstance(version, str) and bool(_VERSION.fullmatch(version)), "version", version,
+                   "a version such as 1.2.3 or 5.100.0-beta1")
+    if constraint is not None:
+        ok = isinstance(constraint, str) and all(_CONSTRAINT.fullmatch(part) for part in constraint.split(","))
+        problems.check(ok, "constraint", constraint,
+                       "a Terraform version constraint such as '~> 5.100' or '>= 1.0, < 2.0'")
+    problems.raise_if_any(ValidationError, "invalid generator arguments")
 
 
 def generate_all(out_dir: Path = DEFAULT_OUT) -> list[GenerateReport]:

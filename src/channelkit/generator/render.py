@@ -13,6 +13,7 @@ from pathlib import Path
 
 import jinja2
 
+from .._files import make_dir, write_text
 from .model import PackageModel
 
 __all__ = ["RenderResult", "render_package", "render_providers_init", "template_environment"]
@@ -52,10 +53,19 @@ def _write(path: Path, text: str, result: RenderResult) -> None:
         if path.read_text(encoding="utf-8") == text:
             result.unchanged.append(path)
             return
-    except FileNotFoundError:
-        pass
-    path.write_text(text, encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        pass  # absent or unreadable: (re)write it, and let the write say what is wrong
+    write_text(path, text, what="binding module")
     result.written.append(path)
+
+
+def _generated(path: Path) -> bool:
+    """Whether ``path`` is a module an earlier run wrote (unreadable or foreign files are left alone)."""
+    try:
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            return handle.read(len(_GENERATED_MARK)) == _GENERATED_MARK
+    except OSError:
+        return False
 
 
 def _stderr_progress(done: int, total: int) -> None:
@@ -69,11 +79,15 @@ def render_package(
     progress: Callable[[int, int], None] | None = _stderr_progress,
     env: jinja2.Environment | None = None,
 ) -> RenderResult:
-    """Write ``package`` as ``out_dir/<key>/``; report progress every 100 modules."""
+    """Write ``package`` as ``out_dir/<key>/``; report progress every 100 modules.
+
+    Raises:
+        FileError: the directory cannot be created (e.g. ``out_dir`` is under a regular file) or a module
+            cannot be written.
+    """
     env = env or template_environment()
     module_template = env.get_template("module.py.jinja2")
-    target = out_dir / package.key
-    target.mkdir(parents=True, exist_ok=True)
+    target = make_dir(out_dir / package.key, what="output directory")
     result = RenderResult()
     produced = {target / "__init__.py"}
     total = len(package.modules)
@@ -85,7 +99,7 @@ def render_package(
             progress(done, total)
     _write(target / "__init__.py", env.get_template("package_init.py.jinja2").render(package=package), result)
     for stale in sorted(target.glob("*.py")):
-        if stale not in produced and stale.read_text(encoding="utf-8").startswith(_GENERATED_MARK):
+        if stale not in produced and _generated(stale):
             stale.unlink()
             result.removed.append(stale)
     return result
@@ -94,7 +108,7 @@ def render_package(
 def render_providers_init(out_dir: Path, keys: list[str]) -> RenderResult:
     """Write ``out_dir/__init__.py`` naming the provider packages."""
     result = RenderResult()
-    out_dir.mkdir(parents=True, exist_ok=True)
+    make_dir(out_dir, what="output directory")
     text = template_environment().get_template("providers_init.py.jinja2").render(
         keys_text=", ".join(f"``{k}``" for k in sorted(keys))
     )

@@ -23,12 +23,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from constructs import Construct
 
+from channelkit.claims import Claim
 from channelkit.errors import ProblemCollector
 
 if TYPE_CHECKING:
     from channelkit.patterns.channel import Channel
 
-__all__ = ["ConnectorSecret", "ConnectorSpec", "Platform", "PlatformDeployment"]
+__all__ = ["ConnectorSecret", "ConnectorSpec", "Platform", "PlatformDeployment", "cut_note", "kafka_claims"]
 
 
 @dataclass(frozen=True)
@@ -110,9 +111,18 @@ class Platform(ABC):
     def check(self, problems: ProblemCollector, channel: Channel) -> None:
         """Record every problem of the platform props for ``channel``."""
 
-    def claims(self, channel: Channel) -> list[tuple[str, str]]:
-        """Names this channel takes on the platform that no other channel of the app may take."""
+    def claims(self, channel: Channel) -> list[Claim | tuple[str, str]]:
+        """Names this channel takes on the platform that no other claimant may take (:mod:`channelkit.claims`).
+
+        A ``(kind, value)`` pair is an exact, app-wide claim; a :class:`~channelkit.claims.Claim` says where
+        the name must be unique and how the system compares names.
+        """
         return []
+
+    def grant_can_expire(self, principal: str) -> bool:
+        """Whether a read grant to ``principal`` can carry an end date (default True)."""
+        return True
+
 
     @abstractmethod
     def deploy(self, channel: Channel, scope: Construct, *, local_emulator: bool) -> PlatformDeployment:
@@ -170,3 +180,23 @@ class PlatformDeployment(ABC):
     @abstractmethod
     def summary(self) -> dict[str, Any]:
         """Topics, connectors and grants of this channel on the platform."""
+
+
+def kafka_claims(channel: Channel, cluster: str, groups: Sequence[tuple[str, str]]) -> list[Claim]:
+    """The channel's topics and consumer groups on the Kafka cluster ``cluster`` (e.g. ``Kafka cluster main``).
+
+    Topics fold ``.`` into ``_`` as Kafka does when it refuses colliding topic names; ``groups`` are
+    ``(what takes it, group id)`` pairs.
+    """
+    topics = [(f"tables[{name}]", topic) for name, topic in channel.table_topics.items()]
+    topics += [(by, topic) for by, topic in (("schema history", channel.history_topic),
+                                              ("heartbeats", channel.heartbeat_topic),
+                                              ("dead letters", channel.dlq_topic)) if topic]
+    claims = [Claim("Kafka topic", topic, within=cluster, by=by, fold="kafka-topic") for by, topic in topics]
+    claims += [Claim("Kafka consumer group", group, within=cluster, by=by) for by, group in groups]
+    return claims
+
+
+def cut_note(full: str, cut: str, what: str, limit: int) -> str:
+    """A claim's note when ``full`` had to be cut to ``cut`` (``what`` names are at most ``limit``), else ``""``."""
+    return f"{what} names are cut to {limit} characters ({full!r} was cut)" if cut != full else ""

@@ -25,18 +25,20 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from constructs import Construct
 
 from channelkit._stack import stack_provider
-from channelkit._text import literal
+from channelkit._text import literal_settings
+from channelkit.claims import Claim
 from channelkit.constructs._util import child_id, path_of, plain_constructs
 from channelkit.constructs.connect import connector_resource
 from channelkit.constructs.errors import ConstructPropsError, PrincipalError
 from channelkit.constructs.kafka import INFINITE_RETENTION_MS, KafkaTopic, grant_acls
-from channelkit.constructs.naming import check_kafka_principal
+from channelkit.constructs.naming import HOST_PORT, check_kafka_principal
 from channelkit.errors import ProblemCollector
+from channelkit.props import Boolean, Instance, Integer, Maybe, OneOf, Rule, Seq, Text, check_props
 from channelkit.providers.kafka import KafkaProvider
 from channelkit.providers.kafka_connect import KafkaConnectProvider
 from channelkit.runtime import prefetch_references
 
-from .base import ConnectorSecret, ConnectorSpec, Platform, PlatformDeployment
+from .base import ConnectorSecret, ConnectorSpec, Platform, PlatformDeployment, cut_note, kafka_claims
 
 if TYPE_CHECKING:
     from channelkit.patterns.channel import Channel
@@ -49,6 +51,7 @@ __all__ = [
     "KafkaConnectDeployment",
     "KafkaConnectPlatform",
     "describe",
+    "sink_policy_name",
 ]
 
 
@@ -59,6 +62,18 @@ SASL_MECHANISMS: dict[str, str] = {
 #: Client setting names whose values are secrets: they must be config-provider placeholders.
 _SECRET_HINTS = ("password", "jaas", "secret", "token", "key.password")
 _PLACEHOLDER = re.compile(r"\$\{[A-Za-z0-9_.-]+:[^{}]*\}")
+#: IAM policy names are at most 128 characters.
+_POLICY_LIMIT = 128
+
+
+def sink_policy_name(connector: str) -> str:
+    """The IAM policy (on the workers' role) of the sink connector ``connector``: ``<name>-sink``, cut to 128."""
+    return f"{connector}-sink"[:_POLICY_LIMIT]
+
+
+#: A short name used in construct ids and provider keys.
+_SHORT_NAME = Text(r"[A-Za-z0-9_-]+", min_len=1, max_len=64, what="a short name of letters, digits, '_' and '-'")
+_PRINCIPAL = Text(min_len=1, what="a Kafka principal 'User:<name>'")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -87,7 +102,9 @@ class KafkaCluster:
 
     Args:
         name: short name of the cluster (used in construct ids).
-        bootstrap_servers: ``host:port`` of some brokers.
+        bootstrap_servers: ``host:port`` of some brokers: a list or tuple, or one comma-separated string
+            as Kafka clients take it (``"b1:9093,b2:9093"``; it is split at the commas, spaces around the
+            commas dropped).
         broker_count: number of brokers (default 3); replication factors may not exceed it.
         tls_enabled: provider ``tls_enabled`` (default True).
         sasl_mechanism: provider ``sasl_mechanism`` (default None: no SASL; credentials come from the
@@ -99,6 +116,23 @@ class KafkaCluster:
     broker_count: int = 3
     tls_enabled: bool = True
     sasl_mechanism: str | None = None
+
+    #: What each field accepts (checked by the Channel, with the channel's path).
+    PROPS: ClassVar[Mapping[str, Rule]] = {
+        "name": _SHORT_NAME,
+        "bootstrap_servers": Seq(Text(HOST_PORT, what="host:port (port 1-65535)"), min_items=1,
+                                 what="brokers as a list or a comma-separated string"),
+        "broker_count": Integer(min=1),
+        "tls_enabled": Boolean(),
+        "sasl_mechanism": Maybe(OneOf(tuple(SASL_MECHANISMS))),
+    }
+
+    def __post_init__(self) -> None:
+        servers: Any = self.bootstrap_servers
+        if isinstance(servers, str):  # the form Kafka clients take: "b1:9093,b2:9093"
+            object.__setattr__(self, "bootstrap_servers", tuple(s.strip() for s in servers.split(",")))
+        elif isinstance(servers, list):
+            object.__setattr__(self, "bootstrap_servers", tuple(servers))
 
     @property
     def secured(self) -> bool:
@@ -149,6 +183,19 @@ class ConnectCluster:
     sink_credentials: ClientCredentials | None = None
     aws_role: str | None = None
 
+    #: What each field accepts (principals are also checked as Kafka principals, credentials setting by setting).
+    PROPS: ClassVar[Mapping[str, Rule]] = {
+        "name": _SHORT_NAME,
+        "url": Text(r"https?://[^\s/?#]+(/\S*)?", what="an http:// or https:// URL of the Connect REST API"),
+        "principal": _PRINCIPAL,
+        "source_principal": Maybe(_PRINCIPAL),
+        "sink_principal": Maybe(_PRINCIPAL),
+        "source_credentials": Maybe(Instance((ClientCredentials,), "ClientCredentials(settings={...})")),
+        "sink_credentials": Maybe(Instance((ClientCredentials,), "ClientCredentials(settings={...})")),
+        # IAM role names: 1-64 of [A-Za-z0-9+=,.@_-] (IAM User Guide, "IAM object quotas" / CreateRole RoleName).
+        "aws_role": Maybe(Text(r"[\w+=,.@-]+", min_len=1, max_len=64, what="an IAM role name (not an ARN)")),
+    }
+
 
 class KafkaConnectPlatform(Platform):
     """Self-managed Kafka with ACLs, and connectors on a Kafka Connect cluster."""
@@ -179,10 +226,16 @@ class KafkaConnectPlatform(Platform):
         return self.connect.sink_principal or self.connect.principal
 
     def check(self, problems: ProblemCollector, channel: Channel) -> None:
-        """Principals and their credentials, and the workers' AWS role when the warehouse is on AWS."""
-        check_kafka_principal(problems, "connect.source_principal", self.source_principal)
-        check_kafka_principal(problems, "connect.sink_principal", self.sink_principal)
-        connect, history = self.connect, channel.source.uses_history_topic
+        """Every prop of both, principals and their credentials, and the workers' AWS role for a warehouse on AWS."""
+        kafka_ok = check_props(problems, KafkaCluster.PROPS, self.kafka, prefix="kafka.")
+        connect_ok = check_props(problems, ConnectCluster.PROPS, self.connect, prefix="connect.")
+        if connect_ok["principal"] and connect_ok["source_principal"]:
+            check_kafka_principal(problems, "connect.source_principal", self.source_principal)
+        if connect_ok["principal"] and connect_ok["sink_principal"]:
+            check_kafka_principal(problems, "connect.sink_principal", self.sink_principal)
+        connect = self.connect
+        history = bool(getattr(channel.source, "uses_history_topic", False))
+        secured = kafka_ok["tls_enabled"] and kafka_ok["sasl_mechanism"] and self.kafka.secured
         for kind, principal, credentials in (("source", self.source_principal, connect.source_credentials),
                                              ("sink", self.sink_principal, connect.sink_credentials)):
             field = f"connect.{kind}_credentials"
@@ -191,14 +244,37 @@ class KafkaConnectPlatform(Platform):
                     problems.add(field, None, f"the credentials {kind} clients log in as {principal} with: without "
                                               "them they log in as the worker's principal, which holds none of "
                                               f"the {kind}'s ACLs")
-                elif kind == "source" and history and self.kafka.secured:
+                elif kind == "source" and history and secured:
                     problems.add(field, None, "the credentials the schema-history clients log in with: they are "
                                               "the connector's own clients and never use the worker's login")
                 continue
-            _check_credentials(problems, field, credentials)
-        if channel.warehouse.sink_cloud == "aws":
+            if isinstance(credentials, ClientCredentials):
+                _check_credentials(problems, field, credentials)
+        if getattr(channel.warehouse, "sink_cloud", None) == "aws" and connect_ok["aws_role"]:
             problems.check(bool(self.connect.aws_role), "connect.aws_role", self.connect.aws_role,
                            "the IAM role name the Connect workers run as (the sink writes to S3 with it)")
+
+    def claims(self, channel: Channel) -> list[Claim | tuple[str, str]]:
+        """Topics and consumer groups on the Kafka cluster, connector names on the Connect cluster, the sink's policy.
+
+        The clusters are identified by their ``name``: two ``KafkaCluster`` props with one name are one cluster.
+        """
+        groups = [("sink", channel.sink_group)]
+        if channel.history_topic is not None:
+            groups.append(("schema history", _history_group(channel)))
+        claims: list[Claim | tuple[str, str]] = [
+            *kafka_claims(channel, f"Kafka cluster {self.kafka.name}", groups),
+            *(Claim("Kafka Connect connector", name, within=f"Kafka Connect cluster {self.connect.name}", by=by)
+              for by, name in (("source", channel.source_connector_name), ("sink", channel.sink_connector_name))),
+        ]
+        if channel.warehouse.sink_cloud == "aws" and self.connect.aws_role:
+            full = f"{channel.sink_connector_name}-sink"
+            claims.append(Claim("IAM policy", sink_policy_name(channel.sink_connector_name), fold="case",
+                                note=cut_note(full, full[:_POLICY_LIMIT], "IAM policy", _POLICY_LIMIT)))
+        return claims
+    def grant_can_expire(self, principal: str) -> bool:
+        """Kafka ACLs cannot expire."""
+        return False
 
     def deploy(self, channel: Channel, scope: Construct, *, local_emulator: bool) -> KafkaConnectDeployment:
         """Topics, ACLs and the providers; connectors follow through :meth:`KafkaConnectDeployment.deploy_connector`."""
@@ -214,11 +290,14 @@ class KafkaConnectDeployment(PlatformDeployment):
         self.platform, self.channel, self.scope = platform, channel, scope
         kafka, connect, c = platform.kafka, platform.connect, channel
         stack = channel.stack
+        # Keyed on every setting: a channel reaching the cluster (or Connect) otherwise gets a provider of its own.
+        kafka_settings: dict[str, Any] = dict(bootstrap_servers=list(kafka.bootstrap_servers),
+                                              tls_enabled=kafka.tls_enabled, sasl_mechanism=kafka.sasl_mechanism)
         self.kafka_provider = stack_provider(stack, f"kafka-{kafka.name}", lambda s, i, a: KafkaProvider(
-            s, i, bootstrap_servers=list(kafka.bootstrap_servers), tls_enabled=kafka.tls_enabled,
-            sasl_mechanism=kafka.sasl_mechanism, alias=a))
+            s, i, alias=a, **literal_settings(kafka_settings)), kafka_settings)
+        connect_settings: dict[str, Any] = dict(url=connect.url)
         self.connect_provider = stack_provider(stack, f"connect-{connect.name}", lambda s, i, a: KafkaConnectProvider(
-            s, i, url=connect.url, alias=a))
+            s, i, alias=a, **literal_settings(connect_settings)), connect_settings)
         rf = c.replication_factor
         self.table_topics: dict[str, KafkaTopic] = {
             t.name: KafkaTopic(
@@ -278,10 +357,13 @@ class KafkaConnectDeployment(PlatformDeployment):
         return self._acls(scope, self.platform.sink_principal, grants)
 
     def client_settings(self, credentials: ClientCredentials | None) -> dict[str, str]:
-        """The cluster's security settings plus ``credentials`` (as literals), for one connector's clients."""
+        """The cluster's security settings plus ``credentials``, for one connector's clients.
+
+        The connector L2 writes every config value as a literal (a ``${file:...}`` placeholder stays one).
+        """
         settings = self.platform.kafka.client_security()
         if credentials is not None:
-            settings.update({k: literal(v) for k, v in credentials.settings.items()})
+            settings.update(credentials.settings)
         return settings
 
     def _overrides(self, kind: str, prefixes: Sequence[str]) -> dict[str, str]:
@@ -312,7 +394,7 @@ class KafkaConnectDeployment(PlatformDeployment):
     @property
     def history_group(self) -> str:
         """The consumer group Debezium's schema-history consumer reads with (the source's ACLs name it)."""
-        return f"{self.channel.topic_prefix}-schemahistory"
+        return _history_group(self.channel)
 
     def password(
         self, scope: Construct, *, username: str, key: Any = None, for_db_user: bool = True,
@@ -340,7 +422,7 @@ class KafkaConnectDeployment(PlatformDeployment):
                 from channelkit.constructs.aws import ManagedPolicy
 
                 policy = ManagedPolicy(
-                    scope, "Policy", name=f"{spec.name}-sink"[:128], statements=spec.aws_statements,
+                    scope, "Policy", name=sink_policy_name(spec.name), statements=spec.aws_statements,
                     attach_to_roles=(self.platform.connect.aws_role,),
                     description=f"Kafka Connect sink {spec.name} of channel {self.channel.channel_name}")
                 depends += policy.attachments
@@ -387,6 +469,10 @@ class KafkaConnectDeployment(PlatformDeployment):
             "connectors": [c.source_connector_name, c.sink_connector_name],
             "kafka_grants": list(self.grants),
         }
+
+
+def _history_group(channel: Channel) -> str:
+    return f"{channel.topic_prefix}-schemahistory"
 
 
 def _check_credentials(problems: ProblemCollector, field: str, credentials: Any) -> None:

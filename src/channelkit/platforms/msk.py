@@ -16,6 +16,7 @@ With a local emulator (moto) the MSK Connect resources are left out: moto has no
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from constructs import Construct
 
 from channelkit._cdk import cdk
+from channelkit.claims import Claim
 from channelkit.constructs.aws import (
     ChannelKey,
     Connector,
@@ -40,9 +42,10 @@ from channelkit.constructs.aws.rules import (
 )
 from channelkit.constructs.errors import PrincipalError
 from channelkit.errors import ProblemCollector
+from channelkit.props import Integer, Maybe, OneOf, Rule, Seq, Text, check_props
 from channelkit.providers.aws import AwsProvider, DataAwsMskCluster, SecretsmanagerSecret, SecretsmanagerSecretVersion
 
-from .base import ConnectorSecret, ConnectorSpec, Platform, PlatformDeployment
+from .base import ConnectorSecret, ConnectorSpec, Platform, PlatformDeployment, cut_note, kafka_claims
 
 if TYPE_CHECKING:
     from channelkit.patterns.channel import Channel
@@ -55,6 +58,8 @@ __all__ = [
     "MskDeployment",
     "MskPlatform",
     "aws_name",
+    "check_aws_region",
+    "connector_role_name",
     "describe",
 ]
 
@@ -71,9 +76,43 @@ MSK_CONNECT_TYPES: tuple[str, ...] = (
 AWS_PROVIDER_REQUIRED: tuple[tuple[type, str], ...] = (
     (AwsProvider, "channelkit.constructs.aws.aws_provider(stack, region=...) in the stack before the Channel"),)
 
+
+
+def check_aws_region(problems: ProblemCollector, field: str, region: Any, stack: Construct, value: Any = None) -> None:
+    """Record a problem unless ``region`` is the region of the stack's default AWS provider.
+
+    ``value`` is what the problem shows (default: ``region``), e.g. the ARN the region was read from.
+
+    channelkit creates its AWS resources with the provider without alias (the app's, see
+    :data:`AWS_PROVIDER_REQUIRED`), so a channel whose cluster or lake is in another region would not work:
+    the lake's sink would look for its bucket elsewhere, the connectors' config provider for its secrets.
+    A region given as a Terraform expression is not compared. A stack whose AWS providers all have an
+    alias is a problem on ``provider``.
+    """
+    providers = [c for c in stack.node.children if isinstance(c, AwsProvider)]
+    if not providers:
+        return  # the missing provider is reported on its own (Platform.user_providers)
+    default = next((p for p in providers if not p.alias), None)
+    if default is None:
+        if not any(p.field == "provider" for p in problems.problems):
+            problems.add("provider", [p.alias for p in providers],
+                         "an AWS provider without alias in the stack: channelkit's AWS resources use the default one")
+        return
+    given = default.tf_values.get("region")
+    if isinstance(given, str) and isinstance(region, str) and "${" not in given + region and given != region:
+        what = "a region" if value is None else f"a {field} in the region"
+        problems.add(field, region if value is None else value,
+                     f"{what} of the stack's AWS provider ({given!r}, not {region!r}): channelkit creates the "
+                     "channel's AWS resources with that provider")
+
+
 _MSK_INTERNAL = "__amazon_msk_connect_*"
-_SUBNET = re.compile(r"subnet-[0-9a-f]{8,17}")
-_SECURITY_GROUP = re.compile(r"sg-[0-9a-f]{8,17}")
+_SUBNET = Text(r"subnet-[0-9a-f]{8,17}", what="a subnet id (subnet- and 8-17 hex digits)")
+_SECURITY_GROUP = Text(r"sg-[0-9a-f]{8,17}", what="a security group id (sg- and 8-17 hex digits)")
+_PORT = r"([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])"
+_BROKER = rf"[A-Za-z0-9]([A-Za-z0-9.-]{{0,251}}[A-Za-z0-9])?:{_PORT}"
+#: An S3 object key: 1-1024 bytes of UTF-8 (Amazon S3 User Guide, "Naming Amazon S3 objects"), no leading '/'.
+_OBJECT_KEY = Text(r"[^/].*", min_len=1, max_bytes=1024, what="an S3 object key (no leading '/')")
 _IAM_AUTH = {
     "security.protocol": "SASL_SSL",
     "sasl.mechanism": "AWS_MSK_IAM",
@@ -82,9 +121,28 @@ _IAM_AUTH = {
 }
 
 
+#: The longest name :func:`aws_name` gives, and the longest IAM role name.
+AWS_NAME_LIMIT, ROLE_NAME_LIMIT = 100, 64
+
+
 def aws_name(name: str) -> str:
     """``name`` with every character outside ``[A-Za-z0-9-]`` as ``-``, at most 100 characters (MSK Connect names)."""
-    return re.sub(r"[^A-Za-z0-9-]", "-", name).strip("-")[:100]
+    return _aws_name_uncut(name)[:AWS_NAME_LIMIT]
+
+
+def _aws_name_uncut(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9-]", "-", name).strip("-")
+
+
+def connector_role_name(channel_name: str, kind: str) -> str:
+    """The IAM role of the ``kind`` (``Source``, ``Sink``) MSK Connect connector: ``<channel>-<kind>-connector``.
+
+    At most 64 characters (IAM's limit).
+
+    Names are cut as they always were (renaming a role replaces it); two names the cut makes equal are a
+    :class:`~channelkit.constructs.errors.CollisionError` (see :meth:`MskPlatform.claims`).
+    """
+    return f"{aws_name(channel_name)}-{kind.lower()}-connector"[:ROLE_NAME_LIMIT]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -104,6 +162,14 @@ class MskCluster:
     arn: str
     bootstrap_brokers: str | None = None
     broker_count: int = 3
+
+    #: What each field accepts (the ARN is then parsed: see ``check_msk_cluster_arn``).
+    PROPS: ClassVar[Mapping[str, Rule]] = {
+        "arn": Text(min_len=1, what="an MSK cluster ARN"),
+        "bootstrap_brokers": Maybe(Text(rf"{_BROKER}(,{_BROKER})*",
+                                        what="comma-separated host:port of the IAM (port 9098) brokers")),
+        "broker_count": Integer(min=1),
+    }
 
     @property
     def name(self) -> str:
@@ -145,6 +211,21 @@ class MskConnect:
     min_workers: int = 1
     max_workers: int = 2
 
+    #: What each field accepts. Capacity limits are MSK Connect's (API Reference, AutoScaling: mcuCount 1, 2, 4
+    #: or 8; minWorkerCount and maxWorkerCount 1-10).
+    PROPS: ClassVar[Mapping[str, Rule]] = {
+        "subnets": Seq(_SUBNET, min_items=1, what="a list of subnet ids (not one string)"),
+        "security_groups": Seq(_SECURITY_GROUP, min_items=1, what="a list of security group ids (not one string)"),
+        "plugin_bucket": Text(min_len=1, what="an S3 bucket name"),
+        "name": Text(r"[A-Za-z0-9-]+", min_len=1, max_len=64, what="a short name of letters, digits and '-'"),
+        "source_plugin_key": _OBJECT_KEY,
+        "sink_plugin_key": _OBJECT_KEY,
+        "kafkaconnect_version": OneOf(("2.7.1", "3.7.x")),
+        "mcu_count": Integer(choices=(1, 2, 4, 8)),
+        "min_workers": Integer(1, 10),
+        "max_workers": Integer(1, 10),
+    }
+
 
 class MskPlatform(Platform):
     """MSK (IAM access control) with connectors on MSK Connect."""
@@ -176,26 +257,46 @@ class MskPlatform(Platform):
         return self.cluster.account if self.cluster else None
 
     def check(self, problems: ProblemCollector, channel: Channel) -> None:
-        """The cluster ARN, subnets, security groups, plugin bucket and Connect version."""
-        check_msk_cluster_arn(problems, "kafka.arn", self.kafka.arn)
+        """Every prop of both: the cluster ARN, subnets, security groups, plugin bucket, version and capacity."""
+        kafka_ok = check_props(problems, MskCluster.PROPS, self.kafka, prefix="kafka.")
+        connect_ok = check_props(problems, MskConnect.PROPS, self.connect, prefix="connect.")
+        if kafka_ok["arn"]:
+            cluster = check_msk_cluster_arn(problems, "kafka.arn", self.kafka.arn)
+            if cluster is not None and channel.stack is not None:
+                check_aws_region(problems, "kafka.arn", cluster.region, channel.stack, value=self.kafka.arn)
         connect = self.connect
-        for i, subnet in enumerate(connect.subnets):
-            problems.check(isinstance(subnet, str) and bool(_SUBNET.fullmatch(subnet)), f"connect.subnets[{i}]",
-                           subnet, "a subnet id (subnet- and 8-17 hex digits)")
-        problems.check(bool(connect.subnets), "connect.subnets", connect.subnets, "at least one subnet id")
-        for i, group in enumerate(connect.security_groups):
-            problems.check(isinstance(group, str) and bool(_SECURITY_GROUP.fullmatch(group)),
-                           f"connect.security_groups[{i}]", group, "a security group id (sg- and 8-17 hex digits)")
-        problems.check(bool(connect.security_groups), "connect.security_groups", connect.security_groups,
-                       "at least one security group id")
-        check_bucket_name(problems, "connect.plugin_bucket", connect.plugin_bucket)
-        problems.check(connect.kafkaconnect_version in ("2.7.1", "3.7.x"), "connect.kafkaconnect_version",
-                       connect.kafkaconnect_version, "2.7.1 or 3.7.x")
+        if connect_ok["plugin_bucket"]:
+            check_bucket_name(problems, "connect.plugin_bucket", connect.plugin_bucket)
+        if connect_ok["min_workers"] and connect_ok["max_workers"]:
+            problems.check(connect.min_workers <= connect.max_workers, "connect.max_workers", connect.max_workers,
+                           f"an integer from min_workers ({connect.min_workers}) to 10")
 
-    def claims(self, channel: Channel) -> list[tuple[str, str]]:
-        """MSK Connect connector names are unique per account and region."""
-        return [("MSK Connect connector", aws_name(n)) for n in (channel.source_connector_name,
-                                                                 channel.sink_connector_name)]
+    def claims(self, channel: Channel) -> list[Claim | tuple[str, str]]:
+        """Topics and groups on the cluster, and the account's names: connectors, roles, secret, key alias...
+
+        MSK Connect names, IAM role names (case-insensitive), the Secrets Manager secret, the KMS alias,
+        the worker configuration and the Debezium plugin are unique per account and region; names cut to
+        their limit are claimed as cut, so two that the cut makes equal collide.
+        """
+        name = aws_name(channel.channel_name)
+        groups = [("sink", channel.sink_group)]
+        if channel.history_topic is not None:
+            groups.append(("schema history", f"{aws_name(channel.source_connector_name)}-schemahistory"))
+        claims: list[Claim | tuple[str, str]] = [*kafka_claims(channel, f"MSK cluster {self.kafka.arn}", groups)]
+        for kind, connector in (("Source", channel.source_connector_name), ("Sink", channel.sink_connector_name)):
+            by, cut = kind.lower(), aws_name(connector)
+            claims.append(Claim("MSK Connect connector", cut, by=by,
+                                note=cut_note(_aws_name_uncut(connector), cut, "MSK Connect", AWS_NAME_LIMIT)))
+            role, full = connector_role_name(channel.channel_name, kind), f"{name}-{by}-connector"
+            claims.append(Claim("IAM role", role, by=f"{by} connector", fold="case",
+                                note=cut_note(full, role, "IAM role", ROLE_NAME_LIMIT)))
+        claims += [
+            Claim("Secrets Manager secret", f"channelkit/{name}/db"),
+            Claim("KMS alias", f"alias/channelkit/{name}"),
+            Claim("MSK Connect worker configuration", f"{name}-workers"),
+            Claim("MSK Connect custom plugin", f"{name}-debezium", by="source"),
+        ]
+        return claims
 
     def deploy(self, channel: Channel, scope: Construct, *, local_emulator: bool) -> MskDeployment:
         """The platform part; connectors follow through :meth:`MskDeployment.deploy_connector`."""
@@ -379,7 +480,8 @@ class MskDeployment(PlatformDeployment):
             statements += secret.statements
         statements += spec.aws_statements
         role = ServiceRole(
-            scope, f"{kind}Role", name=f"{name}-{kind.lower()}-connector"[:64], service="kafkaconnect.amazonaws.com",
+            scope, f"{kind}Role", name=connector_role_name(channel.channel_name, kind),
+            service="kafkaconnect.amazonaws.com",
             description=f"MSK Connect {kind.lower()} connector of channel {channel.channel_name}",
             statements=statements, tags=channel.aws_tags)
         self.roles[kind] = role

@@ -7,12 +7,13 @@ check synthesized stacks). Terraform types become hashable tuples:
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .._files import read_json
 from ..errors import SchemaError
+from .shape import check_document
 
 __all__ = [
     "AttributeSchema",
@@ -178,9 +179,12 @@ def _block(raw: dict[str, Any], where: str) -> BlockSchema:
 
 
 def parse_schema(data: dict[str, Any], origin: str = "<schema>") -> dict[str, ProviderSchema]:
-    """Every provider in a parsed schema document, by address."""
-    if not isinstance(data, dict) or "provider_schemas" not in data:
-        raise SchemaError(f"{origin}: not a provider schema document (no provider_schemas)")
+    """Every provider in a parsed schema document, by address.
+
+    Raises:
+        SchemaError: the document is not a provider schema (see :func:`channelkit.schema.shape.check_document`).
+    """
+    check_document(data, origin)
     out = {}
     for address, raw in sorted(data["provider_schemas"].items()):
         out[address] = ProviderSchema(
@@ -197,8 +201,4 @@ def parse_schema(data: dict[str, Any], origin: str = "<schema>") -> dict[str, Pr
 def load_schema(path: str | Path) -> dict[str, ProviderSchema]:
     """Read and parse a schema file."""
     path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise SchemaError(f"cannot read schema {path}: {exc}") from exc
-    return parse_schema(data, str(path))
+    return parse_schema(read_json(path, what="schema", error=SchemaError), str(path))

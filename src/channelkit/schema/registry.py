@@ -6,8 +6,7 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from .._files import read_yaml_object
 from ..errors import SchemaError
 from .model import ProviderSchema, load_schema
 from .rules import ProviderRules, TypeRules, load_rules
@@ -51,10 +50,21 @@ class ProviderEntry:
 
 @functools.cache
 def bundled_providers() -> dict[str, ProviderEntry]:
-    """The manifest, by package key."""
-    manifest = yaml.safe_load((BUNDLED_SCHEMAS / "providers.yaml").read_text(encoding="utf-8"))
+    """The manifest, by package key.
+
+    Raises:
+        SchemaError: ``providers.yaml`` cannot be read, is not YAML, or an entry lacks a field.
+    """
+    path = BUNDLED_SCHEMAS / "providers.yaml"
+    manifest = read_yaml_object(path, what="provider manifest", error=SchemaError)
+    providers = manifest.get("providers")
+    if not isinstance(providers, dict):
+        raise SchemaError(f"{path}: 'providers' must be a mapping of package keys to entries")
     out = {}
-    for key, raw in manifest["providers"].items():
+    for key, raw in providers.items():
+        problem = _entry_problem(key, raw)
+        if problem:
+            raise SchemaError(f"{path}: providers.{key}: {problem}")
         out[key] = ProviderEntry(
             key=key,
             source=raw["source"],
@@ -65,6 +75,22 @@ def bundled_providers() -> dict[str, ProviderEntry]:
             data_sources=tuple(raw.get("data_sources") or ()),
         )
     return out
+
+
+def _entry_problem(key: object, raw: object) -> str | None:
+    """Why one manifest entry is unusable, or None."""
+    if not isinstance(raw, dict):
+        return "expected a mapping"
+    missing = [f for f in ("source", "version", "constraint", "schema") if f not in raw]
+    if missing:
+        return "missing " + ", ".join(missing)
+    if not isinstance(raw["source"], str) or not isinstance(raw["schema"], str):
+        return "source and schema must be strings"
+    for field in ("resources", "data_sources"):
+        value = raw.get(field) or []
+        if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            return f"{field} must be a list of type names"
+    return None
 
 
 @functools.cache

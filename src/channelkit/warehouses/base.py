@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from constructs import Construct
 
+from channelkit.claims import Claim
 from channelkit.errors import ProblemCollector
 
 if TYPE_CHECKING:
@@ -41,12 +42,18 @@ class Warehouse(ABC):
     local_emulator: bool = False
 
     @abstractmethod
-    def check(self, problems: ProblemCollector, channel: Channel, platform: Platform) -> None:
-        """Record every problem of the warehouse props (values and ranges)."""
+    def check(self, problems: ProblemCollector, channel: Channel, platform: Platform | None) -> None:
+        """Record every problem of the warehouse props (types, values and ranges).
+
+        ``platform`` is None when the channel's platform props are unusable (that is a problem of its own).
+        """
 
     @abstractmethod
-    def check_names(self, problems: ProblemCollector, channel: Channel, platform: Platform) -> None:
-        """Record every table, column and container name the warehouse cannot hold."""
+    def check_names(self, problems: ProblemCollector, channel: Channel, platform: Platform | None) -> None:
+        """Record every table, column and container name the warehouse cannot hold (its own system's rules only).
+
+        ``channel.tables`` holds the well-formed tables and columns only; ``platform`` may be None.
+        """
 
     @property
     def delete_handling(self) -> str:
@@ -57,9 +64,18 @@ class Warehouse(ABC):
         """Tags for every taggable cloud resource of the channel (the platform's too)."""
         return {"channelkit:channel": channel.channel_name}
 
-    def claims(self, channel: Channel, platform: Platform) -> list[tuple[str, str]]:
-        """Names this channel takes in the warehouse that no other channel of the app may take."""
+    def claims(self, channel: Channel, platform: Platform) -> list[Claim | tuple[str, str]]:
+        """Names this channel takes in the warehouse that no other claimant may take (:mod:`channelkit.claims`).
+
+        A ``(kind, value)`` pair is an exact, app-wide claim; a :class:`~channelkit.claims.Claim` says where
+        the name must be unique and how the system compares names.
+        """
         return []
+
+    def grant_can_expire(self, principal: str) -> bool:
+        """Whether a read grant to ``principal`` can carry an end date (default True)."""
+        return True
+
 
     @abstractmethod
     def deploy(self, channel: Channel, scope: Construct, platform: PlatformDeployment) -> WarehouseDeployment:

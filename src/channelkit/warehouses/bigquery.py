@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -20,6 +21,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from constructs import Construct
 
 from channelkit._stack import stack_provider
+from channelkit._text import literal_settings
+from channelkit.claims import Claim
 from channelkit.columns import PORTABLE, LogicalType
 from channelkit.columns import bigquery_type as column_bigquery_type
 from channelkit.constructs._util import child_id
@@ -35,6 +38,7 @@ from channelkit.constructs.naming import (
 )
 from channelkit.errors import ProblemCollector
 from channelkit.platforms.base import ConnectorSpec
+from channelkit.props import Boolean, Days, Maybe, Rule, Text, check_props
 from channelkit.providers.google import GoogleProvider
 
 from .base import Warehouse, WarehouseDeployment
@@ -48,6 +52,13 @@ __all__ = ["CHANGES_SUFFIX", "BigQuery", "BigQueryDeployment", "describe"]
 
 #: Suffix of the change-log table of each source table (the view takes the table's own name).
 CHANGES_SUFFIX = "_changes"
+#: Longest column description BigQuery accepts (TableFieldSchema.description: "maximum length is 1,024
+#: characters", BigQuery REST reference).
+DESCRIPTION_MAX = 1024
+
+#: A GCP project id: 6-30 lower-case letters, digits and '-', starting with a letter, not ending with '-'
+#: (Resource Manager, "Creating and managing projects"); a domain-scoped id ``example.com:my-project`` too.
+PROJECT_ID = Text(r"([a-z0-9.-]+:)?[a-z][a-z0-9-]{4,28}[a-z0-9]", what="a GCP project id (6-30 of [a-z0-9-])")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -84,6 +95,19 @@ class BigQuery(Warehouse):
     reader_system: ClassVar[str] = "gcp"
     sink_cloud: ClassVar[str] = "gcp"
     name: ClassVar[str] = "bigquery"
+    #: What each field accepts (the dataset id is checked with BigQuery's naming rules, merge settings in
+    #: upsert mode with KCBQ's).
+    PROPS: ClassVar[Mapping[str, Rule]] = {
+        "project": PROJECT_ID,
+        "location": Text(r"[A-Za-z]+(-[a-z]+[0-9]+)?", what="a BigQuery location such as EU, US or europe-west1"),
+        "dataset": Maybe(Text(what="a BigQuery dataset id")),
+        "kms_key_name": Maybe(Text(r"projects/[^/]+/locations/[^/]+/keyRings/[^/]+/cryptoKeys/[^/]+", tokens=True,
+                                   what="a Cloud KMS key name projects/P/locations/L/keyRings/R/cryptoKeys/K")),
+        "history_retention": Maybe(Days(min_days=1)),
+        "expire_partitions": Maybe(Boolean()),
+        "upsert": Boolean(),
+        "region": Maybe(Text(r"[a-z]+-[a-z]+[0-9]+", what="a GCP region such as europe-west1")),
+    }
 
     @property
     def delete_handling(self) -> str:
@@ -105,28 +129,58 @@ class BigQuery(Warehouse):
         """The dataset id of ``channel``."""
         return self.dataset or channel.channel_name
 
-    def check(self, problems: ProblemCollector, channel: Channel, platform: Platform) -> None:
-        """The history retention and the upsert merge settings."""
+    def check(self, problems: ProblemCollector, channel: Channel, platform: Platform | None) -> None:
+        """Every prop: project, location, key, the history retention and the upsert merge settings."""
+        check_props(problems, BigQuery.PROPS, self, prefix="warehouse.")
         h = self.history_retention
-        problems.check(h is None or (isinstance(h, timedelta) and h >= timedelta(days=1)
-                                     and h == timedelta(days=h.days)), "warehouse.history_retention", h,
-                       "None (keep the change history) or a timedelta of whole days, at least 1 day")
         problems.check(h is None or self.expire_partitions is None, "warehouse.expire_partitions",
                        self.expire_partitions, "not set together with history_retention (a deprecated alias)")
-        if self.upsert:
-            check_upsert_merge(problems, self.merge_interval_ms, -1)
+        if self.upsert is True:
+            check_upsert_merge(problems, self.merge_interval_ms, -1, field="warehouse.merge_interval_ms")
+        elif not (isinstance(self.merge_interval_ms, int) and not isinstance(self.merge_interval_ms, bool)):
+            problems.add("warehouse.merge_interval_ms", self.merge_interval_ms, "an integer (milliseconds)")
 
-    def check_names(self, problems: ProblemCollector, channel: Channel, platform: Platform) -> None:
-        """BigQuery's rules for the dataset, table and column names."""
+    def check_names(self, problems: ProblemCollector, channel: Channel, platform: Platform | None) -> None:
+        """BigQuery's rules for the dataset, table (change log and view) and column names, and descriptions."""
         for t in channel.tables:
-            check_bigquery_id(problems, f"tables[{t.name}].name", t.name, "table")
+            if check_bigquery_id(problems, f"tables[{t.name}].name", t.name, "table"):
+                check_bigquery_id(problems, f"tables[{t.name}].name", t.name + CHANGES_SUFFIX, "table")
             for c in t.columns:
                 check_bigquery_column(problems, f"tables[{t.name}].columns", c.name)
+                logical = channel.column_types.get((t.name, c.name))
+                if logical is not None:
+                    text = _description(c, logical)
+                    problems.check(len(text) <= DESCRIPTION_MAX, f"tables[{t.name}].columns[{c.name}].description",
+                                   c.description, f"a description of at most {DESCRIPTION_MAX} characters with the "
+                                   f"tags channelkit adds ({len(text) - len(c.description.strip())} characters)")
         check_bigquery_id(problems, "warehouse.dataset", self.dataset_id(channel), "dataset")
 
-    def claims(self, channel: Channel, platform: Platform) -> list[tuple[str, str]]:
-        """``project.dataset`` is unique among the app's channels."""
-        return [("dataset", f"{self.project}.{self.dataset_id(channel)}")]
+    def sink_account_id(self, channel: Channel) -> str:
+        """The id of the sink's service account (unique in the project)."""
+        return derive_service_account_id(channel.channel_name.replace("_", "-"))
+
+    def claims(self, channel: Channel, platform: Platform) -> list[Claim | tuple[str, str]]:
+        """The dataset, its tables and views, their columns, and the sink's service account.
+
+        As BigQuery compares them: dataset and table ids are case-sensitive (the dataset is created without
+        ``is_case_insensitive``), column names are not (``Email`` and ``email`` are one column). A table
+        ``t`` takes two ids: its change log ``t_changes`` and its view ``t``.
+        """
+        dataset, path = f"{self.project}.{self.dataset_id(channel)}", channel.path
+        claims: list[Claim | tuple[str, str]] = [
+            ("dataset", dataset),
+            Claim("GCP service account", self.sink_account_id(channel), within=f"GCP project {self.project}"),
+        ]
+        for t in channel.tables:
+            by = f"tables[{t.name}]"
+            claims += [Claim("BigQuery table", t.name + CHANGES_SUFFIX, within=f"BigQuery dataset {dataset}",
+                             by=f"{by} (change log)"),
+                       Claim("BigQuery table", t.name, within=f"BigQuery dataset {dataset}", by=f"{by} (view)")]
+            # columns are unique per table; two tables taking one id is the table's collision
+            within = f"BigQuery table {dataset}.{t.name}{CHANGES_SUFFIX} ({by} of {path})"
+            claims += [Claim("BigQuery column", c.name, within=within, by=f"{by}.columns[{c.name}]", fold="case")
+                       for c in t.columns]
+        return claims
 
     def deploy(self, channel: Channel, scope: Construct, platform: PlatformDeployment) -> BigQueryDeployment:
         """The dataset, tables and views (the sink follows in :meth:`BigQueryDeployment.deploy_sink`)."""
@@ -153,9 +207,10 @@ class BigQueryDeployment(WarehouseDeployment):
     def __init__(self, warehouse: BigQuery, channel: Channel, scope: Construct, platform: PlatformDeployment) -> None:
         self.warehouse, self.channel, self.scope, self.platform = warehouse, channel, scope, platform
         c = channel
+        settings: dict[str, Any] = dict(project=warehouse.project, region=warehouse.region)
         self.google_provider = stack_provider(
-            channel.stack, f"google-{warehouse.project}", lambda s, i, a: GoogleProvider(
-                s, i, project=warehouse.project, region=warehouse.region, alias=a))
+            channel.stack, f"google-{warehouse.project}",
+            lambda s, i, a: GoogleProvider(s, i, alias=a, **literal_settings(settings)), settings)
         self.dataset = BigQueryDataset(
             scope, "Dataset", dataset_id=warehouse.dataset_id(c), project=warehouse.project,
             location=warehouse.location, labels=c.labels,
@@ -191,7 +246,7 @@ class BigQueryDeployment(WarehouseDeployment):
         scope = self.platform.connector_scope(self.scope, "Sink")
         self.account = create_sink_account(
             scope, name=c.sink_connector_name, dataset=self.dataset,
-            account_id=derive_service_account_id(c.channel_name.replace("_", "-")), upsert=warehouse.upsert,
+            account_id=warehouse.sink_account_id(c), upsert=warehouse.upsert,
             google_provider=self.google_provider)
         topics = [c.topic_name(t) for t in c.tables]
         config = kcbq_config(

@@ -6,12 +6,14 @@ from collections.abc import Mapping
 
 from constructs import Construct
 
+from ..._text import literal, literal_map, literal_or_none
 from ...providers.aws import AthenaNamedQuery, AthenaWorkgroup
 from ...providers.aws.athena_workgroup import (
     AthenaWorkgroupConfiguration,
     AthenaWorkgroupConfigurationResultConfiguration,
     AthenaWorkgroupConfigurationResultConfigurationEncryptionConfiguration,
 )
+from .._util import init_construct
 from ._common import ArnResource, Checks, NamedResource, check_construct, check_tags, check_text, is_int
 from .glue import GlueDatabase
 from .iam import Statement
@@ -64,7 +66,7 @@ class Workgroup(NamedResource, ArnResource, Construct):
         tags: Mapping[str, str] | None = None,
     ) -> None:
         """Check every prop (all problems in one error), then create the workgroup."""
-        super().__init__(scope, id)
+        init_construct(super().__init__, scope, id)
         checks = Checks(self)
         check_athena_workgroup_name(checks.names, "name", name)
         checks.props.check(isinstance(output_location, str) and output_location.startswith("s3://"),
@@ -86,13 +88,13 @@ class Workgroup(NamedResource, ArnResource, Construct):
                 publish_cloudwatch_metrics_enabled=True,
                 bytes_scanned_cutoff_per_query=bytes_scanned_cutoff,
                 result_configuration=AthenaWorkgroupConfigurationResultConfiguration(
-                    output_location=output_location,
+                    output_location=literal(output_location),
                     encryption_configuration=AthenaWorkgroupConfigurationResultConfigurationEncryptionConfiguration(
                         encryption_option="SSE_KMS", kms_key_arn=key.arn
                     ),
                 ),
             ),
-            tags=dict(tags or {}) or None,
+            tags=literal_map(tags),
         )
 
     def grant_query(self, sid: str = "AthenaQuery") -> tuple[Statement, ...]:
@@ -160,7 +162,7 @@ class NamedQuery(Construct):
         description: str = "",
     ) -> None:
         """Check every prop (all problems in one error), then create the named query."""
-        super().__init__(scope, id)
+        init_construct(super().__init__, scope, id)
         checks = Checks(self)
         check_text(checks.names, "name", name, min_len=1, max_len=128, what="a query name")
         check_construct(checks.props, "database", database, GlueDatabase)
@@ -171,6 +173,6 @@ class NamedQuery(Construct):
         self.database = database
         self.workgroup = workgroup
         self.resource = AthenaNamedQuery(
-            self, "Resource", name=name, database=database.database_name, query=query,
-            workgroup=workgroup.name, description=description or None,
+            self, "Resource", name=name, database=database.database_name, query=literal(query),
+            workgroup=workgroup.name, description=literal_or_none(description),
         )

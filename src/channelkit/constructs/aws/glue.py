@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from constructs import Construct
 
+from ..._text import literal, literal_map, literal_or_none
 from ...providers.aws import GlueCatalogDatabase, GlueCatalogTable
 from ...providers.aws.glue_catalog_table import (
     GlueCatalogTablePartitionKeys,
@@ -14,8 +15,8 @@ from ...providers.aws.glue_catalog_table import (
     GlueCatalogTableStorageDescriptorColumns,
     GlueCatalogTableStorageDescriptorSerDeInfo,
 )
+from .._util import init_construct, protection_default
 from .._util import protect as protect_lifecycle
-from .._util import protection_default
 from ._common import ArnResource, Checks, NamedResource, check_construct, check_protect, check_text, is_str_map
 from .iam import Statement
 from .rules import check_glue_name, check_sid
@@ -67,7 +68,7 @@ class GlueDatabase(NamedResource, ArnResource, Construct):
         parameters: Mapping[str, str] | None = None,
     ) -> None:
         """Check every prop (all problems in one error), then create the database."""
-        super().__init__(scope, id)
+        init_construct(super().__init__, scope, id)
         checks = Checks(self)
         check_glue_name(checks.names, "name", name)
         check_text(checks.props, "description", description, max_len=2048)
@@ -76,8 +77,8 @@ class GlueDatabase(NamedResource, ArnResource, Construct):
         checks.raise_if_any("invalid Glue database at {path}")
         self.database_name = name
         self.resource = GlueCatalogDatabase(
-            self, "Resource", name=name, description=description or None,
-            parameters=dict(parameters or {}) or None,
+            self, "Resource", name=name, description=literal_or_none(description),
+            parameters=literal_map(parameters),
         )
 
 
@@ -99,7 +100,10 @@ def _check_columns(checks: Checks, field: str, columns: object, seen: set[str], 
             seen.add(col.name)
         checks.props.check(isinstance(col.type, str) and bool(col.type), f"{where}.type", col.type,
                            "a Glue/Hive type such as string, bigint or timestamp")
-        checks.props.check(isinstance(col.comment, str), f"{where}.comment", col.comment, "a string")
+        # Glue API, Column.Comment: 0-255 characters, no control character but tab.
+        checks.props.check(isinstance(col.comment, str) and len(col.comment) <= 255
+                           and not any(ord(c) < 32 and c != "\t" for c in col.comment), f"{where}.comment",
+                           col.comment, "a string of at most 255 characters without line breaks (a Glue comment)")
         checks.props.check(is_str_map(col.parameters), f"{where}.parameters", col.parameters,
                            "a mapping of strings to strings")
     return True
@@ -156,7 +160,7 @@ class GlueTable(NamedResource, ArnResource, Construct):
         protect: bool | None = None,
     ) -> None:
         """Check every prop (all problems in one error), then create the table."""
-        super().__init__(scope, id)
+        init_construct(super().__init__, scope, id)
         checks = Checks(self)
         check_construct(checks.props, "database", database, GlueDatabase)
         check_glue_name(checks.names, "name", name)
@@ -181,16 +185,16 @@ class GlueTable(NamedResource, ArnResource, Construct):
             "Resource",
             database_name=database.name,
             name=name,
-            description=description or None,
-            owner=owner or None,
+            description=literal_or_none(description),
+            owner=literal_or_none(owner),
             table_type="EXTERNAL_TABLE",
-            parameters={"EXTERNAL": "TRUE", "classification": "json", **(parameters or {})},
+            parameters=literal_map({"EXTERNAL": "TRUE", "classification": "json", **(parameters or {})}),
             partition_keys=[
-                GlueCatalogTablePartitionKeys(name=c.name, type=c.type, comment=c.comment or None)
+                GlueCatalogTablePartitionKeys(name=c.name, type=literal(c.type), comment=literal_or_none(c.comment))
                 for c in self.partition_keys
             ] or None,
             storage_descriptor=GlueCatalogTableStorageDescriptor(
-                location=location,
+                location=literal(location),
                 input_format=_TEXT_INPUT,
                 output_format=_TEXT_OUTPUT,
                 ser_de_info=GlueCatalogTableStorageDescriptorSerDeInfo(
@@ -198,7 +202,8 @@ class GlueTable(NamedResource, ArnResource, Construct):
                 ),
                 columns=[
                     GlueCatalogTableStorageDescriptorColumns(
-                        name=c.name, type=c.type, comment=c.comment or None, parameters=dict(c.parameters) or None
+                        name=c.name, type=literal(c.type), comment=literal_or_none(c.comment),
+                        parameters=literal_map(c.parameters),
                     )
                     for c in self.columns
                 ],

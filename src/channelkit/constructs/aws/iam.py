@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from constructs import Construct
 
+from ..._text import literal, literal_map, literal_or_none
 from ...errors import ProblemCollector
 from ...providers.aws import (
     DataAwsIamPolicyDocument,
@@ -21,6 +22,7 @@ from ...providers.aws.data_aws_iam_policy_document import (
     DataAwsIamPolicyDocumentStatementCondition,
     DataAwsIamPolicyDocumentStatementPrincipals,
 )
+from .._util import init_construct
 from ._common import ArnResource, Checks, NamedResource, check_tags, check_text, is_strs, is_token
 from .rules import check_iam_name, check_sid
 
@@ -69,14 +71,17 @@ def _statement(s: Statement) -> DataAwsIamPolicyDocumentStatement:
     return DataAwsIamPolicyDocumentStatement(
         sid=s.sid,
         effect=s.effect,
-        actions=list(s.actions),
-        resources=list(s.resources),
+        actions=[literal(a) for a in s.actions],
+        resources=[literal(r) for r in s.resources],
         condition=[
-            DataAwsIamPolicyDocumentStatementCondition(test=c.test, variable=c.variable, values=list(c.values))
+            DataAwsIamPolicyDocumentStatementCondition(
+                test=literal(c.test), variable=literal(c.variable), values=[literal(v) for v in c.values]
+            )
             for c in s.conditions
         ] or None,
         principals=[
-            DataAwsIamPolicyDocumentStatementPrincipals(type=kind, identifiers=list(ids)) for kind, ids in s.principals
+            DataAwsIamPolicyDocumentStatementPrincipals(type=literal(kind), identifiers=[literal(i) for i in ids])
+            for kind, ids in s.principals
         ] or None,
     )
 
@@ -163,7 +168,7 @@ class ServiceRole(NamedResource, ArnResource, Construct):
         tags: Mapping[str, str] | None = None,
     ) -> None:
         """Check every prop (all problems in one error), then create the trust policy, role and policy."""
-        super().__init__(scope, id)
+        init_construct(super().__init__, scope, id)
         checks = Checks(self)
         check_iam_name(checks.names, "name", name, kind="role", max_len=64)
         checks.props.check(isinstance(service, str) and service.endswith(".amazonaws.com"), "service", service,
@@ -186,7 +191,7 @@ class ServiceRole(NamedResource, ArnResource, Construct):
         )
         self.resource = IamRole(
             self, "Resource", name=name, assume_role_policy=trust.json,
-            description=description or None, tags=dict(tags or {}) or None,
+            description=literal_or_none(description), tags=literal_map(tags),
         )
         self.policy = IamRolePolicy(
             self, "Policy", name=f"{name}-policy", role=self.resource.id,
@@ -237,7 +242,7 @@ class ManagedPolicy(ArnResource, Construct):
         tags: Mapping[str, str] | None = None,
     ) -> None:
         """Check every prop (all problems in one error), then create the policy and its attachments."""
-        super().__init__(scope, id)
+        init_construct(super().__init__, scope, id)
         checks = Checks(self)
         check_iam_name(checks.names, "name", name, kind="policy", max_len=128)
         check_statements(checks.props, "statements", statements)
@@ -253,8 +258,8 @@ class ManagedPolicy(ArnResource, Construct):
         check_tags(checks.props, tags)
         checks.raise_if_any("invalid managed policy at {path}")
         self.resource = IamPolicy(
-            self, "Resource", name=name, description=description or None,
-            policy=policy_document(self, "Document", statements), tags=dict(tags or {}) or None,
+            self, "Resource", name=name, description=literal_or_none(description),
+            policy=policy_document(self, "Document", statements), tags=literal_map(tags),
         )
         self.attachments: list[IamRolePolicyAttachment | IamUserPolicyAttachment] = [
             IamRolePolicyAttachment(self, f"Attach{i}", role=role, policy_arn=self.resource.arn)

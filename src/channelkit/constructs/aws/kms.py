@@ -6,9 +6,10 @@ from collections.abc import Mapping
 
 from constructs import Construct
 
+from ..._text import literal, literal_map
 from ...providers.aws import KmsAlias, KmsKey
+from .._util import init_construct, protection_default
 from .._util import protect as protect_lifecycle
-from .._util import protection_default
 from ._common import ArnResource, Checks, check_protect, check_tags, check_text, is_int
 from .iam import Statement
 from .rules import check_kms_alias, check_sid
@@ -55,7 +56,7 @@ class ChannelKey(ArnResource, Construct):
         tags: Mapping[str, str] | None = None,
     ) -> None:
         """Check every prop (all problems in one error), then create the key and its alias."""
-        super().__init__(scope, id)
+        init_construct(super().__init__, scope, id)
         checks = Checks(self)
         check_kms_alias(checks.names, "alias", alias)
         check_text(checks.props, "description", description, max_len=8192)
@@ -66,8 +67,8 @@ class ChannelKey(ArnResource, Construct):
         checks.raise_if_any("invalid KMS key at {path}")
         self.protected = protection_default(self, protect)
         self.resource = KmsKey(
-            self, "Resource", description=description, enable_key_rotation=True,
-            deletion_window_in_days=deletion_window_days, tags=dict(tags or {}) or None,
+            self, "Resource", description=literal(description), enable_key_rotation=True,
+            deletion_window_in_days=deletion_window_days, tags=literal_map(tags),
             lifecycle=protect_lifecycle(self.protected),
         )
         self.alias_resource = KmsAlias(self, "Alias", name=alias, target_key_id=self.resource.key_id)

@@ -7,12 +7,14 @@ from typing import Any
 
 from constructs import Construct
 
+from ..._text import literal
 from ...providers.aws import LakeformationPermissions, LakeformationResource
 from ...providers.aws.lakeformation_permissions import (
     LakeformationPermissionsDatabase,
     LakeformationPermissionsTable,
     LakeformationPermissionsTableWithColumns,
 )
+from .._util import init_construct
 from ._common import Checks, check_construct, is_strs, is_token
 from .glue import GlueDatabase, GlueTable
 from .rules import check_principal
@@ -46,7 +48,7 @@ class DataLocation(Construct):
 
     def __init__(self, scope: Construct, id: str, *, bucket: DataBucket) -> None:
         """Check the bucket, then register it."""
-        super().__init__(scope, id)
+        init_construct(super().__init__, scope, id)
         checks = Checks(self)
         check_construct(checks.props, "bucket", bucket, DataBucket)
         checks.raise_if_any("invalid Lake Formation data location at {path}")
@@ -94,7 +96,7 @@ class LakeGrant(Construct):
         excluded_columns: Sequence[str] = (),
     ) -> None:
         """Check every prop (all problems in one error), then create the grant."""
-        super().__init__(scope, id)
+        init_construct(super().__init__, scope, id)
         checks = Checks(self)
         if not is_token(principal):
             check_principal(checks.principals, "principal", principal)
@@ -130,5 +132,5 @@ class LakeGrant(Construct):
             kwargs["table"] = LakeformationPermissionsTable(database_name=database.database_name,
                                                             name=table.table_name)
         self.resource = LakeformationPermissions(
-            self, "Resource", principal=principal, permissions=sorted(permissions), **kwargs,
+            self, "Resource", principal=literal(principal), permissions=sorted(permissions), **kwargs,
         )

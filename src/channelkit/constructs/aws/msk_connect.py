@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from constructs import Construct
 
+from ..._text import literal, literal_map, literal_or_none
 from ...providers.aws import (
     CloudwatchLogGroup,
     MskconnectConnector,
@@ -30,6 +31,7 @@ from ...providers.aws.mskconnect_connector import (
     MskconnectConnectorWorkerConfiguration,
 )
 from ...providers.aws.mskconnect_custom_plugin import MskconnectCustomPluginLocation, MskconnectCustomPluginLocationS3
+from .._util import init_construct
 from ._common import (
     ArnResource,
     Checks,
@@ -86,7 +88,7 @@ class CustomPlugin(ArnResource, Construct):
         description: str = "",
     ) -> None:
         """Check every prop (all problems in one error), then create the plugin."""
-        super().__init__(scope, id)
+        init_construct(super().__init__, scope, id)
         checks = Checks(self)
         check_mskconnect_name(checks.names, "name", name)
         if not is_token(bucket_arn):
@@ -100,9 +102,9 @@ class CustomPlugin(ArnResource, Construct):
         checks.raise_if_any("invalid MSK Connect custom plugin at {path}")
         self.resource = MskconnectCustomPlugin(
             self, "Resource", name=name, content_type=content_type,
-            description=description or None,
+            description=literal_or_none(description),
             location=MskconnectCustomPluginLocation(
-                s3=MskconnectCustomPluginLocationS3(bucket_arn=bucket_arn, file_key=file_key)
+                s3=MskconnectCustomPluginLocationS3(bucket_arn=literal(bucket_arn), file_key=literal(file_key))
             ),
         )
 
@@ -139,7 +141,7 @@ class WorkerConfiguration(ArnResource, Construct):
         description: str = "",
     ) -> None:
         """Check every prop (all problems in one error), then create the worker configuration."""
-        super().__init__(scope, id)
+        init_construct(super().__init__, scope, id)
         checks = Checks(self)
         check_mskconnect_name(checks.names, "name", name)
         checks.props.check(is_str_map(properties) and bool(properties), "properties", properties,
@@ -148,8 +150,8 @@ class WorkerConfiguration(ArnResource, Construct):
         checks.raise_if_any("invalid MSK Connect worker configuration at {path}")
         content = "".join(f"{k}={v}\n" for k, v in sorted(properties.items()))
         self.resource = MskconnectWorkerConfiguration(
-            self, "Resource", name=name, properties_file_content=content,
-            description=description or None,
+            self, "Resource", name=name, properties_file_content=literal(content),
+            description=literal_or_none(description),
         )
 
 
@@ -214,7 +216,7 @@ class Connector(ArnResource, Construct):
         tags: Mapping[str, str] | None = None,
     ) -> None:
         """Check every prop (all problems in one error), then create the log group and the connector."""
-        super().__init__(scope, id)
+        init_construct(super().__init__, scope, id)
         checks = Checks(self)
         props = checks.props
         check_mskconnect_name(checks.names, "name", name)
@@ -252,7 +254,7 @@ class Connector(ArnResource, Construct):
             "Resource",
             name=name,
             kafkaconnect_version=kafkaconnect_version,
-            connector_configuration=dict(config),
+            connector_configuration={literal(k): literal(v) for k, v in config.items()},
             service_execution_role_arn=role.arn,
             capacity=MskconnectConnectorCapacity(
                 autoscaling=MskconnectConnectorCapacityAutoscaling(
@@ -265,7 +267,7 @@ class Connector(ArnResource, Construct):
             ),
             kafka_cluster=MskconnectConnectorKafkaCluster(
                 apache_kafka_cluster=MskconnectConnectorKafkaClusterApacheKafkaCluster(
-                    bootstrap_servers=bootstrap_servers,
+                    bootstrap_servers=literal(bootstrap_servers),
                     vpc=MskconnectConnectorKafkaClusterApacheKafkaClusterVpc(
                         subnets=list(subnets), security_groups=list(security_groups)
                     ),
@@ -295,6 +297,6 @@ class Connector(ArnResource, Construct):
                     )
                 )
             ),
-            tags=dict(tags or {}) or None,
+            tags=literal_map(tags),
         )
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from constructs import Construct
 
 from ..._cdk import cdk
+from ..._text import literal_map
 from ...providers.aws import AwsProvider
 from ...providers.aws.provider import AwsProviderDefaultTags, AwsProviderEndpoints
 from ._common import Checks, is_str_map
@@ -65,7 +66,7 @@ def aws_provider(
     checks.props.check(default_tags is None or is_str_map(default_tags), "default_tags", default_tags,
                        "a mapping of tag names to string values")
     checks.raise_if_any("invalid AWS provider at {path}")
-    tags = [AwsProviderDefaultTags(tags=dict(default_tags))] if default_tags else None
+    tags = [AwsProviderDefaultTags(tags=literal_map(default_tags))] if default_tags else None
     if local is None:
         return AwsProvider(scope, id, region=region, default_tags=tags)
     return AwsProvider(

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from constructs import Construct
 
+from ..._text import literal_map
 from ...providers.aws import (
     S3Bucket,
     S3BucketLifecycleConfiguration,
@@ -26,8 +27,8 @@ from ...providers.aws.s3_bucket_server_side_encryption_configuration import (
     S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefault,
 )
 from ...providers.aws.s3_bucket_versioning import S3BucketVersioningVersioningConfiguration
+from .._util import init_construct, protection_default
 from .._util import protect as protect_lifecycle
-from .._util import protection_default
 from ._common import ArnResource, Checks, check_construct, check_protect, check_tags
 from .iam import Condition, Statement, policy_document
 from .kms import ChannelKey
@@ -81,7 +82,7 @@ class DataBucket(ArnResource, Construct):
         tags: Mapping[str, str] | None = None,
     ) -> None:
         """Check every prop (all problems in one error), then create the bucket and its configuration."""
-        super().__init__(scope, id)
+        init_construct(super().__init__, scope, id)
         checks = Checks(self)
         check_bucket_name(checks.names, "bucket_name", bucket_name)
         check_construct(checks.props, "key", key, ChannelKey)
@@ -94,7 +95,7 @@ class DataBucket(ArnResource, Construct):
         self.protected = protection_default(self, protect)
         self.resource = S3Bucket(
             self, "Resource", bucket=bucket_name, force_destroy=not self.protected,
-            tags=dict(tags or {}) or None, lifecycle=protect_lifecycle(self.protected),
+            tags=literal_map(tags), lifecycle=protect_lifecycle(self.protected),
         )
         bucket = self.resource.id
         S3BucketVersioning(

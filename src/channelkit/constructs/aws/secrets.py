@@ -7,13 +7,14 @@ from collections.abc import Mapping
 from constructs import Construct
 
 from ..._cdk import cdk
+from ..._text import literal, literal_map
 from ...providers.aws import (
     DataAwsSecretsmanagerRandomPassword,
     DataAwsSecretsmanagerSecretVersion,
     SecretsmanagerSecret,
     SecretsmanagerSecretVersion,
 )
-from .._util import remembered
+from .._util import init_construct, remembered
 from ._common import ArnResource, Checks, check_construct, check_tags, check_text, is_int
 from .iam import Statement
 from .kms import ChannelKey
@@ -78,7 +79,7 @@ class GeneratedSecret(ArnResource, Construct):
         tags: Mapping[str, str] | None = None,
     ) -> None:
         """Check every prop (all problems in one error), then create the secret and write its value."""
-        super().__init__(scope, id)
+        init_construct(super().__init__, scope, id)
         checks = Checks(self)
         check_secret_name(checks.names, "name", name)
         check_text(checks.props, "username", username, min_len=1, max_len=128, what="a user name")
@@ -95,10 +96,10 @@ class GeneratedSecret(ArnResource, Construct):
         self.key = key
         self.resource = SecretsmanagerSecret(
             self, "Resource", name=name, kms_key_id=key.arn,
-            recovery_window_in_days=recovery_window_days, tags=dict(tags or {}) or None,
+            recovery_window_in_days=recovery_window_days, tags=literal_map(tags),
         )
         password = DataAwsSecretsmanagerRandomPassword(
-            self, "Password", password_length=password_length, exclude_characters=exclude_characters,
+            self, "Password", password_length=password_length, exclude_characters=literal(exclude_characters),
             require_each_included_type=True,
         )
         self.value_version = SecretsmanagerSecretVersion(

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from .athena_named_query import AthenaNamedQuery as AthenaNamedQuery
     from .athena_workgroup import AthenaWorkgroup as AthenaWorkgroup
     from .provider import AwsProvider as AwsProvider
+    from .cloudtrail import Cloudtrail as Cloudtrail
     from .cloudwatch_log_group import CloudwatchLogGroup as CloudwatchLogGroup
     from .data_aws_caller_identity import DataAwsCallerIdentity as DataAwsCallerIdentity
     from .data_aws_iam_policy_document import DataAwsIamPolicyDocument as DataAwsIamPolicyDocument
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from .dynamodb_table import DynamodbTable as DynamodbTable
     from .glue_catalog_database import GlueCatalogDatabase as GlueCatalogDatabase
     from .glue_catalog_table import GlueCatalogTable as GlueCatalogTable
+    from .glue_data_quality_ruleset import GlueDataQualityRuleset as GlueDataQualityRuleset
     from .iam_policy import IamPolicy as IamPolicy
     from .iam_role import IamRole as IamRole
     from .iam_role_policy import IamRolePolicy as IamRolePolicy
@@ -34,8 +36,13 @@ if TYPE_CHECKING:
     from .iam_user_policy_attachment import IamUserPolicyAttachment as IamUserPolicyAttachment
     from .kms_alias import KmsAlias as KmsAlias
     from .kms_key import KmsKey as KmsKey
+    from .lakeformation_data_cells_filter import LakeformationDataCellsFilter as LakeformationDataCellsFilter
+    from .lakeformation_lf_tag import LakeformationLfTag as LakeformationLfTag
     from .lakeformation_permissions import LakeformationPermissions as LakeformationPermissions
     from .lakeformation_resource import LakeformationResource as LakeformationResource
+    from .lakeformation_resource_lf_tag import LakeformationResourceLfTag as LakeformationResourceLfTag
+    from .macie2_account import Macie2Account as Macie2Account
+    from .macie2_classification_job import Macie2ClassificationJob as Macie2ClassificationJob
     from .msk_cluster import MskCluster as MskCluster
     from .mskconnect_connector import MskconnectConnector as MskconnectConnector
     from .mskconnect_custom_plugin import MskconnectCustomPlugin as MskconnectCustomPlugin
@@ -47,6 +54,7 @@ if TYPE_CHECKING:
     from .s3_bucket_server_side_encryption_configuration import S3BucketServerSideEncryptionConfiguration as S3BucketServerSideEncryptionConfiguration
     from .s3_bucket_versioning import S3BucketVersioning as S3BucketVersioning
     from .s3_object import S3Object as S3Object
+    from .scheduler_schedule import SchedulerSchedule as SchedulerSchedule
     from .secretsmanager_secret import SecretsmanagerSecret as SecretsmanagerSecret
     from .secretsmanager_secret_version import SecretsmanagerSecretVersion as SecretsmanagerSecretVersion
     from .security_group import SecurityGroup as SecurityGroup
@@ -55,6 +63,7 @@ _MODULES = {
     "AthenaNamedQuery": "athena_named_query",
     "AthenaWorkgroup": "athena_workgroup",
     "AwsProvider": "provider",
+    "Cloudtrail": "cloudtrail",
     "CloudwatchLogGroup": "cloudwatch_log_group",
     "DataAwsCallerIdentity": "data_aws_caller_identity",
     "DataAwsIamPolicyDocument": "data_aws_iam_policy_document",
@@ -66,6 +75,7 @@ _MODULES = {
     "DynamodbTable": "dynamodb_table",
     "GlueCatalogDatabase": "glue_catalog_database",
     "GlueCatalogTable": "glue_catalog_table",
+    "GlueDataQualityRuleset": "glue_data_quality_ruleset",
     "IamPolicy": "iam_policy",
     "IamRole": "iam_role",
     "IamRolePolicy": "iam_role_policy",
@@ -73,8 +83,13 @@ _MODULES = {
     "IamUserPolicyAttachment": "iam_user_policy_attachment",
     "KmsAlias": "kms_alias",
     "KmsKey": "kms_key",
+    "LakeformationDataCellsFilter": "lakeformation_data_cells_filter",
+    "LakeformationLfTag": "lakeformation_lf_tag",
     "LakeformationPermissions": "lakeformation_permissions",
     "LakeformationResource": "lakeformation_resource",
+    "LakeformationResourceLfTag": "lakeformation_resource_lf_tag",
+    "Macie2Account": "macie2_account",
+    "Macie2ClassificationJob": "macie2_classification_job",
     "MskCluster": "msk_cluster",
     "MskconnectConnector": "mskconnect_connector",
     "MskconnectCustomPlugin": "mskconnect_custom_plugin",
@@ -86,6 +101,7 @@ _MODULES = {
     "S3BucketServerSideEncryptionConfiguration": "s3_bucket_server_side_encryption_configuration",
     "S3BucketVersioning": "s3_bucket_versioning",
     "S3Object": "s3_object",
+    "SchedulerSchedule": "scheduler_schedule",
     "SecretsmanagerSecret": "secretsmanager_secret",
     "SecretsmanagerSecretVersion": "secretsmanager_secret_version",
     "SecurityGroup": "security_group",

@@ -14,12 +14,16 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .bigquery_datapolicy_data_policy import BigqueryDatapolicyDataPolicy as BigqueryDatapolicyDataPolicy
+    from .bigquery_datapolicy_data_policy_iam_member import BigqueryDatapolicyDataPolicyIamMember as BigqueryDatapolicyDataPolicyIamMember
     from .bigquery_dataset import BigqueryDataset as BigqueryDataset
     from .bigquery_dataset_access import BigqueryDatasetAccess as BigqueryDatasetAccess
     from .bigquery_dataset_iam_member import BigqueryDatasetIamMember as BigqueryDatasetIamMember
     from .bigquery_table import BigqueryTable as BigqueryTable
     from .data_catalog_policy_tag import DataCatalogPolicyTag as DataCatalogPolicyTag
+    from .data_catalog_policy_tag_iam_member import DataCatalogPolicyTagIamMember as DataCatalogPolicyTagIamMember
     from .data_catalog_taxonomy import DataCatalogTaxonomy as DataCatalogTaxonomy
+    from .data_catalog_taxonomy_iam_member import DataCatalogTaxonomyIamMember as DataCatalogTaxonomyIamMember
+    from .data_loss_prevention_discovery_config import DataLossPreventionDiscoveryConfig as DataLossPreventionDiscoveryConfig
     from .data_loss_prevention_inspect_template import DataLossPreventionInspectTemplate as DataLossPreventionInspectTemplate
     from .data_loss_prevention_job_trigger import DataLossPreventionJobTrigger as DataLossPreventionJobTrigger
     from .dataplex_datascan import DataplexDatascan as DataplexDatascan
@@ -33,12 +37,16 @@ if TYPE_CHECKING:
 
 _MODULES = {
     "BigqueryDatapolicyDataPolicy": "bigquery_datapolicy_data_policy",
+    "BigqueryDatapolicyDataPolicyIamMember": "bigquery_datapolicy_data_policy_iam_member",
     "BigqueryDataset": "bigquery_dataset",
     "BigqueryDatasetAccess": "bigquery_dataset_access",
     "BigqueryDatasetIamMember": "bigquery_dataset_iam_member",
     "BigqueryTable": "bigquery_table",
     "DataCatalogPolicyTag": "data_catalog_policy_tag",
+    "DataCatalogPolicyTagIamMember": "data_catalog_policy_tag_iam_member",
     "DataCatalogTaxonomy": "data_catalog_taxonomy",
+    "DataCatalogTaxonomyIamMember": "data_catalog_taxonomy_iam_member",
+    "DataLossPreventionDiscoveryConfig": "data_loss_prevention_discovery_config",
     "DataLossPreventionInspectTemplate": "data_loss_prevention_inspect_template",
     "DataLossPreventionJobTrigger": "data_loss_prevention_job_trigger",
     "DataplexDatascan": "dataplex_datascan",
