@@ -231,6 +231,14 @@ KafkaProvider(left, "kafka", bootstrap_servers=["b:9092"], alias="k")
 src = Topic(left, "src", name="a", partitions=1, replication_factor=1)
 Topic(left, "fn", name=cdk.Fn.upper(f"x-{src.name}"), partitions=1, replication_factor=1)
 Topic(right, "dst", name=src.name, partitions=1, replication_factor=1)
+from channelkit.constructs._util import plain_constructs
+from channelkit.runtime import prefetch_references, reference_through
+g1, g2 = plain_constructs(left, "G1", "G2")
+t1 = Topic(g1, "t", name="t1", partitions=1, replication_factor=1)
+t2 = Topic(g2, "t", name="t2", partitions=1, replication_factor=1)
+prefetch_references([t1, t2])
+Topic(left, "refs", name=f"{t1.name}+{t2.name}", partitions=1, replication_factor=1,
+      config={"b": reference_through(t1, "base64decode", "name")})
 cdk.Aspects.of(left).add(Tag())
 app.synth()
 print(CDK_NAME, type(app).__module__.split(".")[0])
@@ -259,6 +267,145 @@ def test_the_same_program_on_cdktn_and_cdktf(tmp_path: Path) -> None:
     assert docs["cdktn"] == docs["cdktf"]
     left = docs["cdktn"]["left"]["resource"]["kafka_topic"]
     assert left["fn"]["name"] == '${upper("x-${kafka_topic.src.name}")}'
+    (t1,) = [k for k, v in left.items() if v["name"] == "t1"]
+    (t2,) = [k for k, v in left.items() if v["name"] == "t2"]
+    assert left["refs"]["name"] == f"${{kafka_topic.{t1}.name}}+${{kafka_topic.{t2}.name}}"
+    assert left["refs"]["config"] == {"b": f"${{base64decode(kafka_topic.{t1}.name)}}", "owner": "aspect"}
     assert left["src"]["config"] == {"owner": "aspect"}
     assert docs["cdktn"]["right"]["resource"]["kafka_topic"]["dst"]["name"].startswith(
         "${data.terraform_remote_state.cross-stack-reference-input-left")
+
+
+# -- the construct tree read on the Python side, and batched round trips (issue 12, second pass) -------------------
+
+
+def _org_channel(scope: Any, id: str) -> Any:
+    """A MySQL → Kafka Connect → BigQuery channel as the benchmark builds it (23 resources)."""
+    from channelkit.patterns import BigQuery, Channel, Column, ConnectCluster, KafkaCluster, MySqlSource, Table, Team
+
+    return Channel(
+        scope, id, source=MySqlSource(host="db", database="app"),
+        tables=[Table("orders", primary_key=["id"], columns=[
+            Column(name="id", type="int64"), Column(name="email", type="string", pii=True)])],
+        kafka=KafkaCluster(name="k", bootstrap_servers=("b1:9092",), tls_enabled=False),
+        connect=ConnectCluster(name="c", url="http://connect:8083", principal="User:connect"),
+        warehouse=BigQuery(project="bench-project", location="EU"), owner=Team(name="bench", email="bench@example.com"),
+        readers=["User:analyst"])
+
+
+def _check_remembered(app: Any) -> list[str]:
+    from constructs import Construct
+
+    from channelkit.constructs._util import path_of, root_of, stack_of
+
+    remembered = [c for c in app.node.find_all() if "_channelkit_scope" in c.__dict__]
+    for construct in remembered:
+        assert isinstance(construct, Construct)
+        assert path_of(construct) == construct.node.path
+        assert construct.__dict__["_channelkit_id"] == construct.node.id
+        assert stack_of(construct) is cdk.TerraformStack.of(construct)
+        assert root_of(construct) is app
+    return [path_of(c) for c in remembered]
+
+
+def test_python_side_paths_stacks_and_roots_equal_nodes(tmp_path: Path) -> None:
+    """Every construct whose scope channelkit remembered: path, id, stack and root as node has them.
+
+    On the example org and on the benchmark's channel: each channel, its ``Target``, the ACL groups
+    and ``Readers`` of the Kafka Connect platform (made in one round trip, but the same tree) and every
+    L2 construct created through ``init_construct``.
+    """
+    from stacks import build_app  # the example org (the repository root is on sys.path under pytest)
+
+    def expected(stack: str, channel: str) -> list[str]:
+        target = f"{stack}/{channel}/Target"
+        return [f"{stack}/{channel}", target, *(f"{target}/{g}" for g in ("Readers", "SinkAcls", "SourceAcls"))]
+
+    org = _check_remembered(build_app(str(tmp_path / "org")))
+    assert set(expected("payments", "payments") + expected("support", "support")) <= set(org)
+    assert len(org) > 2 * 10  # and the L2 constructs made through init_construct (topics, dataset, ...)
+    app = cdk.App(outdir=str(tmp_path / "kc"), skip_validation=True)
+    channel = _org_channel(cdk.TerraformStack(app, "s"), "svc")
+    kc = _check_remembered(app)
+    assert set(expected("s", "svc")) <= set(kc) and "s/svc/Target/DlqTopic" in kc
+    assert channel.platform_deployment.grants  # grant_read found the Readers path on the Python side
+
+
+def test_python_side_path_sanitizes_ids_as_constructs_does(app: Any) -> None:
+    from constructs import Construct
+
+    from channelkit.constructs._util import plain_constructs, record_path
+
+    top = Construct(app, "a/b")
+    assert record_path(top, app, "a/b") == top.node.path == "a--b"  # under the root: no leading "/"
+    inner = Construct(top, "x\ny/z")
+    assert record_path(inner, top, "x\ny/z") == inner.node.path == "a--b/x--y--z"
+    made = plain_constructs(top, "One", "Two/2", "Three")
+    assert [type(c) for c in made] == [Construct] * 3
+    assert [c.node.path for c in made] == ["a--b/One", "a--b/Two--2", "a--b/Three"]
+    assert [c.node.id for c in top.node.children][1:] == ["One", "Two--2", "Three"]  # in order, after x--y--z
+    assert top.node.find_child("One") is made[0]  # the same Python object node hands back
+
+
+def test_channel_reads_context_once_per_stack_and_honours_each_stacks_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counted, not timed: one ``tryGetContext`` per stack, and context set on one stack applies there only."""
+    from jsii._kernel.providers import process
+
+    from channelkit.patterns.channel import EMULATOR_CONTEXT
+    from channelkit.providers.google import GoogleProvider
+
+    app = cdk.App(outdir=str(tmp_path), skip_validation=True, context={EMULATOR_CONTEXT: "false"})
+    local = cdk.TerraformStack(app, "local")
+    local.node.set_context(EMULATOR_CONTEXT, "true")  # before any child, as constructs requires
+    cloud = cdk.TerraformStack(app, "cloud")
+    reads: list[str] = []
+    original = process._NodeProcess.send
+
+    def counting(self: Any, request: Any, response_type: Any) -> Any:
+        if getattr(request, "method", None) == "tryGetContext":
+            reads.append(request.args[0])
+        return original(self, request, response_type)
+
+    monkeypatch.setattr(process._NodeProcess, "send", counting)
+    made = {(name, i): _org_channel(stack, f"{name}{i}") for name, stack in (("local", local), ("cloud", cloud))
+            for i in range(3)}
+    monkeypatch.undo()
+    assert reads == [EMULATOR_CONTEXT, EMULATOR_CONTEXT]  # once per stack, not once per channel
+    assert {k: c.local_emulator for k, c in made.items()} == {
+        **{("local", i): True for i in range(3)}, **{("cloud", i): False for i in range(3)}}
+    assert made[("local", 0)].stack is local and made[("cloud", 2)].stack is cloud
+    assert sum(isinstance(c, GoogleProvider) for c in cloud.node.children) == 1
+
+
+def test_batched_references_and_fn_render_as_one_at_a_time(app: Any, tmp_path: Path) -> None:
+    """``prefetch_references`` and ``reference_through`` give the same Terraform as plain attribute reads."""
+    from channelkit.runtime import prefetch_references, reference_through
+
+    stack = cdk.TerraformStack(app, "s")
+    a = Topic(stack, "a", name="a", partitions=1, replication_factor=1)
+    b = Topic(stack, "b", name="b", partitions=1, replication_factor=1)
+    untouched = Topic(stack, "c", name="c", partitions=1, replication_factor=1)
+    account = ServiceAccount(stack, "sa", account_id="x")
+    key = ServiceAccountKey(stack, "key", service_account_id=account.name)
+    prefetch_references([a, b, "not a block"])
+    assert a._tf_references is not None and b._tf_references is not None and untouched._tf_references is None
+    secret = reference_through(key, "base64decode", "private_key")
+    assert reference_through(key, "base64decode", "private_key") == secret  # kept
+    assert key.private_key  # the key's other references came with it
+    untouched.override_logical_id("renamed")  # not prefetched: its logical id can still change
+    Topic(stack, "d", name=f"{a.name}-{b.id}-{untouched.name}", partitions=1, replication_factor=1,
+          config={"secret": secret, "upper": reference_through(account, "upper", "email"),
+                  "fn": cdk.Fn.join(",", [a.name, secret])})
+    with pytest.raises(ValueError, match="one of"):
+        reference_through(key, "jsonencode", "private_key")
+    doc = _synth(app, tmp_path, "s")
+    body = doc["resource"]["kafka_topic"]["d"]
+    assert body["name"] == "${kafka_topic.a.name}-${kafka_topic.b.id}-${kafka_topic.renamed.name}"
+    assert body["config"] == {
+        "secret": "${base64decode(google_service_account_key.key.private_key)}",
+        "upper": "${upper(google_service_account.sa.email)}",
+        "fn": '${join(",", [kafka_topic.a.name, base64decode(google_service_account_key.key.private_key)])}',
+    }
+    assert "renamed" in doc["resource"]["kafka_topic"]

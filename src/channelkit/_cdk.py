@@ -15,7 +15,9 @@ It also loads channelkit's node-side helper classes into the jsii kernel
 (:data:`NODE_ASSEMBLY`): three small subclasses of the CDK's
 ``TerraformResource``, ``TerraformDataSource`` and ``TerraformProvider`` that
 keep a generated block's rendered attributes in node, so that synthesis does
-not call back into Python for every resource. The assembly is written here,
+not call back into Python for every resource, and ``Batch``, static helpers that
+do in one round trip what would take several (the string references of several
+blocks; several plain grouping constructs in one scope). The assembly is written here,
 in a temporary directory, for whichever CDK was selected; the classes are
 public cdktf/cdktn subclasses and change nothing in the CDK itself.
 """
@@ -71,7 +73,9 @@ _NODE_VERSION = "1.0.0"
 _NODE_JS = """\
 "use strict";
 const cdk = require("%(cdk)s");
+const { Construct } = require("constructs");
 const RTTI = Symbol.for("jsii.rtti");
+const ONE_ARGUMENT_FNS = ["base64decode", "base64encode", "lower", "upper", "sha256"];
 function copy(value) {
   if (Array.isArray(value)) return value.map(copy);
   if (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
@@ -81,10 +85,18 @@ function copy(value) {
   }
   return value;
 }
-function references(element, names) {
+function references(element, names, calls) {
   const out = {};
   for (const name of names) out[name] = element.getStringAttribute(name);
+  for (const [fn, name] of calls || []) {
+    if (!ONE_ARGUMENT_FNS.includes(fn)) throw new Error(`channelkit: Fn.${fn} is not a one-argument function`);
+    out[`${fn}(${name})`] = cdk.Fn[fn](name in out ? out[name] : element.getStringAttribute(name));
+  }
   return out;
+}
+class Batch {
+  static stringReferences(elements, names) { return elements.map((element, i) => references(element, names[i])); }
+  static constructs(scope, ids) { return ids.map((id) => new Construct(scope, id)); }
 }
 class StoredResource extends cdk.TerraformResource {
   constructor(scope, id, config, attributes) {
@@ -92,7 +104,7 @@ class StoredResource extends cdk.TerraformResource {
     this.channelkitAttributes = attributes || {};
   }
   synthesizeAttributes() { return copy(this.channelkitAttributes); }
-  stringReferences(names) { return references(this, names); }
+  stringReferences(names, calls) { return references(this, names, calls); }
 }
 class StoredDataSource extends cdk.TerraformDataSource {
   constructor(scope, id, config, attributes) {
@@ -100,7 +112,7 @@ class StoredDataSource extends cdk.TerraformDataSource {
     this.channelkitAttributes = attributes || {};
   }
   synthesizeAttributes() { return copy(this.channelkitAttributes); }
-  stringReferences(names) { return references(this, names); }
+  stringReferences(names, calls) { return references(this, names, calls); }
 }
 class StoredProvider extends cdk.TerraformProvider {
   constructor(scope, id, config, attributes, alias) {
@@ -115,7 +127,8 @@ class StoredProvider extends cdk.TerraformProvider {
 StoredResource[RTTI] = { fqn: "%(asm)s.StoredResource", version: "%(version)s" };
 StoredDataSource[RTTI] = { fqn: "%(asm)s.StoredDataSource", version: "%(version)s" };
 StoredProvider[RTTI] = { fqn: "%(asm)s.StoredProvider", version: "%(version)s" };
-module.exports = { StoredResource, StoredDataSource, StoredProvider };
+Batch[RTTI] = { fqn: "%(asm)s.Batch", version: "%(version)s" };
+module.exports = { StoredResource, StoredDataSource, StoredProvider, Batch };
 """
 
 
@@ -136,8 +149,12 @@ def _node_assembly_spec(cdk_version: str, constructs_version: str) -> dict[str, 
              "returns": {"type": any_map}},
         ]
         if refs:
-            methods.append({"name": "stringReferences", "parameters": [{"name": "names", "type": string_list}],
+            calls = {"collection": {"kind": "array", "elementtype": string_list}}
+            methods.append({"name": "stringReferences",
+                            "parameters": [{"name": "names", "type": string_list},
+                                           {"name": "calls", "optional": True, "type": calls}],
                             "returns": {"type": string_map}})
+
         params = [*scope_id, {"name": "config", "type": {"fqn": f"{base}.{config}"}},
                   {"name": "attributes", "type": any_map}, *extra]
         return {"assembly": asm, "fqn": f"{asm}.{name}", "kind": "class", "name": name, "base": f"{base}.{parent}",
@@ -148,6 +165,22 @@ def _node_assembly_spec(cdk_version: str, constructs_version: str) -> dict[str, 
         f"{asm}.StoredResource": cls("StoredResource", "TerraformResource", "TerraformResourceConfig", [], True),
         f"{asm}.StoredDataSource": cls("StoredDataSource", "TerraformDataSource", "TerraformResourceConfig", [], True),
         f"{asm}.StoredProvider": cls("StoredProvider", "TerraformProvider", "TerraformProviderConfig", [alias], False),
+    }
+    def array_of(element: object) -> dict[str, object]:
+        return {"collection": {"kind": "array", "elementtype": element}}
+
+    types[f"{asm}.Batch"] = {
+        "assembly": asm, "fqn": f"{asm}.Batch", "kind": "class", "name": "Batch",
+        "methods": [
+            {"name": "stringReferences", "static": True,
+             "parameters": [{"name": "elements", "type": array_of({"fqn": f"{base}.TerraformElement"})},
+                            {"name": "names", "type": array_of(string_list)}],
+             "returns": {"type": array_of(string_map)}},
+            {"name": "constructs", "static": True,
+             "parameters": [{"name": "scope", "type": {"fqn": "constructs.Construct"}},
+                            {"name": "ids", "type": string_list}],
+             "returns": {"type": array_of({"fqn": "constructs.Construct"})}},
+        ],
     }
     types[f"{asm}.StoredProvider"]["properties"] = [
         {"name": "alias", "optional": True, "overrides": f"{base}.TerraformProvider", "type": {"primitive": "string"}}

@@ -339,10 +339,20 @@ class _References:
         if refs is None or name not in refs:
             names = type(self)._tf_string_references
             fetched = self._fetch_string_references(  # type: ignore[attr-defined]  # on the jsii base class
-                list(names) if name in names else [name]
+                list(names) if name in names else [name], []
             )
             refs = self._tf_references = {**(refs or {}), **fetched}
         return refs[name]
+
+    def _reference_through(self, fn: str, name: str) -> str:
+        """``Fn.<fn>(<reference to name>)``, fetched with the block's references when they are not yet."""
+        key = f"{fn}({name})"
+        refs = self._tf_references
+        if refs is None or key not in refs:
+            names = [] if refs is not None else list(type(self)._tf_string_references)
+            fetched = self._fetch_string_references(names, [[fn, name]])  # type: ignore[attr-defined]
+            refs = self._tf_references = {**(refs or {}), **fetched}
+        return refs[key]
 
 
 def _checked_construct_init(cls: type[_Bound], init: Callable[..., None]) -> Callable[..., None]:
@@ -438,8 +448,8 @@ class _StoredResource(cdk.TerraformResource, metaclass=jsii.JSIIMeta, jsii_type=
         _create(_StoredResource, self, [scope, id, config, attributes])
 
     @jsii.member(jsii_name="stringReferences")
-    def _fetch_string_references(self, names: Sequence[str]) -> dict[str, str]:
-        return dict(jsii.invoke(self, "stringReferences", [names]))
+    def _fetch_string_references(self, names: Sequence[str], calls: Sequence[Sequence[str]]) -> dict[str, str]:
+        return dict(jsii.invoke(self, "stringReferences", [names, calls]))
 
 
 class _StoredDataSource(
@@ -451,8 +461,8 @@ class _StoredDataSource(
         _create(_StoredDataSource, self, [scope, id, config, attributes])
 
     @jsii.member(jsii_name="stringReferences")
-    def _fetch_string_references(self, names: Sequence[str]) -> dict[str, str]:
-        return dict(jsii.invoke(self, "stringReferences", [names]))
+    def _fetch_string_references(self, names: Sequence[str], calls: Sequence[Sequence[str]]) -> dict[str, str]:
+        return dict(jsii.invoke(self, "stringReferences", [names, calls]))
 
 
 class _StoredProvider(cdk.TerraformProvider, metaclass=jsii.JSIIMeta, jsii_type=f"{NODE_ASSEMBLY}.StoredProvider"):
@@ -462,6 +472,25 @@ class _StoredProvider(cdk.TerraformProvider, metaclass=jsii.JSIIMeta, jsii_type=
         self, scope: Any, id: str, config: Any, attributes: Mapping[str, Any], alias: str | None = None
     ) -> None:
         _create(_StoredProvider, self, [scope, id, config, attributes, alias])
+
+
+class _Batch(metaclass=jsii.JSIIMeta, jsii_type=f"{NODE_ASSEMBLY}.Batch"):
+    """Node-side helpers doing in one round trip what would take several (static methods only)."""
+
+
+def create_constructs(scope: Any, ids: Sequence[str]) -> list[Any]:
+    """Plain ``constructs.Construct`` children of ``scope``, one per id in order, made in one jsii round trip.
+
+    Each is what ``Construct(scope, id)`` makes: node creates them, so the Python objects are jsii's own
+    ``Construct`` objects (not instances of a Python subclass), registered like those Python creates (the
+    tree hands back the same Python object).
+    """
+    made = list(jsii.sinvoke(_Batch, "constructs", [scope, list(ids)]))
+    for construct in made:
+        # jsii keeps the Python objects of node-made objects only for the call's answer; keep these as it
+        # keeps those Python makes, so the tree (children, find_all, aspects) hands back the same objects
+        _jsii_reference_map.register_reference(construct)
+    return made
 
 
 class _WithMetaArguments:
@@ -532,6 +561,51 @@ class GeneratedProvider(_Bound, _StoredProvider):
         super().__init__(scope, id, config, _render(self._tf_fields, self._tf_values), alias)
 
 
+#: The one-argument ``Fn`` functions :func:`reference_through` can apply node-side (they return strings).
+REFERENCE_FUNCTIONS = ("base64decode", "base64encode", "lower", "upper", "sha256")
+
+
+def prefetch_references(blocks: Sequence[Any]) -> None:
+    """Fetch the string reference tokens of several generated blocks in one jsii round trip.
+
+    Afterwards, reading a string reference of any of them (``topic.name``) costs nothing. Give only
+    blocks whose references are read next: as in cdktf, making a reference fixes the block's logical
+    id (a later ``override_logical_id`` would no longer apply to it). Other objects are ignored.
+
+    Args:
+        blocks: generated resources or data sources (the L2 constructs' ``resource``).
+    """
+    pending = [b for b in blocks if isinstance(b, _References) and b._tf_references is None]
+    if len(pending) < 2:
+        return  # the first read fetches a single block's references just as cheaply
+    names = [list(type(b)._tf_string_references) for b in pending]
+    fetched = jsii.sinvoke(_Batch, "stringReferences", [pending, names])
+    for block, refs in zip(pending, fetched, strict=True):
+        block._tf_references = dict(refs)
+
+
+def reference_through(block: Any, fn: str, attribute: str) -> str:
+    """``Fn.<fn>(block.<attribute>)`` as a token, in at most one jsii round trip.
+
+    For a generated block, the function is applied node-side together with fetching the block's
+    references (the same token ``cdk.Fn.<fn>(block.<attribute>)`` gives, one round trip fewer); for
+    anything else it is exactly that call.
+
+    Args:
+        block: the resource or data source holding the attribute.
+        fn: one of :data:`REFERENCE_FUNCTIONS`.
+        attribute: the Terraform name of a string attribute (``private_key``).
+
+    Raises:
+        ValueError: ``fn`` is not one of :data:`REFERENCE_FUNCTIONS`.
+    """
+    if fn not in REFERENCE_FUNCTIONS:
+        raise ValueError(f"reference_through: fn must be one of {', '.join(REFERENCE_FUNCTIONS)}, not {fn!r}")
+    if isinstance(block, _References):
+        return block._reference_through(fn, attribute)
+    return str(getattr(cdk.Fn, fn)(getattr(block, attribute)))
+
+
 def generator_metadata(provider_name: str, constraint: str) -> Any:
     """Cdktf's generator metadata, which writes ``required_providers``."""
     return cdk.TerraformProviderGeneratorMetadata(
@@ -539,4 +613,12 @@ def generator_metadata(provider_name: str, constraint: str) -> Any:
     )
 
 
-__all__ += ["check_fields", "generator_metadata", "to_terraform"]
+__all__ += [
+    "REFERENCE_FUNCTIONS",
+    "check_fields",
+    "create_constructs",
+    "generator_metadata",
+    "prefetch_references",
+    "reference_through",
+    "to_terraform",
+]

@@ -16,11 +16,18 @@ __all__ = [
     "LazyProblems",
     "check_scope_and_id",
     "child_id",
+    "context_for_child",
     "init_construct",
+    "path_of",
+    "plain_constructs",
     "protect",
     "protection_default",
+    "record_path",
+    "remember_scope",
     "remembered",
+    "root_of",
     "singleton",
+    "stack_of",
 ]
 
 T = TypeVar("T")
@@ -56,6 +63,117 @@ def protection_default(scope: Construct, given: bool | None) -> bool:
     if value is None:
         return True
     return str(value).strip().lower() not in ("false", "0", "no", "off")
+
+
+# -- the construct tree, read on the Python side --------------------------------------------------------------
+# A construct's id, path, scope, stack and root never change once it exists, so they are kept on the Python
+# object: for a construct channelkit creates, computed from its scope's as ``constructs`` does; for any other,
+# asked of node once. Each saves one or two jsii round trips per read.
+
+_SEP = re.compile(r"[/\n]")  # constructs' Node.PATH_SEP and ADDR_SEP: an id holding one gets ``--`` instead
+_PATH, _ID, _SCOPE, _STACK, _ROOT, _CONTEXT, _NODE = (
+    "_channelkit_path", "_channelkit_id", "_channelkit_scope", "_channelkit_stack", "_channelkit_root",
+    "_channelkit_context", "_channelkit_node",
+)
+
+
+def _node(construct: Construct) -> Any:
+    """``construct.node`` (the same node object every time), asked of node once."""
+    found = construct.__dict__.get(_NODE)
+    if found is None:
+        found = construct.__dict__[_NODE] = construct.node
+    return found
+
+
+def remember_scope(construct: Construct, scope: Construct, id: str) -> None:
+    """Remember, on the Python side, that ``construct`` was just created as ``(scope, id)``.
+
+    Its path, stack and root are then worked out from its scope's when asked (:func:`path_of`,
+    :func:`stack_of`, :func:`root_of`), with no jsii round trip once the scope's are known.
+    """
+    construct.__dict__.update({_ID: _SEP.sub("--", id), _SCOPE: scope})
+
+
+def record_path(construct: Construct, scope: Construct, id: str) -> str:
+    """:func:`remember_scope`, then the construct's path (``construct.node.path``).
+
+    Call it right after ``super().__init__(scope, id)``.
+    """
+    remember_scope(construct, scope, id)
+    return path_of(construct)
+
+
+def path_of(construct: Construct) -> str:
+    """``construct.node.path``, from the Python side when known (else asked of node once and kept).
+
+    For a construct whose scope was remembered, the path is made as ``constructs`` makes it (``Node``
+    in constructs 10): the id with ``/`` and newline replaced by ``--``, after the scope's path and a
+    ``/`` unless the scope is the root (whose path is empty).
+    """
+    found = construct.__dict__.get(_PATH)
+    if found is None:
+        scope = construct.__dict__.get(_SCOPE)
+        if scope is not None:
+            parent, own = path_of(scope), construct.__dict__[_ID]
+            found = f"{parent}/{own}" if parent else own
+        else:
+            found = str(_node(construct).path)
+        construct.__dict__[_PATH] = found
+    return str(found)
+
+
+def stack_of(construct: Construct) -> Any:
+    """``TerraformStack.of(construct)``, walking the Python-side scopes where they are known.
+
+    Raises what ``TerraformStack.of`` raises when no stack holds the construct.
+    """
+    found = construct.__dict__.get(_STACK)
+    if found is None:
+        if isinstance(construct, cdk.TerraformStack):
+            found = construct
+        else:
+            scope = construct.__dict__.get(_SCOPE)
+            found = stack_of(scope) if scope is not None else cdk.TerraformStack.of(construct)
+        construct.__dict__[_STACK] = found
+    return found
+
+
+def root_of(construct: Construct) -> Any:
+    """``construct.node.root`` (the app), walking the Python-side scopes where they are known."""
+    found = construct.__dict__.get(_ROOT)
+    if found is None:
+        scope = construct.__dict__.get(_SCOPE)
+        found = construct.__dict__[_ROOT] = root_of(scope) if scope is not None else _node(construct).root
+    return found
+
+
+def plain_constructs(scope: Construct, *ids: str) -> list[Construct]:
+    """``[Construct(scope, id) for id in ids]`` in one jsii round trip, their paths kept on the Python side.
+
+    For grouping constructs that are plain ``Construct``: they are created in the order given, as
+    consecutive children of ``scope``, so ids, paths and the order of the synthesized resources are
+    the same as creating them one by one there.
+    """
+    from channelkit.runtime import create_constructs
+
+    made = create_constructs(scope, ids)
+    for construct, id in zip(made, ids, strict=True):
+        remember_scope(construct, scope, id)
+    return made
+
+
+def context_for_child(scope: Construct, key: str) -> Any:
+    """The context value ``key`` as a construct just created in ``scope`` sees it (``try_get_context``).
+
+    A new construct has no context of its own, so it sees its scope's. That is asked of node once per
+    (scope, key) and kept: ``constructs`` refuses ``set_context`` on a construct that has children, and
+    ``scope`` and all its ancestors have one by now, so the answer can no longer change. Context set on a
+    stack (or any construct above the caller) is honoured as before.
+    """
+    cache: dict[str, Any] = scope.__dict__.setdefault(_CONTEXT, {})
+    if key not in cache:
+        cache[key] = _node(scope).try_get_context(key)
+    return cache[key]
 
 
 def singleton(scope: Construct, id: str, factory: Callable[[Construct, str], T], stack: Any = None) -> T:
@@ -98,7 +216,7 @@ ID_ALLOWED = "a non-empty construct id without control characters, unique among 
 
 
 def _id_path(scope: Any, id: Any) -> str:
-    base = str(scope.node.path) if isinstance(scope, Construct) else "<no scope>"
+    base = path_of(scope) if isinstance(scope, Construct) else "<no scope>"
     return f"{base}/{id}" if base else str(id)
 
 
@@ -119,8 +237,8 @@ def check_scope_and_id(problems: ProblemCollector, scope: Any, id: Any, *, dupli
              and not any(ord(c) < 32 or ord(c) == 127 for c in id))
     problems.check(id_ok, "id", id, ID_ALLOWED)
     if ok and id_ok and duplicates:
-        sibling = scope.node.try_find_child(id.replace("/", "--"))
-        where = scope.node.path or "the app"
+        sibling = _node(scope).try_find_child(id.replace("/", "--"))
+        where = path_of(scope) or "the app"
         id_ok = problems.check(sibling is None, "id", id, f"an id not used yet in {where} (a construct with this id "
                                                           "exists)")
     return ok and id_ok
@@ -142,6 +260,9 @@ def init_construct(init: Callable[[Any, str], None], scope: Any, id: Any, what: 
     if check_scope_and_id(problems, scope, id, duplicates=False):
         try:
             init(scope, id)
+            construct = getattr(init, "__self__", None)  # ``super().__init__`` is bound to the new construct
+            if isinstance(construct, Construct):
+                remember_scope(construct, scope, id)
             return
         except RuntimeError as exc:  # jsii: "There is already a Construct with name ..."
             if "already a Construct" not in str(exc):

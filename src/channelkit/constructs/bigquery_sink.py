@@ -15,11 +15,11 @@ from typing import Any
 
 from constructs import Construct
 
-from channelkit._cdk import cdk
 from channelkit._text import literal
 from channelkit.errors import ProblemCollector
 from channelkit.props import Boolean, Instance, Map, Seq, Text
 from channelkit.providers.google import ProjectIamMember, ServiceAccount, ServiceAccountKey
+from channelkit.runtime import reference_through
 
 from ._util import LazyProblems, child_id, init_construct
 from .bigquery import BigQueryDataset
@@ -60,7 +60,7 @@ class SinkAccount:
     @property
     def keyfile(self) -> str:
         """The key's JSON (a reference: ``base64decode(private_key)``), for a secret config value only."""
-        return str(cdk.Fn.base64decode(self.key.private_key))
+        return reference_through(self.key, "base64decode", "private_key")  # one round trip, not two
 
     @property
     def grants(self) -> list[Any]:

@@ -29,12 +29,19 @@ from typing import Any
 
 from constructs import Construct
 
-from channelkit._cdk import cdk
 from channelkit._stack import has_child_of_type, random_provider
 from channelkit.claims import Claim, check_claims
 from channelkit.columns import LogicalType, TypeParseError
 from channelkit.columns import parse as parse_type
-from channelkit.constructs._util import check_scope_and_id, child_id
+from channelkit.constructs._util import (
+    check_scope_and_id,
+    child_id,
+    context_for_child,
+    path_of,
+    remember_scope,
+    root_of,
+    stack_of,
+)
 from channelkit.constructs.aws.rules import check_principal
 from channelkit.constructs.database import CdcDatabaseUser
 from channelkit.constructs.errors import (
@@ -152,17 +159,19 @@ class Channel(Construct):
             _release(self.stack, path)
             found.raise_if_any(f"invalid channel at {path}")
         super().__init__(scope, id)
+        remember_scope(self, scope, id)  # the tree is read on the Python side from here on: no round trips
         self.tables = given_tables
         self.labels: dict[str, str] = {
             "owner": label_value(owner.name),
             "channel": label_value(self.channel_name),
             "classification": max((t.classification for t in self.tables), key=CLASSIFICATIONS.index),
         }
-        self.local_emulator: bool = warehouse.local_emulator or _flag(self.node.try_get_context(EMULATOR_CONTEXT))
+        self.local_emulator: bool = warehouse.local_emulator or _flag(context_for_child(scope, EMULATOR_CONTEXT))
         #: Tags for every taggable cloud resource of the channel.
         self.aws_tags: dict[str, str] = warehouse.resource_tags(self)
 
         self.target = Construct(self, "Target")
+        remember_scope(self.target, self, "Target")
         self.platform_deployment: PlatformDeployment = self.platform.deploy(
             self, self.target, local_emulator=self.local_emulator)
         self.warehouse_deployment: WarehouseDeployment = warehouse.deploy(self, self.target, self.platform_deployment)
@@ -221,11 +230,11 @@ class Channel(Construct):
         """
         config = self._connector_config(self.db_user_name)
         if password_ref:
-            problems = ProblemCollector(self.node.path)
+            problems = ProblemCollector(path_of(self))
             problems.check(isinstance(password_ref, str) and password_ref.startswith("${"), "password_ref",
                            "<redacted>",
                            "a reference or config-provider placeholder '${...}', never a literal password")
-            problems.raise_if_any(ConstructPropsError, f"invalid password reference at {self.node.path}")
+            problems.raise_if_any(ConstructPropsError, f"invalid password reference at {path_of(self)}")
             config["database.password"] = password_ref
         config.update(extra)
         return config
@@ -285,12 +294,12 @@ class Channel(Construct):
             PrincipalError: the reader has no identity this channel's platform or warehouse grants.
         """
         platform, warehouse = self.platform_deployment, self.warehouse_deployment
-        problems = ProblemCollector(self.node.path)
+        problems = ProblemCollector(path_of(self))
         problems.check(isinstance(principal, Reader | str), "principal", principal, "a Reader or a principal string")
-        problems.raise_if_any(PrincipalError, f"invalid reader at {self.node.path}")
+        problems.raise_if_any(PrincipalError, f"invalid reader at {path_of(self)}")
         if expires is not None:
             Moment().check(problems, "expires", expires)
-            problems.raise_if_any(ConstructPropsError, f"invalid read grant at {self.node.path}")
+            problems.raise_if_any(ConstructPropsError, f"invalid read grant at {path_of(self)}")
         if isinstance(principal, str):
             part = platform if principal.startswith("User:") else warehouse
             return part.grant_read(principal, expires=expires)
@@ -326,9 +335,9 @@ class Channel(Construct):
         """Check the scope and id; the stack holding the scope (None when there is none)."""
         if not check_scope_and_id(problems, scope, id) and not isinstance(scope, Construct):
             return None
-        self._channelkit_root = scope.node.root
+        self._channelkit_root = root_of(scope)
         try:
-            return cdk.TerraformStack.of(scope)
+            return stack_of(scope)
         except RuntimeError:  # jsii: "No stack could be identified for the construct at path ..."
             problems.add("scope", scope.node.path or "<app>", "a TerraformStack or a construct inside one")
             return None
@@ -500,7 +509,7 @@ class Channel(Construct):
         check_claims(self, claims, path=path, topic_prefix=self.topic_prefix)
 
 def _id_path(scope: Any, id: Any) -> str:
-    base = str(scope.node.path) if isinstance(scope, Construct) else "<no scope>"
+    base = path_of(scope) if isinstance(scope, Construct) else "<no scope>"
     return f"{base}/{id}" if base else str(id)
 
 

@@ -27,7 +27,7 @@ from constructs import Construct
 from channelkit._stack import stack_provider
 from channelkit._text import literal_settings
 from channelkit.claims import Claim
-from channelkit.constructs._util import child_id
+from channelkit.constructs._util import child_id, path_of, plain_constructs
 from channelkit.constructs.connect import connector_resource
 from channelkit.constructs.errors import ConstructPropsError, PrincipalError
 from channelkit.constructs.kafka import INFINITE_RETENTION_MS, KafkaTopic, grant_acls
@@ -36,6 +36,7 @@ from channelkit.errors import ProblemCollector
 from channelkit.props import Boolean, Instance, Integer, Maybe, OneOf, Rule, Seq, Text, check_props
 from channelkit.providers.kafka import KafkaProvider
 from channelkit.providers.kafka_connect import KafkaConnectProvider
+from channelkit.runtime import prefetch_references
 
 from .base import ConnectorSecret, ConnectorSpec, Platform, PlatformDeployment, cut_note, kafka_claims
 
@@ -319,9 +320,13 @@ class KafkaConnectDeployment(PlatformDeployment):
         self.dlq_topic = KafkaTopic(
             scope, "DlqTopic", name=c.dlq_topic, partitions=1, replication_factor=rf, broker_count=kafka.broker_count,
             retention_ms=c.retention_ms, provider=self.kafka_provider)
-        self.source_acls = self._source_acls()
-        self.sink_acls = self._sink_acls()
-        self.readers = Construct(scope, "Readers")
+        # the ACLs below reference these topics' names: fetch their tokens in one round trip
+        prefetch_references([t.resource for t in (*self.table_topics.values(), self.dlq_topic, self.history_topic)
+                             if t is not None])
+        # the three grouping constructs in one round trip, in the order they always had
+        source_acls, sink_acls, self.readers = plain_constructs(scope, "SourceAcls", "SinkAcls", "Readers")
+        self.source_acls = self._source_acls(source_acls)
+        self.sink_acls = self._sink_acls(sink_acls)
         self.grants: list[dict[str, str]] = []
         self.connectors: dict[str, Any] = {}
 
@@ -334,22 +339,22 @@ class KafkaConnectDeployment(PlatformDeployment):
                                   id_prefix=id_prefix)
         return created
 
-    def _source_acls(self) -> list[Any]:
+    def _source_acls(self, scope: Construct) -> list[Any]:
         c = self.channel
         grants: list[tuple[str, str, tuple[str, ...], str, bool]] = [
             ("Topic", c.topic_prefix + ".", ("Write", "Describe", "Create"), "Prefix", True)]
         if self.history_topic is not None:
             grants += [("Topic", self.history_topic.name_ref, ("Read",), "History", False),
                        ("Group", self.history_group, ("Read",), "HistoryGroup", False)]
-        return self._acls(Construct(self.scope, "SourceAcls"), self.platform.source_principal, grants)
+        return self._acls(scope, self.platform.source_principal, grants)
 
-    def _sink_acls(self) -> list[Any]:
+    def _sink_acls(self, scope: Construct) -> list[Any]:
         grants: list[tuple[str, str, tuple[str, ...], str, bool]] = [
             ("Topic", topic.name_ref, ("Read",), child_id("Topic", name), False)
             for name, topic in self.table_topics.items()]
         grants += [("Group", self.channel.sink_group, ("Read",), "Group", False),
                    ("Topic", self.dlq_topic.name_ref, ("Write",), "Dlq", False)]
-        return self._acls(Construct(self.scope, "SinkAcls"), self.platform.sink_principal, grants)
+        return self._acls(scope, self.platform.sink_principal, grants)
 
     def client_settings(self, credentials: ClientCredentials | None) -> dict[str, str]:
         """The cluster's security settings plus ``credentials``, for one connector's clients.
@@ -437,7 +442,7 @@ class KafkaConnectDeployment(PlatformDeployment):
             PrincipalError: not ``User:<name>``.
             ConstructPropsError: ``expires`` given (Kafka ACLs cannot expire).
         """
-        path = self.readers.node.path
+        path = path_of(self.readers)
         problems = ProblemCollector(path)
         check_kafka_principal(problems, "principal", principal)
         problems.raise_if_any(PrincipalError, f"invalid Kafka principal at {path}")
