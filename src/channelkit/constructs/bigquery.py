@@ -54,10 +54,13 @@ WRITE_ROLE = "roles/bigquery.dataEditor"
 _CLUSTERABLE = {"STRING", "INT64", "NUMERIC", "BIGNUMERIC", "BOOL", "DATE", "DATETIME", "TIMESTAMP", "GEOGRAPHY"}
 
 
-def expiry_condition(path: str, expires: datetime | None, now: datetime | None = None) -> Any:
+def expiry_condition(
+    path: str, expires: datetime | None, now: datetime | None = None, *, condition_type: Any = None,
+) -> Any:
     """The IAM condition ending a grant at ``expires`` (None for no expiry).
 
-    Naive datetimes are taken as UTC.
+    Naive datetimes are taken as UTC. ``condition_type`` is the binding's condition struct (default: the
+    dataset IAM member's; every google IAM member's condition has the same ``title``/``description``/``expression``).
 
     Raises:
         ConstructPropsError: ``expires`` is not in the future.
@@ -71,7 +74,7 @@ def expiry_condition(path: str, expires: datetime | None, now: datetime | None =
                    f"a time in the future (now is {now:%Y-%m-%dT%H:%M:%SZ})")
     problems.raise_if_any(ConstructPropsError, f"invalid grant expiry at {path}")
     stamp = when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return BigqueryDatasetIamMemberCondition(
+    return (condition_type or BigqueryDatasetIamMemberCondition)(
         title=f"expires-{stamp[:10]}",
         description=f"granted by channelkit until {stamp}",
         expression=f'request.time < timestamp("{stamp}")',
@@ -184,6 +187,8 @@ class BigQueryField:
         mode: ``NULLABLE`` (default), ``REQUIRED`` or ``REPEATED``.
         precision: digits of a parameterized ``NUMERIC``/``BIGNUMERIC`` (default None: unparameterized).
         scale: digits after the point of a parameterized ``NUMERIC``/``BIGNUMERIC`` (default None).
+        policy_tag: the resource name of the column's policy tag (a reference token to
+            :attr:`~channelkit.constructs.bigquery_access.PolicyTag.name`; default None: no column-level security).
     """
 
     name: str
@@ -192,6 +197,7 @@ class BigQueryField:
     mode: str = "NULLABLE"
     precision: int | None = None
     scale: int | None = None
+    policy_tag: str | None = None
 
     def schema(self) -> dict[str, Any]:
         """This field in the table schema JSON (``precision``/``scale`` as strings, the form the API returns)."""
@@ -201,6 +207,8 @@ class BigQueryField:
             out["scale"] = str(self.scale or 0)
         if self.description:
             out["description"] = self.description
+        if self.policy_tag is not None:  # the form the API returns, so a plan shows no difference
+            out["policyTags"] = {"names": [self.policy_tag]}
         return out
 
 

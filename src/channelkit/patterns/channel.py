@@ -52,6 +52,7 @@ from channelkit.constructs.naming import (
     snake,
 )
 from channelkit.errors import ProblemCollector
+from channelkit.governance import LEVELS, channel_level, masking_problem, rank
 from channelkit.platforms import ConnectorSpec, Platform, PlatformDeployment, accepted_pairs, resolve
 from channelkit.sources import Source, SourceNames
 from channelkit.warehouses import Warehouse, WarehouseDeployment
@@ -254,15 +255,33 @@ class Channel(Construct):
         """
         platform, warehouse = self.platform_deployment, self.warehouse_deployment
         if isinstance(principal, str):
-            part = platform if principal.startswith("User:") else warehouse
-            return part.grant_read(principal, expires=expires)
+            if principal.startswith("User:"):
+                self._check_kafka_clearance(principal, "internal")
+                return platform.grant_read(principal, expires=expires)
+            return warehouse.grant_read(principal, expires=expires)
         when = principal.expires or expires
         created: list[Any] = []
         for system, part in self._reader_parts():
             identity = principal.identity(system)
-            if identity:
+            if not identity:
+                continue
+            if part is warehouse:
+                created += warehouse.grant_read(identity, expires=when, clearance=principal.clearance)
+            else:
+                self._check_kafka_clearance(identity, principal.clearance)
                 created += part.grant_read(identity, expires=when)
         return created
+
+    def _check_kafka_clearance(self, principal: str, clearance: str) -> None:
+        """A Kafka reader must be cleared for every column: a topic carries them all, and Kafka cannot mask."""
+        needed = channel_level(self.tables)
+        if rank(clearance) < rank(needed):
+            problems = ProblemCollector(self.node.path)
+            problems.add("readers.clearance", clearance,
+                         f"clearance {needed!r} or above for Kafka principal {principal}: the topics carry every "
+                         f"column unmasked, and this channel holds {needed} columns (grant a warehouse identity "
+                         "instead: the warehouse masks what the clearance does not cover)")
+            problems.raise_if_any(PrincipalError, f"Kafka reader without clearance at {self.node.path}")
 
     def _reader_parts(self) -> list[tuple[str, PlatformDeployment | WarehouseDeployment]]:
         parts: list[tuple[str, Any]] = []
@@ -337,6 +356,8 @@ class Channel(Construct):
                         check(problems, f"readers[{i}].{system}", identity)
                 problems.check(any(reader.identity(s) for s in systems), f"readers[{i}]", reader,
                                "a Reader with an identity this channel grants: " + ", ".join(systems))
+                problems.check(reader.clearance in LEVELS, f"readers[{i}].clearance", reader.clearance,
+                               "one of " + ", ".join(LEVELS))
             elif not isinstance(reader, str):
                 problems.add(f"readers[{i}]", reader, "a Reader or a principal string")
         problems.raise_if_any(PrincipalError, f"invalid readers at {path}")
@@ -363,9 +384,13 @@ class Channel(Construct):
                     problems.add(f"{where}.columns", c.name, "unique column names (duplicate)")
                 cols.add(c.name)
                 try:
-                    self._column_types[(t.name, c.name)] = parse_type(self.source.engine, c.type)
+                    logical = self._column_types[(t.name, c.name)] = parse_type(self.source.engine, c.type)
                 except TypeParseError as exc:
                     problems.add(f"{where}.columns[{c.name}].type", c.type, str(exc))
+                else:
+                    unsuited = masking_problem(c, logical)
+                    if unsuited:
+                        problems.add(f"{where}.columns[{c.name}].masking", c.masking, unsuited)
                 problems.check(c.classification in CLASSIFICATIONS, f"{where}.columns[{c.name}].classification",
                                c.classification, "one of " + ", ".join(CLASSIFICATIONS))
                 problems.check(not c.name.startswith("__"), f"{where}.columns[{c.name}].name", c.name,

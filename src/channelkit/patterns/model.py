@@ -36,7 +36,14 @@ class Column:
             warehouse type each maps to.
         description: human description (default empty); lands in the warehouse schema.
         classification: ``public``, ``internal`` (default), ``confidential`` or ``restricted``.
-        pii: whether the column holds personal data (default False).
+        pii: whether the column holds personal data (default False). A ``pii`` column is at least
+            ``confidential``: a reader with the default clearance never sees it in clear.
+        masking: how readers without the clearance for this column see it (default None: ``null`` for
+            ``restricted``, ``sha256`` for ``pii`` text, ``date_year`` for ``pii`` dates, ``default_value`` for
+            other ``pii`` types, ``null`` otherwise). One of ``sha256``, ``email``, ``last_four``, ``first_four``,
+            ``date_year``, ``default_value``, ``null``, suiting the column's type
+            (:data:`channelkit.governance.MASKING_RULES`). The S3 lake cannot mask: there, every masked column is
+            left out of the reader's grant.
     """
 
     name: str
@@ -44,6 +51,7 @@ class Column:
     description: str = ""
     classification: str = "internal"
     pii: bool = False
+    masking: str | None = None
 
 
 @dataclass(frozen=True, init=False)
@@ -108,12 +116,16 @@ class Reader:
         kafka: Kafka principal ``User:<name>``, or None.
         aws: IAM principal ARN (role or user) or another Lake Formation identifier (AWS target), or None.
         expires: when the grant ends (default None: it does not expire); must be in the future.
+        clearance: the most sensitive classification this reader sees in clear: ``public``, ``internal``
+            (default), ``confidential`` or ``restricted``. Columns above it are masked (BigQuery) or left out
+            (S3 lake); a Kafka identity needs clearance for every column of the channel (topics cannot mask).
     """
 
     gcp: str | None = None
     kafka: str | None = None
     aws: str | None = None
     expires: datetime | None = None
+    clearance: str = "internal"
 
     @property
     def principals(self) -> tuple[str, ...]:
