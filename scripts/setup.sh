@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # The real-engine tests (tests/engines/, marker `engines`) need a JDK (java + javac, to compile the Debezium
-# harness), PostgreSQL server binaries and openssl. Install from Debian only what is missing.
+# harness), PostgreSQL server binaries, a MariaDB server with its clients (mariadb-install-db, mariadbd, mariadb,
+# mariadb-admin, mariadb-binlog) and openssl. Install from Debian only what is missing.
 have_pg_server() {
   local bindir
   bindir=$(pg_config --bindir 2>/dev/null || true)
@@ -15,6 +16,13 @@ have_pg_server() {
 missing_debs=()
 { command -v java >/dev/null 2>&1 && command -v javac >/dev/null 2>&1; } || missing_debs+=(default-jdk-headless)
 have_pg_server || missing_debs+=(postgresql)
+have_mariadb_server() {
+  local c
+  for c in mariadb-install-db mariadbd mariadb mariadb-admin mariadb-binlog; do
+    command -v "$c" >/dev/null 2>&1 || [ -x "/usr/sbin/$c" ] || return 1
+  done
+}
+have_mariadb_server || missing_debs+=(mariadb-server)
 command -v openssl >/dev/null 2>&1 || missing_debs+=(openssl)
 command -v runuser >/dev/null 2>&1 || missing_debs+=(util-linux)
 if [ ${#missing_debs[@]} -gt 0 ]; then

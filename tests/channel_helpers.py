@@ -35,7 +35,7 @@ SOURCE_CREDENTIALS = ClientCredentials(settings={
 })
 CONNECT = ConnectCluster(name="c", url="http://connect:8083", principal="User:connect",
                          source_credentials=SOURCE_CREDENTIALS)
-WAREHOUSE = BigQuery(project="proj", location="EU")
+WAREHOUSE = BigQuery(project="proj-test", location="EU")
 TEAM = Team(name="team-a", email="a@example.com")
 
 

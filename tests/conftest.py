@@ -52,5 +52,5 @@ def stack(tmp_path: Path) -> Any:
     return st
 
 
-# The real-engine fixtures (tests/engines/): a local PostgreSQL server and the synthesized example organisation.
-from engines.fixtures import example_out, pg_server  # noqa: E402, F401
+# The real-engine fixtures (tests/engines/): local PostgreSQL and MariaDB servers, the synthesized example organisation.
+from engines.fixtures import example_out, mariadb_server, pg_server  # noqa: E402, F401

@@ -327,8 +327,9 @@ def test_bad_names_regions_and_arns_are_gathered(tmp_path: Path) -> None:
         lake=AwsLake(region="mars-north-1", bucket_name="Bad_Bucket", database_name="Orders-DB"),
         kafka=MskCluster(arn="arn:aws:kafka:us-east-1:123:cluster/x", bootstrap_brokers=BROKERS),
     )
-    assert isinstance(err, ConstructPropsError)
-    assert set(err.fields) == {"warehouse.region", "kafka.arn"}
+    # One error for both stages (props and names): ``except`` on either class catches it.
+    assert isinstance(err, ConstructPropsError) and isinstance(err, InvalidNameError)
+    assert set(err.fields) == {"warehouse.region", "kafka.arn", "warehouse.bucket_name", "warehouse.database_name"}
     assert "s/orders" in str(err) and "mars-north-1" in str(err)
     err = _error(tmp_path, lake=AwsLake(region="us-east-1", bucket_name="Bad_Bucket",
                                                    database_name="Orders-DB"))
@@ -356,7 +357,7 @@ def test_bad_connect_ids(tmp_path: Path) -> None:
                                        "arn:aws:s3:::bucket", "arn:aws:iam::123456789012:policy/p"])
 def test_principal_neither_iam_nor_lake_formation(tmp_path: Path, principal: str) -> None:
     err = _error(tmp_path, readers=(principal,))
-    assert isinstance(err, ValidationError) and err.fields == ["principal"]
+    assert isinstance(err, ValidationError) and err.fields == ["readers[0]"]
 
 
 @pytest.mark.parametrize("principal", [

@@ -105,9 +105,10 @@ def test_bigquery_column_name(tmp_path: Path) -> None:
 
 
 def test_bigquery_dataset_id_length_and_charset(tmp_path: Path) -> None:
-    err = _fail(tmp_path, InvalidNameError, warehouse=BigQuery(project="p", location="EU", dataset="d" * 1025))
+    err = _fail(tmp_path, InvalidNameError, warehouse=BigQuery(project="proj-p", location="EU", dataset="d" * 1025))
     assert "1-1024" in _problem(err, "warehouse.dataset").allowed
-    err = _fail(tmp_path, InvalidNameError, id="other", warehouse=BigQuery(project="p", location="EU", dataset="a.b"))
+    err = _fail(tmp_path, InvalidNameError, id="other",
+                warehouse=BigQuery(project="proj-p", location="EU", dataset="a.b"))
     assert _problem(err, "warehouse.dataset").value == "a.b"
 
 
@@ -139,8 +140,8 @@ def test_retention_must_be_whole_days(tmp_path: Path) -> None:
          channel_kwargs(source=MySqlSource(host="db", database="b", server_id=4242)), "MySQL server id"),
         (postgres_kwargs(source=PostgresSource(host="pg", database="crm", slot_name="slot1")),
          postgres_kwargs(source=PostgresSource(host="pg", database="crm", slot_name="slot1")), "Postgres slot name"),
-        (channel_kwargs(warehouse=BigQuery(project="p", location="EU", dataset="shared")),
-         channel_kwargs(warehouse=BigQuery(project="p", location="EU", dataset="shared")), "dataset"),
+        (channel_kwargs(warehouse=BigQuery(project="proj-p", location="EU", dataset="shared")),
+         channel_kwargs(warehouse=BigQuery(project="proj-p", location="EU", dataset="shared")), "dataset"),
     ],
 )
 def test_two_channels_in_one_app_collide(tmp_path: Path, first: dict[str, Any], second: dict[str, Any],
@@ -196,9 +197,9 @@ def test_expires_in_the_past(tmp_path: Path) -> None:
     with pytest.raises(ConstructPropsError) as info:
         ch.grant_read("user:ann@example.com", expires=yesterday)
     assert "in the future" in _problem(info.value, "expires").allowed
-    err = _fail(tmp_path, ConstructPropsError, id="b",
-                readers=[Reader(gcp="user:ann@example.com", expires=datetime(2020, 1, 1))])
-    assert _problem(err, "expires").value == "2020-01-01T00:00:00"
+    past = datetime(2020, 1, 1, tzinfo=UTC)
+    err = _fail(tmp_path, ConstructPropsError, id="b", readers=[Reader(gcp="user:ann@example.com", expires=past)])
+    assert _problem(err, "readers[0].expires").value == past
 
 
 def test_kafka_grants_cannot_expire(tmp_path: Path) -> None:

@@ -290,7 +290,7 @@ def _dataset(tmp_path: Path, warehouse: Any) -> dict[str, Any]:
 def test_history_retention_sets_the_partition_expiry(tmp_path: Path) -> None:
     from channelkit.patterns import BigQuery
 
-    ds = _dataset(tmp_path, BigQuery(project="proj", location="EU", history_retention=timedelta(days=400)))
+    ds = _dataset(tmp_path, BigQuery(project="proj-test", location="EU", history_retention=timedelta(days=400)))
     assert ds["default_partition_expiration_ms"] == 400 * 86_400_000
 
 
@@ -298,9 +298,9 @@ def test_expire_partitions_is_a_deprecated_alias(tmp_path: Path) -> None:
     from channelkit.patterns import BigQuery
 
     with pytest.warns(DeprecationWarning, match="history_retention"):
-        on = BigQuery(project="proj", location="EU", expire_partitions=True)
+        on = BigQuery(project="proj-test", location="EU", expire_partitions=True)
     with pytest.warns(DeprecationWarning):
-        off = BigQuery(project="proj", location="EU", expire_partitions=False)
+        off = BigQuery(project="proj-test", location="EU", expire_partitions=False)
     assert _dataset(tmp_path / "on", on)["default_partition_expiration_ms"] == 14 * 86_400_000  # Kafka retention
     assert "default_partition_expiration_ms" not in _dataset(tmp_path / "off", off)
 
@@ -317,7 +317,7 @@ def test_history_retention_is_validated(tmp_path: Path, kwargs: dict[str, Any], 
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
-        warehouse = BigQuery(project="proj", location="EU", **kwargs)
+        warehouse = BigQuery(project="proj-test", location="EU", **kwargs)
     with pytest.raises(ValidationError) as err:
         _dataset(tmp_path, warehouse)
     assert err.value.fields == [field]

@@ -96,7 +96,7 @@ def test_kafka_topic_rejections_gather_every_problem(tmp_path: Path) -> None:
 
 
 def _dataset(stack: Any, **kw: Any) -> BigQueryDataset:
-    return BigQueryDataset(stack, "D", **{"dataset_id": "ds", "project": "p", "location": "EU", **kw})
+    return BigQueryDataset(stack, "D", **{"dataset_id": "ds", "project": "proj-p", "location": "EU", **kw})
 
 
 def test_dataset_grants_with_and_without_expiry(tmp_path: Path) -> None:
@@ -127,7 +127,7 @@ def test_dataset_rejects_bad_members_and_past_expiry(tmp_path: Path) -> None:
     with pytest.raises(ConstructPropsError, match="in the future"):
         ds.grant_read("user:u@x.com", expires=datetime.now(UTC) - timedelta(seconds=1))
     with pytest.raises(InvalidNameError):
-        BigQueryDataset(stack, "D2", dataset_id="has-dash", project="p", location="EU")
+        BigQueryDataset(stack, "D2", dataset_id="has-dash", project="proj-p", location="EU")
 
 
 def test_table_and_view(tmp_path: Path) -> None:
@@ -186,7 +186,7 @@ def test_debezium_sources_reject_literal_passwords_and_bad_props(tmp_path: Path)
     with pytest.raises(ConstructPropsError) as info:
         DebeziumPostgresSource(stack, "P", name="p", hostname="pg", user="u", password="${x.y.z}", database="d",
                                tables=["t"], topic_prefix="p", slot_name="Bad-Slot")
-    assert info.value.fields == ["slot_name", "publication_name"]
+    assert info.value.fields == ["slot_name"]  # publication_name was not given (it defaults to the slot)
 
 
 def test_cdc_database_users(tmp_path: Path) -> None:

@@ -153,7 +153,7 @@ def test_tags_descriptions_and_named_query_on_aws_resources() -> None:
 def test_bigquery_field_descriptions_in_the_schema_json_dataset_and_table() -> None:
     app = cdk.App()
     stack = cdk.TerraformStack(app, "s")
-    ds = BigQueryDataset(stack, "Ds", dataset_id="shop", project="proj", location="EU", description=X,
+    ds = BigQueryDataset(stack, "Ds", dataset_id="shop", project="proj-test", location="EU", description=X,
                          labels={"team": "a"})
     BigQueryTable(stack, "T", dataset=ds, table_id="orders", primary_key=["id"], description=VAR,
                   labels={"k": "v"}, fields=[BigQueryField(name="id", type="INT64", description=X),
@@ -196,12 +196,27 @@ def test_channel_user_text_on_both_targets(tmp_path: Path) -> None:
                              "2e31-5", bootstrap_brokers="b-1.p.abc.c2.kafka.us-east-1.amazonaws.com:9098"),
             connect=MskConnect(subnets=("subnet-0a1b2c3d",), security_groups=("sg-0a1b2c3d",),
                                plugin_bucket="acme-plugins", source_plugin_key="d.zip", sink_plugin_key="s.zip"),
-            warehouse=AwsLake(region="us-east-1", bucket_name="acme-orders-cdc", tags={"cost": X}))
+            warehouse=AwsLake(region="us-east-1", bucket_name="acme-orders-cdc", tags={"cost": "center-1"}))
     aws = synth(app, tmp_path / "aws")
     assert live(gcp) == [] and live(aws) == []
     dump = json.dumps(gcp) + json.dumps(aws)
     for escaped in (EX, EIF, EVAR, "a$${x}@example.com"):
         assert escaped in dump, escaped
+
+
+def test_aws_tags_cannot_hold_a_template_sequence(tmp_path: Path) -> None:
+    """AWS tag values allow letters, digits, spaces and ``+ - = . _ : / @`` only: ``${`` is refused, not escaped."""
+    from channelkit.constructs import ConstructPropsError
+    from channelkit.patterns import AwsLake
+
+    with pytest.raises(ConstructPropsError) as info:
+        from channelkit.errors import ProblemCollector
+        from channelkit.props import check_props
+
+        problems = ProblemCollector("s/orders")
+        check_props(problems, AwsLake.PROPS, AwsLake(region="us-east-1", tags={"cost": X}), prefix="warehouse.")
+        problems.raise_if_any(ConstructPropsError, "invalid")
+    assert [p.field for p in info.value.problems] == ["warehouse.tags[cost]"]
 
 
 def test_connector_config_placeholders_are_escaped_once(tmp_path: Path) -> None:

@@ -159,3 +159,19 @@ def test_the_postgres_source_changes_are_real(synthesized: dict[str, Path]) -> N
     assert f"postgresql_publication.{pub_id}" in source["depends_on"]
     assert source["config"]["publication.autocreate.mode"] == "disabled"
     assert source["config"]["database.sslmode"] == "require"
+
+
+def test_the_governance_changes_are_real(synthesized: dict[str, Path]) -> None:
+    """The issue-10 entries of :data:`ADDED_TYPES` and :data:`INTENDED`: tags, masking, the lake's own keys and role."""
+    support = json.loads((synthesized["org"] / "support" / "cdk.tf.json").read_text())["resource"]
+    tagged = [f for t in support["google_bigquery_table"].values() if "view" not in t
+              for f in json.loads(t["schema"]) if "policyTags" in f]
+    assert tagged and support["google_bigquery_datapolicy_data_policy"]
+    aws = json.loads((synthesized["aws"] / "orders-aws" / "cdk.tf.json").read_text())["resource"]
+    (location,) = aws["aws_lakeformation_resource"].values()
+    assert location["role_arn"].startswith("${aws_iam_role.")
+    (workgroup,) = aws["aws_athena_workgroup"].values()
+    (sse,) = aws["aws_s3_bucket_server_side_encryption_configuration"].values()
+    results_key = workgroup["configuration"]["result_configuration"]["encryption_configuration"]["kms_key_arn"]
+    assert results_key != sse["rule"][0]["apply_server_side_encryption_by_default"]["kms_master_key_id"]
+    assert aws["aws_lakeformation_resource_lf_tag"] and aws["aws_lakeformation_lf_tag"]

@@ -129,8 +129,8 @@ def test_msk_connect_connector_names_cut_to_100_characters_collide(tmp_path: Pat
 
 
 def test_account_wide_msk_names_collide_across_stacks(tmp_path: Path) -> None:
-    first = msk_kwargs(warehouse=BigQuery(project="proj", location="EU", dataset="a"))
-    second = msk_kwargs(warehouse=BigQuery(project="proj", location="EU", dataset="b"),
+    first = msk_kwargs(warehouse=BigQuery(project="proj-test", location="EU", dataset="a"))
+    second = msk_kwargs(warehouse=BigQuery(project="proj-test", location="EU", dataset="b"),
                         source=MySqlSource(host="db", database="shop", manage_user=False, user="cdc",
                                            topic_prefix="other"))
     err = second_collides(tmp_path, first, second, aws=True, ids=("shop", "shop"), stacks=("a", "b"))
@@ -184,9 +184,9 @@ def test_kafka_topics_differing_only_in_dot_and_underscore_collide(tmp_path: Pat
 
 def test_connector_names_and_groups_on_one_connect_cluster(tmp_path: Path) -> None:
     # one channel id in two stacks, different prefixes and datasets: same connector names and sink group
-    first = channel_kwargs(warehouse=BigQuery(project="proj", location="EU", dataset="a"))
+    first = channel_kwargs(warehouse=BigQuery(project="proj-test", location="EU", dataset="a"))
     second = channel_kwargs(source=MySqlSource(host="db", database="shop", topic_prefix="other"),
-                            warehouse=BigQuery(project="proj", location="EU", dataset="b"))
+                            warehouse=BigQuery(project="proj-test", location="EU", dataset="b"))
     err = second_collides(tmp_path, first, second, ids=("shop", "shop"), stacks=("a", "b"))
     assert_names_both(collision(err, "Kafka Connect connector"), "a/shop", "b/shop", "shop-source")
     assert_names_both(collision(err, "Kafka consumer group"), "a/shop", "b/shop", "connect-shop-sink")
@@ -219,11 +219,11 @@ def test_managed_database_users_collide_on_one_server(tmp_path: Path) -> None:
 def test_a_collision_records_nothing(tmp_path: Path) -> None:
     """The refused channel's names stay free: a fixed second attempt succeeds."""
     app, stack = new_stack(tmp_path)
-    Channel(stack, "shop", **channel_kwargs(warehouse=BigQuery(project="proj", location="EU", dataset="same")))
+    Channel(stack, "shop", **channel_kwargs(warehouse=BigQuery(project="proj-test", location="EU", dataset="same")))
     with pytest.raises(CollisionError):
-        Channel(stack, "shop2", **channel_kwargs(warehouse=BigQuery(project="proj", location="EU", dataset="same"),
+        Channel(stack, "shop2", **channel_kwargs(warehouse=BigQuery(project="proj-test", location="EU", dataset="same"),
                                                  source=MySqlSource(host="db", database="x")))
-    Channel(stack, "shop3", **channel_kwargs(warehouse=BigQuery(project="proj", location="EU", dataset="other"),
+    Channel(stack, "shop3", **channel_kwargs(warehouse=BigQuery(project="proj-test", location="EU", dataset="other"),
                                              source=MySqlSource(host="db", database="x")))
 
 
@@ -253,7 +253,7 @@ def test_bigquery_columns_are_case_insensitive(tmp_path: Path) -> None:
     err = one_collides(tmp_path, channel_kwargs(tables=[_table("orders", "Email", "email")]))
     problem = collision(err, "BigQuery column")
     assert problem.value == "email" and "tables[orders].columns[Email]" in problem.allowed
-    assert "within BigQuery table proj.shop.orders_changes (tables[orders] of s/shop)" in problem.allowed
+    assert "within BigQuery table proj-test.shop.orders_changes (tables[orders] of s/shop)" in problem.allowed
 
 
 def test_bigquery_view_and_change_log_ids_collide(tmp_path: Path) -> None:
@@ -392,7 +392,7 @@ def test_different_postgres_settings_get_their_own_provider(tmp_path: Path) -> N
 
 def test_google_region_is_part_of_the_key(tmp_path: Path) -> None:
     _, doc = two_channels(tmp_path, channel_kwargs(),
-                          channel_kwargs(warehouse=BigQuery(project="proj", location="EU", region="europe-west1"),
+                          channel_kwargs(warehouse=BigQuery(project="proj-test", location="EU", region="europe-west1"),
                                          source=MySqlSource(host="db", database="x", topic_prefix="other")))
     blocks = provider_blocks(doc, "google")
     assert [b.get("region") for b in blocks] == [None, "europe-west1"]
@@ -412,16 +412,12 @@ def test_the_same_settings_share_one_provider(tmp_path: Path) -> None:
     assert refs and not any("." in r for r in refs)  # the default providers only
 
 
-def test_cluster_names_that_map_to_one_construct_id_are_not_shared(tmp_path: Path) -> None:
-    """``a.b`` and ``a-b`` both become ``Provider-kafka-a-b``: before, the second channel silently used the first."""
-    first = channel_kwargs(kafka=dataclasses.replace(KAFKA, name="a.b"))
-    second = channel_kwargs(kafka=dataclasses.replace(KAFKA, name="a-b", bootstrap_servers=("z:9092",),
-                                                      broker_count=1),
-                            source=MySqlSource(host="db", database="x", topic_prefix="other"))
-    _, doc = two_channels(tmp_path, first, second)
-    blocks = provider_blocks(doc, "kafka")
-    assert [b["bootstrap_servers"] for b in blocks] == [list(KAFKA.bootstrap_servers), ["z:9092"]]
-    assert_provider_references_resolve(doc)
+def test_cluster_names_that_would_map_to_one_construct_id_are_refused(tmp_path: Path) -> None:
+    """``a.b`` and ``a-b`` would both become ``Provider-kafka-a-b``: a cluster name is letters, digits, ``_``, ``-``."""
+    _, stack = new_stack(tmp_path)
+    with pytest.raises(ConstructPropsError) as info:
+        Channel(stack, "shop", **channel_kwargs(kafka=dataclasses.replace(KAFKA, name="a.b")))
+    assert [p.field for p in info.value.problems] == ["kafka.name"]
 
 
 def test_settings_never_reach_construct_ids_or_aliases(tmp_path: Path) -> None:
@@ -445,7 +441,7 @@ def test_channelkit_validate_accepts_a_stack_with_aliased_providers(tmp_path: Pa
     two_channels(tmp_path, channel_kwargs(),
                  channel_kwargs(kafka=other_kafka, connect=other_connect,
                                 source=MySqlSource(host="db", port=3307, database="x", topic_prefix="other"),
-                                warehouse=BigQuery(project="proj", location="EU", region="europe-west1")))
+                                warehouse=BigQuery(project="proj-test", location="EU", region="europe-west1")))
     report = validate_output(tmp_path / "out", run_terraform=False)
     assert [f.render() for s in report.stacks for f in s.findings] == []
     assert report.stacks[0].blocks_checked > 0

@@ -26,7 +26,7 @@ def _channelkit(app, n: int) -> None:
 
     kafka = KafkaCluster(name="k", bootstrap_servers=("b1:9092", "b2:9092", "b3:9092"), tls_enabled=False)
     connect = ConnectCluster(name="c", url="http://connect:8083", principal="User:connect")
-    wh = BigQuery(project="bench", location="EU")
+    wh = BigQuery(project="bench-proj", location="EU")
     team = Team(name="bench", email="bench@example.com")
     stack = None
     for i in range(n):
@@ -73,7 +73,7 @@ def _prebuilt(app, n: int) -> None:
             KafkaProvider(stack, "kafka", bootstrap_servers=["b1:9092"])
             KafkaConnectProvider(stack, "connect", url="http://connect:8083")
             MysqlProvider(stack, "mysql", endpoint="db:3306", username="admin")
-            GoogleProvider(stack, "google", project="bench")
+            GoogleProvider(stack, "google", project="bench-proj")
             RandomProvider(stack, "random")
         ch = Construct(stack, f"svc{i:04d}")
         p = f"svc{i:04d}"
@@ -95,18 +95,18 @@ def _prebuilt(app, n: int) -> None:
             acls.append(Acl(ch, f"A{j}", acl_principal="User:connect", acl_host="*", acl_operation=op,
                             acl_permission_type="Allow", resource_type=rt, resource_name=name,
                             resource_pattern_type_filter=pat))
-        ds = BigqueryDataset(ch, "Dataset", dataset_id=p, project="bench", location="EU",
+        ds = BigqueryDataset(ch, "Dataset", dataset_id=p, project="bench-proj", location="EU",
                              labels={"owner": "bench", "channel": p}, default_partition_expiration_ms=604800000,
                              delete_contents_on_destroy=False, lifecycle=keep)
-        table = BigqueryTable(ch, "Table", dataset_id=ds.dataset_id, project="bench", table_id="orders_changes",
+        table = BigqueryTable(ch, "Table", dataset_id=ds.dataset_id, project="bench-proj", table_id="orders_changes",
                               schema=schema, time_partitioning=BigqueryTableTimePartitioning(type="DAY"),
                               clustering=["id"], deletion_protection=True)
-        BigqueryTable(ch, "View", dataset_id=ds.dataset_id, project="bench", table_id="orders",
+        BigqueryTable(ch, "View", dataset_id=ds.dataset_id, project="bench-proj", table_id="orders",
                       view=BigqueryTableView(query=f"SELECT * FROM `bench.{p}.{table.table_id}`",
                                              use_legacy_sql=False), deletion_protection=False)
-        sa = ServiceAccount(ch, "SA", account_id=f"ck-{p}-sink", project="bench")
+        sa = ServiceAccount(ch, "SA", account_id=f"ck-{p}-sink", project="bench-proj")
         key = ServiceAccountKey(ch, "Key", service_account_id=sa.name)
-        member = BigqueryDatasetIamMember(ch, "Writer", dataset_id=ds.dataset_id, project="bench",
+        member = BigqueryDatasetIamMember(ch, "Writer", dataset_id=ds.dataset_id, project="bench-proj",
                                           role="roles/bigquery.dataEditor", member=f"serviceAccount:{sa.email}")
         Connector(ch, "Source", name=f"{p}-source", config={"name": f"{p}-source", "topic.prefix": p},
                   config_sensitive={"database.password": pw.result}, depends_on=[*acls[:5], g1, g2])

@@ -61,7 +61,7 @@ class Claim:
     @property
     def key(self) -> tuple[str, str, str]:
         """``(kind, within, value)`` as the target system compares them."""
-        value = self.value
+        value = self.value if isinstance(self.value, str) else str(self.value)  # a bad value is reported elsewhere
         if self.fold == "case":
             value = value.lower()
         elif self.fold == "kafka-topic":
@@ -86,7 +86,8 @@ class ClaimRegistry:
 
 def registry(scope: Construct) -> ClaimRegistry:
     """The registry of the app holding ``scope`` (created on first use)."""
-    root: Any = scope.node.root
+    # A Channel checks its claims before it joins the tree: it keeps the app's root at hand for this lookup.
+    root: Any = getattr(scope, "_channelkit_root", None) or scope.node.root
     reg = root.__dict__.get("_channelkit_registry")
     if not isinstance(reg, ClaimRegistry):
         reg = root.__dict__["_channelkit_registry"] = ClaimRegistry()

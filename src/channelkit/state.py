@@ -63,7 +63,8 @@ def bootstrap_state(bucket: str, table: str, *, region: str, endpoint_url: str |
 
     problems = ProblemCollector("bootstrap-state")
     check_bucket_name(problems, "bucket", bucket)
-    problems.check(bool(re.match(r"^[A-Za-z0-9_.-]{3,255}$", table)), "table", table, _TABLE_ALLOWED)
+    problems.check(isinstance(table, str) and bool(re.fullmatch(r"[A-Za-z0-9_.-]{3,255}", table)), "table", table,
+                   _TABLE_ALLOWED)
     check_region(problems, "region", region)
     problems.check(endpoint_url is None or _is_endpoint(endpoint_url), "endpoint_url", endpoint_url,
                    "None or an http(s)://HOST[:PORT] URL, e.g. http://127.0.0.1:5000")

@@ -1,7 +1,8 @@
 """pytest fixtures of the engine tests (imported by ``tests/conftest.py``, so every test module can use them).
 
 ``pg_server``: a fresh, real PostgreSQL cluster per test (see :mod:`engines.postgres`), always stopped afterwards,
-also when the test fails. ``example_out``: the bundled example organisation (``stacks/``) synthesized once per
+also when the test fails. ``mariadb_server``: the same for MariaDB (see :mod:`engines.mariadb`).
+``example_out``: the bundled example organisation (``stacks/``) synthesized once per
 session into a temporary ``cdktf.out``, as ``python main.py`` does.
 """
 
@@ -13,6 +14,8 @@ from pathlib import Path
 import pytest
 
 from . import missing
+from .mariadb import MariaDbServer
+from .mariadb import start_server as start_mariadb
 from .postgres import PostgresServer, find_bindir, start_server
 
 
@@ -22,6 +25,16 @@ def pg_server() -> Iterator[PostgresServer]:
     if find_bindir() is None:
         missing("PostgreSQL server binaries (initdb, pg_ctl, postgres)")
     server = start_server()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def mariadb_server() -> Iterator[MariaDbServer]:
+    """A running MariaDB server (binlog in ROW format, TLS on, 127.0.0.1, non-root OS user); skipped if missing."""
+    server = start_mariadb()
     try:
         yield server
     finally:

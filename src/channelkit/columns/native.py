@@ -1,8 +1,14 @@
 """Parse a column's declared type: a source engine's native type, or one of the nine portable names.
 
 :func:`parse` turns the ``type`` of a :class:`~channelkit.patterns.model.Column` into a
-:class:`~channelkit.columns.logical.LogicalType` for the channel's source engine (``mysql`` covers
-MariaDB's types too, ``postgres``), or says why it cannot and which forms are accepted.
+:class:`~channelkit.columns.logical.LogicalType` for the channel's source engine (``mysql``, ``mariadb``,
+``postgres``), or says why it cannot and which forms are accepted.
+
+``mariadb`` takes MySQL's types plus ``UUID`` (MariaDB 10.7+), which Debezium's MariaDB connector sends as an
+``io.debezium.data.Uuid`` string (``MariaDbValueConverters``). ``INET4``/``INET6`` are refused: Debezium 3.6's
+MariaDB DDL grammar (``debezium-ddl-parser``, ``MariaDBParser.g4``) has no such column types, so the connector
+cannot describe such a column. Provenance: github.com/debezium/debezium, tag ``v3.6.1.Final`` / branch ``3.6``
+at ``6f830f234fba27ce91b0b8e3b449d5b7130f5ef6``.
 """
 
 from __future__ import annotations
@@ -11,7 +17,10 @@ import re
 
 from .logical import LogicalType
 
-__all__ = ["ACCEPTED", "PORTABLE", "TypeParseError", "parse"]
+__all__ = ["ACCEPTED", "BINLOG_ENGINES", "PORTABLE", "TypeParseError", "parse"]
+
+#: The engines captured from a binlog by Debezium's binlog connectors (same types and wire forms, but UUID).
+BINLOG_ENGINES = ("mysql", "mariadb")
 
 #: The nine portable names of channelkit 0.1 and what they mean.
 PORTABLE: dict[str, LogicalType] = {
@@ -29,10 +38,17 @@ PORTABLE: dict[str, LogicalType] = {
 #: Accepted forms per engine, for error messages.
 ACCEPTED: dict[str, str] = {
     "mysql": (
-        "a portable name (" + ", ".join(PORTABLE) + ") or a MySQL/MariaDB type: TINYINT|SMALLINT|MEDIUMINT|INT|"
+        "a portable name (" + ", ".join(PORTABLE) + ") or a MySQL type: TINYINT|SMALLINT|MEDIUMINT|INT|"
         "BIGINT [UNSIGNED], TINYINT(1), BOOL, BIT(n), DECIMAL(p[,s]) [UNSIGNED], FLOAT, DOUBLE, CHAR(n), "
         "VARCHAR(n), [TINY|MEDIUM|LONG]TEXT, BINARY(n), VARBINARY(n), [TINY|MEDIUM|LONG]BLOB, ENUM('a',...), "
         "SET('a',...), DATE, TIME[(fsp)], DATETIME[(fsp)], TIMESTAMP[(fsp)], YEAR, JSON"
+    ),
+    "mariadb": (
+        "a portable name (" + ", ".join(PORTABLE) + ") or a MariaDB type: TINYINT|SMALLINT|MEDIUMINT|INT|"
+        "BIGINT [UNSIGNED], TINYINT(1), BOOL, BIT(n), DECIMAL(p[,s]) [UNSIGNED], FLOAT, DOUBLE, CHAR(n), "
+        "VARCHAR(n), [TINY|MEDIUM|LONG]TEXT, BINARY(n), VARBINARY(n), [TINY|MEDIUM|LONG]BLOB, ENUM('a',...), "
+        "SET('a',...), DATE, TIME[(fsp)], DATETIME[(fsp)], TIMESTAMP[(fsp)], YEAR, JSON, UUID "
+        "(not INET4/INET6: Debezium's MariaDB connector does not map them)"
     ),
     "postgres": (
         "a portable name (" + ", ".join(PORTABLE) + ") or a Postgres type: smallint|int2, integer|int|int4, "
@@ -62,7 +78,7 @@ def _ints(args: str | None) -> list[int] | None:
 
 
 def parse(engine: str, declared: str) -> LogicalType:
-    """The logical type of ``declared`` on ``engine`` (``mysql`` or ``postgres``).
+    """The logical type of ``declared`` on ``engine`` (``mysql``, ``mariadb`` or ``postgres``).
 
     Raises:
         TypeParseError: an unknown or malformed type (the message lists the accepted forms).
@@ -72,7 +88,12 @@ def parse(engine: str, declared: str) -> LogicalType:
     if declared in PORTABLE:  # the portable names of 0.1 keep their meaning (write native types in capitals
         return PORTABLE[declared]  # or with their parameters to mean the engine's type of the same name)
     text = re.sub(r"\s+", " ", declared)
-    parsed = _mysql(text) if engine == "mysql" else _postgres(text.lower())
+    if engine == "mariadb":
+        parsed = LogicalType("uuid", "uuid") if text.lower() == "uuid" else _mysql(text)
+    elif engine == "mysql":
+        parsed = _mysql(text)
+    else:
+        parsed = _postgres(text.lower())
     if parsed is None:
         raise TypeParseError(ACCEPTED.get(engine, "a column type"))
     return parsed
@@ -123,11 +144,11 @@ def _mysql(declared: str) -> LogicalType | None:
         return LogicalType("decimal", text, precision=precision, scale=scale, unsigned=unsigned)
     if name in ("float", "double", "double precision", "real") and len(nums) <= 2:
         return LogicalType("float", text, bits=32 if name == "float" and not nums else 64, unsigned=unsigned)
-    if name in ("char", "varchar") and len(nums) == (0 if name == "char" else 1):
+    if name in ("char", "varchar") and (len(nums) <= 1 if name == "char" else len(nums) == 1):  # CHAR, CHAR(n)
         return LogicalType("string", text, length=nums[0] if nums else 1)
     if name in _MYSQL_TEXT and not nums:
         return LogicalType("string", text, length=_MYSQL_TEXT[name])
-    if name in ("binary", "varbinary") and len(nums) == (0 if name == "binary" else 1):
+    if name in ("binary", "varbinary") and (len(nums) <= 1 if name == "binary" else len(nums) == 1):
         return LogicalType("bytes", text, length=nums[0] if nums else 1)
     if name in _MYSQL_BLOB and not nums:
         return LogicalType("bytes", text, length=_MYSQL_BLOB[name])

@@ -12,7 +12,7 @@
 | bytes | BYTES | string (base64, as on the wire) |
 | date | DATE | int (days since 1970-01-01, as on the wire) |
 | time | TIME | bigint (microseconds since midnight, as on the wire) |
-| datetime (no zone) | DATETIME | bigint (µs since 1970-01-01 00:00 as on the wire; MySQL fsp 0..3: ms) |
+| datetime (no zone) | DATETIME | bigint (µs since 1970-01-01 00:00 as on the wire; MySQL/MariaDB fsp 0..3: ms) |
 | timestamp (instant) | TIMESTAMP | timestamp (an ISO-8601 UTC string on the wire) |
 | year | INT64 | int |
 | json | JSON | string |
@@ -36,6 +36,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .logical import LogicalType
+from .native import BINLOG_ENGINES
 
 __all__ = ["TRINO_DATE_ADD_UNITS", "BigQueryType", "athena_expression", "bigquery_type", "glue_type", "wire_form"]
 
@@ -111,7 +112,7 @@ def glue_type(t: LogicalType) -> str:
 
 def _epoch_unit(t: LogicalType, engine: str) -> str:
     """``microsecond`` or ``millisecond``: the unit of a ``datetime``'s epoch integer on the wire."""
-    if engine == "mysql" and (t.precision or 0) <= 3:
+    if engine in BINLOG_ENGINES and (t.precision or 0) <= 3:
         return "millisecond"  # Debezium's io.debezium.time.Timestamp (adaptive_time_microseconds, fsp 0..3)
     return "microsecond"  # io.debezium.time.MicroTimestamp
 

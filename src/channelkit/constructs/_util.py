@@ -11,7 +11,17 @@ from constructs import Construct
 from channelkit._cdk import cdk
 from channelkit.errors import ProblemCollector, ValidationError
 
-__all__ = ["PROTECT_CONTEXT", "LazyProblems", "child_id", "protect", "protection_default", "remembered", "singleton"]
+__all__ = [
+    "PROTECT_CONTEXT",
+    "LazyProblems",
+    "check_scope_and_id",
+    "child_id",
+    "init_construct",
+    "protect",
+    "protection_default",
+    "remembered",
+    "singleton",
+]
 
 T = TypeVar("T")
 
@@ -81,3 +91,61 @@ def remembered(scope: Any, key: str, factory: Callable[[], T]) -> T:
     if key not in cache:
         cache[key] = factory()
     return cache[key]  # type: ignore[no-any-return]
+
+
+#: What a construct id may be (the constructs library refuses an empty id and one used twice in a scope).
+ID_ALLOWED = "a non-empty construct id without control characters, unique among the children of its scope"
+
+
+def _id_path(scope: Any, id: Any) -> str:
+    base = str(scope.node.path) if isinstance(scope, Construct) else "<no scope>"
+    return f"{base}/{id}" if base else str(id)
+
+
+def check_scope_and_id(problems: ProblemCollector, scope: Any, id: Any, *, duplicates: bool = True) -> bool:
+    """Record what is wrong with a construct's ``scope`` and ``id`` (before the construct exists).
+
+    Args:
+        problems: where problems go.
+        scope: the parent given.
+        id: the id given.
+        duplicates: also look for a sibling with the same id (one jsii call; default True).
+
+    Returns:
+        Whether both can be used to create the construct.
+    """
+    ok = problems.check(isinstance(scope, Construct), "scope", scope, "a construct (a stack or a construct in one)")
+    id_ok = (isinstance(id, str) and bool(id) and id == id.strip()
+             and not any(ord(c) < 32 or ord(c) == 127 for c in id))
+    problems.check(id_ok, "id", id, ID_ALLOWED)
+    if ok and id_ok and duplicates:
+        sibling = scope.node.try_find_child(id.replace("/", "--"))
+        where = scope.node.path or "the app"
+        id_ok = problems.check(sibling is None, "id", id, f"an id not used yet in {where} (a construct with this id "
+                                                          "exists)")
+    return ok and id_ok
+
+
+def init_construct(init: Callable[[Any, str], None], scope: Any, id: Any, what: str = "construct") -> None:
+    """Run ``init(scope, id)`` (a construct's ``super().__init__``), turning a bad scope or id into a typed error.
+
+    The checks that need no jsii call run first; a duplicate id is recognised from the constructs
+    library's own refusal, so a valid construct costs no extra round trip.
+
+    Raises:
+        ConstructPropsError: the scope is not a construct, or the id is empty, not a string, has control
+            characters or is used by a sibling already.
+    """
+    from .errors import ConstructPropsError
+
+    problems = ProblemCollector(_id_path(scope, id))
+    if check_scope_and_id(problems, scope, id, duplicates=False):
+        try:
+            init(scope, id)
+            return
+        except RuntimeError as exc:  # jsii: "There is already a Construct with name ..."
+            if "already a Construct" not in str(exc):
+                raise
+            problems.add("id", id, f"an id not used yet in {scope.node.path or 'the app'} "
+                                   "(a construct with this id exists)")
+    raise ConstructPropsError(problems.problems, summary=f"invalid {what} id at {problems.path}")

@@ -16,12 +16,13 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from constructs import Construct
 
 from channelkit._text import literal, literal_dict
 from channelkit.errors import ProblemCollector
+from channelkit.props import Boolean, Instance, Integer, Map, Maybe, OneOf, Rule, Seq, Text, check_props
 from channelkit.providers.google import (
     BigqueryDataset,
     BigqueryDatasetIamMember,
@@ -32,8 +33,8 @@ from channelkit.providers.google.bigquery_dataset_iam_member import BigqueryData
 from channelkit.providers.google.bigquery_table import BigqueryTableTimePartitioning, BigqueryTableView
 from channelkit.sql import latest_state_sql
 
-from ._util import LazyProblems, child_id, protect, remembered
-from .errors import ConstructPropsError, InvalidNameError, PrincipalError, TableDefinitionError
+from ._util import LazyProblems, child_id, init_construct, protect, remembered
+from .errors import ConstructPropsError, PrincipalError
 from .naming import check_bigquery_column, check_bigquery_id, check_gcp_principal
 
 __all__ = [
@@ -51,6 +52,16 @@ __all__ = [
 READ_ROLE = "roles/bigquery.dataViewer"
 #: Predefined role of writers such as the sink (never the legacy WRITER).
 WRITE_ROLE = "roles/bigquery.dataEditor"
+#: GCP labels: at most 64; keys 1-63 of [a-z0-9_-] starting with a letter, values 0-63 of [a-z0-9_-]
+#: (Resource Manager, "Labels overview: requirements for labels").
+LABELS = Map(Text(r"[a-z][a-z0-9_-]{0,62}", what="a label key (1-63 of [a-z0-9_-], starting with a letter)"),
+             Text(r"[a-z0-9_-]{0,63}", what="a label value (at most 63 of [a-z0-9_-])"), max_items=64,
+             what="GCP labels")
+_PROJECT = Text(r"([a-z0-9.-]+:)?[a-z][a-z0-9-]{4,28}[a-z0-9]", tokens=True,
+                what="a GCP project id (6-30 of [a-z0-9-])")
+_LOCATION = Text(r"[A-Za-z]+(-[a-z]+[0-9]+)?", what="a BigQuery location such as EU, US or europe-west1")
+_DESCRIPTION = Maybe(Text(max_len=16384, printable=False, what="a description"))
+_NAMES = Seq(Text(min_len=1, what="a column name"), min_items=1, what="a list of column names (not one string)")
 _CLUSTERABLE = {"STRING", "INT64", "NUMERIC", "BIGNUMERIC", "BOOL", "DATE", "DATETIME", "TIMESTAMP", "GEOGRAPHY"}
 
 
@@ -59,21 +70,22 @@ def expiry_condition(
 ) -> Any:
     """The IAM condition ending a grant at ``expires`` (None for no expiry).
 
-    Naive datetimes are taken as UTC. ``condition_type`` is the binding's condition struct (default: the
-    dataset IAM member's; every google IAM member's condition has the same ``title``/``description``/``expression``).
+    A naive datetime is refused (as on the AWS target): it has no single meaning.
+    ``condition_type`` is the binding's condition struct (default: the dataset IAM member's; every google IAM
+    member's condition has the same ``title``/``description``/``expression``).
 
     Raises:
-        ConstructPropsError: ``expires`` is not in the future.
+        ConstructPropsError: ``expires`` is not a timezone-aware datetime in the future.
     """
     if expires is None:
         return None
     problems = ProblemCollector(path)  # path given by the caller
-    when = expires if expires.tzinfo else expires.replace(tzinfo=UTC)
     now = now or datetime.now(UTC)
-    problems.check(when > now, "expires", expires.isoformat(),
-                   f"a time in the future (now is {now:%Y-%m-%dT%H:%M:%SZ})")
+    aware = isinstance(expires, datetime) and expires.tzinfo is not None and expires.utcoffset() is not None
+    problems.check(aware and expires > now, "expires", expires,
+                   f"a timezone-aware datetime in the future (now is {now:%Y-%m-%dT%H:%M:%SZ})")
     problems.raise_if_any(ConstructPropsError, f"invalid grant expiry at {path}")
-    stamp = when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = expires.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return (condition_type or BigqueryDatasetIamMemberCondition)(
         title=f"expires-{stamp[:10]}",
         description=f"granted by channelkit until {stamp}",
@@ -100,7 +112,23 @@ class BigQueryDataset(Construct):
         description: dataset description (default None).
         prevent_destroy: ``deletion_policy = PREVENT`` + ``lifecycle.prevent_destroy`` (default True).
         provider: the ``google`` provider (default: the stack's default).
+
+    Raises:
+        InvalidNameError: the dataset id breaks BigQuery's rules.
+        ConstructPropsError: a bad construct id, or another prop of the wrong type or out of range (with a bad
+            name too: one error deriving from both classes).
     """
+
+    #: What the plain props accept (the dataset id is checked by BigQuery's rules).
+    PROPS: Mapping[str, Rule] = {
+        "project": _PROJECT,
+        "location": _LOCATION,
+        "labels": Maybe(LABELS),
+        "default_partition_expiration_ms": Maybe(Integer(min=1, what="milliseconds")),
+        "kms_key_name": Maybe(Text(min_len=1, tokens=True, what="a Cloud KMS key name")),
+        "description": _DESCRIPTION,
+        "prevent_destroy": Boolean(),
+    }
 
     def __init__(
         self, scope: Construct, id: str, *, dataset_id: str, project: str, location: str,
@@ -108,15 +136,17 @@ class BigQueryDataset(Construct):
         kms_key_name: str | None = None, description: str | None = None, prevent_destroy: bool = True,
         provider: Any = None,
     ) -> None:
-        super().__init__(scope, id)
-        names = LazyProblems(self)
-        check_bigquery_id(names, "dataset_id", dataset_id, "dataset")
-        names.raise_if_any(InvalidNameError, "invalid dataset id at {path}")
-        if default_partition_expiration_ms is not None:
-            problems = LazyProblems(self)
-            problems.check(default_partition_expiration_ms > 0, "default_partition_expiration_ms",
-                           default_partition_expiration_ms, "a positive number of milliseconds")
-            problems.raise_if_any(ConstructPropsError, "invalid dataset props at {path}")
+        init_construct(super().__init__, scope, id, "dataset")
+        from .aws._common import Checks, check_provider
+
+        checks = Checks(self)
+        check_bigquery_id(checks.names, "dataset_id", dataset_id, "dataset")
+        check_props(checks.props, BigQueryDataset.PROPS, {
+            "project": project, "location": location, "labels": labels,
+            "default_partition_expiration_ms": default_partition_expiration_ms, "kms_key_name": kms_key_name,
+            "description": description, "prevent_destroy": prevent_destroy})
+        check_provider(checks.props, "provider", provider)
+        checks.raise_if_any("invalid dataset at {path}")
         self.dataset_name = dataset_id
         self.project = project
         self.location = location
@@ -148,6 +178,8 @@ class BigQueryDataset(Construct):
     ) -> BigqueryDatasetIamMember:
         problems = LazyProblems(self)
         check_gcp_principal(problems, "principal", principal)
+        if grant_id is not None:
+            Text(r"[A-Za-z0-9_-]+", what="a construct id suffix").check(problems, "grant_id", grant_id)
         problems.raise_if_any(PrincipalError, "invalid GCP principal at {path}")
         condition = expiry_condition(self.node.path, expires) if expires is not None else None
         cid = child_id(kind, grant_id or principal)
@@ -199,6 +231,17 @@ class BigQueryField:
     scale: int | None = None
     policy_tag: str | None = None
 
+    #: What each field accepts (the name is checked by BigQuery's column rules).
+    PROPS: ClassVar[Mapping[str, Rule]] = {
+        "type": OneOf(("STRING", "BYTES", "INT64", "FLOAT64", "NUMERIC", "BIGNUMERIC", "BOOL", "DATE", "DATETIME",
+                       "TIME", "TIMESTAMP", "JSON", "GEOGRAPHY", "INTERVAL")),
+        # TableFieldSchema.description: at most 1,024 characters (BigQuery REST reference).
+        "description": Text(max_len=1024, printable=False, what="a column description"),
+        "mode": OneOf(("NULLABLE", "REQUIRED", "REPEATED")),
+        "precision": Maybe(Integer(1, 76)),
+        "scale": Maybe(Integer(0, 38)),
+    }
+
     def schema(self) -> dict[str, Any]:
         """This field in the table schema JSON (``precision``/``scale`` as strings, the form the API returns)."""
         out: dict[str, Any] = {"name": self.name, "type": self.type, "mode": self.mode}
@@ -244,28 +287,48 @@ class BigQueryTable(Construct):
     Raises:
         InvalidNameError: a bad table id or field name.
         TableDefinitionError: an unknown type or mode, no primary key, a key field that is not declared.
+        ConstructPropsError: a bad construct id, or another prop of the wrong type (problems of several kinds
+            come in one error deriving from each kind).
     """
+
+    #: What the plain props accept.
+    PROPS: Mapping[str, Rule] = {
+        "dataset": Instance((BigQueryDataset,), "a BigQueryDataset construct"),
+        "fields": Seq(Instance((BigQueryField,), "a BigQueryField"), min_items=1, what="a list of BigQueryField"),
+        "primary_key": _NAMES,
+        "metadata_fields": Seq(Instance((BigQueryField,), "a BigQueryField"), what="a list of BigQueryField"),
+        "key_record": Maybe(Text(min_len=1, what="a column name")),
+        "description": _DESCRIPTION,
+        "labels": Maybe(LABELS),
+        "deletion_protection": Boolean(),
+    }
 
     def __init__(
         self, scope: Construct, id: str, *, dataset: BigQueryDataset, table_id: str, fields: Sequence[BigQueryField],
         primary_key: Sequence[str], metadata_fields: Sequence[BigQueryField] = (), key_record: str | None = None,
         description: str | None = None, labels: Mapping[str, str] | None = None, deletion_protection: bool = True,
     ) -> None:
-        super().__init__(scope, id)
-        names = LazyProblems(self)
-        check_bigquery_id(names, "table_id", table_id, "table")
-        for f in [*fields, *metadata_fields]:
-            check_bigquery_column(names, "fields", f.name)
-        names.raise_if_any(InvalidNameError, "invalid table or column names at {path}")
-        problems = LazyProblems(self)
-        for f in [*fields, *metadata_fields]:
-            problems.check(f.type in FIELD_TYPES, f"fields[{f.name}].type", f.type, "one of " + ", ".join(FIELD_TYPES))
-            problems.check(f.mode in _MODES, f"fields[{f.name}].mode", f.mode, "one of " + ", ".join(_MODES))
-        declared = {f.name: f for f in fields}
-        problems.check(bool(primary_key), "primary_key", list(primary_key), "at least one column")
-        for k in primary_key:
+        init_construct(super().__init__, scope, id, "table")
+        from .aws._common import Checks
+
+        checks = Checks(self)
+        check_bigquery_id(checks.names, "table_id", table_id, "table")
+        typed = check_props(checks.props, BigQueryTable.PROPS, {
+            "dataset": dataset, "fields": fields, "primary_key": primary_key, "metadata_fields": metadata_fields,
+            "key_record": key_record, "description": description, "labels": labels,
+            "deletion_protection": deletion_protection})
+        every = [f for name in ("fields", "metadata_fields") if typed[name] for f in
+                 (fields if name == "fields" else metadata_fields)]
+        problems = checks.tables
+        for f in every:
+            if check_bigquery_column(checks.names, "fields", f.name):
+                check_props(problems, BigQueryField.PROPS, f, prefix=f"fields[{f.name}].")
+        if key_record is not None and typed["key_record"]:
+            check_bigquery_column(checks.names, "key_record", key_record)
+        declared = {f.name: f for f in (fields if typed["fields"] else ())}
+        for k in primary_key if typed["primary_key"] else ():
             problems.check(k in declared, "primary_key", k, "a declared column")
-        problems.raise_if_any(TableDefinitionError, "invalid table definition at {path}")
+        checks.raise_if_any("invalid table definition at {path}")
 
         schema: list[dict[str, Any]] = [f.schema() for f in [*fields, *metadata_fields]]
         if key_record:
@@ -319,10 +382,17 @@ class LatestStateView(Construct):
         primary_key: Sequence[str], position_columns: Sequence[str], description: str | None = None,
         labels: Mapping[str, str] | None = None,
     ) -> None:
-        super().__init__(scope, id)
-        names = LazyProblems(self)
-        check_bigquery_id(names, "view_id", view_id, "view")
-        names.raise_if_any(InvalidNameError, "invalid view id at {path}")
+        init_construct(super().__init__, scope, id, "view")
+        from .aws._common import Checks
+
+        checks = Checks(self)
+        check_bigquery_id(checks.names, "view_id", view_id, "view")
+        check_props(checks.props, {
+            "source": Instance((BigQueryTable,), "a BigQueryTable construct"), "columns": _NAMES,
+            "primary_key": _NAMES, "position_columns": _NAMES, "description": _DESCRIPTION, "labels": Maybe(LABELS),
+        }, {"source": source, "columns": columns, "primary_key": primary_key, "position_columns": position_columns,
+            "description": description, "labels": labels})
+        checks.raise_if_any("invalid view at {path}")
         dataset = source.dataset
         table = f"`{dataset.project}.{dataset.dataset_ref}.{source.table_ref}`"
         self.query = latest_state_sql(

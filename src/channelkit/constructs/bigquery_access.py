@@ -142,8 +142,12 @@ class PolicyTag(Construct):
         """Reference token to the tag's resource name (``projects/.../policyTags/<id>``)."""
         return self.resource.name
 
-    def grant_fine_grained_read(self, principal: str, *, expires: datetime | None = None) -> Any:
+    def grant_fine_grained_read(
+        self, principal: str, *, expires: datetime | None = None, grant_id: str | None = None,
+    ) -> Any:
         """``roles/datacatalog.categoryFineGrainedReader`` on this tag for ``principal``, ended at ``expires``.
+
+        ``grant_id`` names the grant's construct (default ``Reader-<principal>``; give one for a reference token).
 
         Raises:
             PrincipalError: not a ``user:``, ``group:`` or ``serviceAccount:`` member (a token is fine).
@@ -153,7 +157,8 @@ class PolicyTag(Construct):
             _check_member(self, principal)
         condition = expiry_condition(self.node.path, expires, condition_type=DataCatalogPolicyTagIamMemberCondition)
         return DataCatalogPolicyTagIamMember(
-            self, child_id("Reader", principal), policy_tag=self.name, role=FINE_GRAINED_READER, member=principal,
+            self, grant_id or child_id("Reader", principal), policy_tag=self.name, role=FINE_GRAINED_READER,
+            member=principal,
             condition=condition, provider=self.taxonomy.provider)
 
 

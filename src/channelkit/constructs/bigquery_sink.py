@@ -18,9 +18,10 @@ from constructs import Construct
 from channelkit._cdk import cdk
 from channelkit._text import literal
 from channelkit.errors import ProblemCollector
+from channelkit.props import Boolean, Instance, Map, Seq, Text
 from channelkit.providers.google import ProjectIamMember, ServiceAccount, ServiceAccountKey
 
-from ._util import LazyProblems, child_id
+from ._util import LazyProblems, child_id, init_construct
 from .bigquery import BigQueryDataset
 from .connect import connector_resource
 from .errors import ConstructPropsError
@@ -81,10 +82,13 @@ def create_sink_account(
         ConstructPropsError: ``account_id`` is not 6-30 characters starting with a letter.
     """
     problems = LazyProblems(scope)
-    problems.check(
-        isinstance(account_id, str) and len(account_id) in range(6, 31) and account_id[:1].isalpha(), "account_id",
-        account_id, "6-30 characters, starting with a letter",
-    )
+    # Service account ids: 6-30 lower-case letters, digits and '-', starting with a letter, not ending with '-'
+    # (IAM API, projects.serviceAccounts.create accountId).
+    Text(r"[a-z][a-z0-9-]{4,28}[a-z0-9]", what="a service account id: 6-30 of [a-z0-9-], starting with a letter").check(
+        problems, "account_id", account_id)
+    Text(min_len=1, what="the connector name").check(problems, "name", name)
+    Instance((BigQueryDataset,), "a BigQueryDataset construct").check(problems, "dataset", dataset)
+    Boolean().check(problems, "upsert", upsert)
     problems.raise_if_any(ConstructPropsError, "invalid BigQuery sink account at {path}")
     service_account = ServiceAccount(
         scope, "ServiceAccount", account_id=account_id, project=literal(dataset.project),
@@ -144,13 +148,19 @@ def kcbq_config(
     return config
 
 
-def check_upsert_merge(problems: ProblemCollector, merge_interval_ms: Any, merge_records_threshold: Any) -> None:
-    """Record what is wrong with KCBQ's upsert merge settings (each a positive integer or -1, not both -1)."""
-    settings = (("merge_interval_ms", merge_interval_ms), ("merge_records_threshold", merge_records_threshold))
-    for field, value in settings:
-        problems.check(isinstance(value, int) and not isinstance(value, bool) and (value == -1 or value > 0), field,
+def check_upsert_merge(
+    problems: ProblemCollector, merge_interval_ms: Any, merge_records_threshold: Any, *,
+    field: str = "merge_interval_ms",
+) -> None:
+    """Record what is wrong with KCBQ's upsert merge settings (each a positive integer or -1, not both -1).
+
+    ``field`` names the interval (``warehouse.merge_interval_ms`` in a Channel).
+    """
+    settings = ((field, merge_interval_ms), ("merge_records_threshold", merge_records_threshold))
+    for name, value in settings:
+        problems.check(isinstance(value, int) and not isinstance(value, bool) and (value == -1 or value > 0), name,
                        value, "a positive integer, or -1 to disable")
-    problems.check(not (merge_interval_ms == -1 and merge_records_threshold == -1), "merge_interval_ms",
+    problems.check(not (merge_interval_ms == -1 and merge_records_threshold == -1), field,
                    merge_interval_ms, "a positive interval when merge_records_threshold is -1")
 
 
@@ -187,12 +197,19 @@ class BigQuerySink(Construct):
         key_field: str = "__kafka_key", merge_interval_ms: int = 60_000, merge_records_threshold: int = -1,
         provider: Any = None, google_provider: Any = None, depends_on: Sequence[Any] = (),
     ) -> None:
-        super().__init__(scope, id)
+        init_construct(super().__init__, scope, id)
         problems = LazyProblems(self)
-        problems.check(len(topics) > 0, "topics", [], "at least one topic")
-        for t in topics:
+        topics_ok = Seq(Instance((KafkaTopic,), "a KafkaTopic construct"), min_items=1,
+                        what="a list of KafkaTopic").check(problems, "topics", topics)
+        mapping_ok = Map(Text(min_len=1), Text(min_len=1), what="topic name -> table id").check(
+            problems, "table_for_topic", table_for_topic)
+        for t in topics if topics_ok and mapping_ok else ():
             problems.check(t.topic_name in table_for_topic, "table_for_topic", t.topic_name, "a table for every topic")
-        if upsert:
+        Text(r"[A-Za-z0-9._-]{1,249}", what="a connector name").check(problems, "name", name)
+        Instance((BigQueryDataset,), "a BigQueryDataset construct").check(problems, "dataset", dataset)
+        Instance((KafkaTopic,), "a KafkaTopic construct").check(problems, "dlq_topic", dlq_topic)
+        Text(r"[A-Za-z_][A-Za-z0-9_]*", what="a BigQuery column name").check(problems, "key_field", key_field)
+        if Boolean().check(problems, "upsert", upsert) and upsert:
             check_upsert_merge(problems, merge_interval_ms, merge_records_threshold)
         problems.raise_if_any(ConstructPropsError, "invalid BigQuery sink props at {path}")
         self.account = create_sink_account(self, name=name, dataset=dataset, account_id=account_id, upsert=upsert,

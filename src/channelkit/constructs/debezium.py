@@ -1,13 +1,14 @@
 """Debezium 3.x source connectors on a Kafka Connect cluster (``kafka-connect_connector``).
 
-The connector config is built by the pure functions :func:`mysql_connector_config`
-and :func:`postgres_connector_config`, so that other runtimes (MSK Connect) reuse it.
+The connector config is built by the pure functions :func:`mysql_connector_config`,
+:func:`mariadb_connector_config` and :func:`postgres_connector_config`, so that other runtimes
+(MSK Connect) reuse it.
 The database password never enters ``config``: it goes into ``config_sensitive``
 as a reference (``${random_password.x.result}``).
 
 Every change event is flattened by the ``ExtractNewRecordState`` SMT: deletes are
 rewritten into a row with ``__deleted = "true"`` (so downstream sees them), and
-``__op``, ``__source_ts_ms`` plus the source position (MySQL ``__source_file``,
+``__op``, ``__source_ts_ms`` plus the source position (MySQL and MariaDB ``__source_file``,
 ``__source_pos``, ``__source_row``; Postgres ``__source_lsn``) are added to every row.
 
 A source ``TRUNCATE`` is not a change the warehouse applies (:data:`SKIPPED_OPERATIONS`): only row changes are
@@ -23,16 +24,20 @@ from typing import Any
 from constructs import Construct
 
 from channelkit.errors import ProblemCollector
+from channelkit.props import Boolean, Integer, Maybe, OneOf, Seq, Text, check_props
 from channelkit.providers.kafka_connect import Connector
 
-from ._util import LazyProblems
+from ._util import init_construct
 from .connect import connector_resource
-from .errors import ConstructPropsError, InvalidNameError
-from .naming import check_kafka_topic
+from .naming import BOOTSTRAP_SERVERS, check_kafka_topic
 
 __all__ = [
     "CDC_METADATA_COLUMNS",
+    "BINLOG_SNAPSHOT_MODES",
     "DELETE_HANDLING_MODES",
+    "MARIADB_CONNECTOR_CLASS",
+    "MARIADB_POSITION_COLUMNS",
+    "MARIADB_SSL_MODES",
     "MYSQL_POSITION_COLUMNS",
     "MYSQL_SSL_MODES",
     "POSTGRES_POSITION_COLUMNS",
@@ -43,6 +48,7 @@ __all__ = [
     "DebeziumMySqlSource",
     "DebeziumPostgresSource",
     "anchored_table_list",
+    "mariadb_connector_config",
     "mysql_connector_config",
     "postgres_connector_config",
     "postgres_heartbeat_topic",
@@ -50,6 +56,8 @@ __all__ = [
 
 MYSQL_CONNECTOR_CLASS = "io.debezium.connector.mysql.MySqlConnector"
 POSTGRES_CONNECTOR_CLASS = "io.debezium.connector.postgresql.PostgresConnector"
+#: Debezium's dedicated MariaDB connector (module ``debezium-connector-mariadb``, Debezium 3.x).
+MARIADB_CONNECTOR_CLASS = "io.debezium.connector.mariadb.MariaDbConnector"
 
 #: Snapshot modes accepted (Debezium 3.x, common to MySQL and Postgres).
 SNAPSHOT_MODES = ("initial", "initial_only", "when_needed", "no_data", "recovery", "never", "always")
@@ -66,6 +74,13 @@ SKIPPED_OPERATIONS = "t"
 #: ``publish`` of the Postgres publication channelkit creates: the row changes, not ``truncate``, so the slot
 #: never decodes what :data:`SKIPPED_OPERATIONS` would discard.
 POSTGRES_PUBLISHED_OPERATIONS: tuple[str, ...] = ("insert", "update", "delete")
+#: ``snapshot.mode`` values of the binlog connectors (``BinlogConnectorConfig.SnapshotMode``, Debezium 3.6), less
+#: ``configuration_based`` and ``custom`` (they need further keys channelkit does not set); no ``never`` in 3.x.
+BINLOG_SNAPSHOT_MODES = ("initial", "initial_only", "when_needed", "no_data", "recovery", "always")
+#: ``database.ssl.mode`` values of the MariaDB connector (``MariaDbSecureConnectionMode``; not MySQL's names), least
+#: to most strict: ``trust`` encrypts without verifying the certificate (the binlog client runs it as MySQL's
+#: ``REQUIRED``), ``verify-ca`` also checks it against ``database.ssl.truststore``, ``verify-full`` also the host.
+MARIADB_SSL_MODES = ("disable", "trust", "verify-ca", "verify-full")
 #: ``delete.tombstone.handling.mode`` values that keep deletes visible downstream.
 DELETE_HANDLING_MODES = ("rewrite", "rewrite-with-tombstone")
 
@@ -75,6 +90,8 @@ MYSQL_POSITION_COLUMNS: tuple[tuple[str, str], ...] = (
     ("__source_pos", "int64"),
     ("__source_row", "int64"),
 )
+#: The MariaDB connector's ``source`` block has the same binlog position as MySQL's (``BinlogSourceInfoStructMaker``).
+MARIADB_POSITION_COLUMNS: tuple[tuple[str, str], ...] = MYSQL_POSITION_COLUMNS
 #: Columns (name, portable type) giving the source position of a Postgres change.
 POSTGRES_POSITION_COLUMNS: tuple[tuple[str, str], ...] = (("__source_lsn", "int64"),)
 #: Columns (name, portable type) the ``ExtractNewRecordState`` SMT adds to every row besides the position.
@@ -160,6 +177,46 @@ def mysql_connector_config(
     return config
 
 
+def mariadb_connector_config(
+    *, name: str, hostname: str, port: int, user: str, database: str, tables: Sequence[str],
+    topic_prefix: str, server_id: int, bootstrap_servers: str, history_topic: str,
+    snapshot_mode: str = "initial", delete_handling: str = "rewrite", ssl_mode: str = "trust",
+) -> dict[str, str]:
+    """The Debezium MariaDB connector config (no password) for ``tables`` of ``database``.
+
+    The keys are those of :func:`mysql_connector_config` (both connectors share Debezium's binlog configuration:
+    ``database.server.id``, the Kafka schema history, ``database.include.list``), with the MariaDB connector class
+    and its own ``database.ssl.mode`` values (:data:`MARIADB_SSL_MODES`; default ``trust``: the connection is
+    encrypted or refused, as MySQL's ``required``). GTIDs need no key: MariaDB always writes them and the
+    connector always reads them. The source position (``source.file``/``pos``/``row``) is the same as MySQL's.
+
+    Facts from Debezium's source (github.com/debezium/debezium, tag ``v3.6.1.Final`` and the ``3.6`` branch at
+    ``6f830f234fba27ce91b0b8e3b449d5b7130f5ef6``, whose MariaDB module is unchanged since that tag; the mirror
+    has no 3.6.3 tag): ``debezium-connector-mariadb/.../MariaDbConnectorConfig.java`` (``SSL_MODE`` with enum
+    ``MariaDbSecureConnectionMode``: disable, trust, verify-ca, verify-full, default disable),
+    ``MariaDbStreamingChangeEventSource.java`` (``sslModeFor``: trust → binlog client ``REQUIRED``),
+    ``jdbc/MariaDbConnection.java`` (GTID always on), ``debezium-connector-binlog/.../BinlogConnectorConfig.java``
+    (``database.server.id`` required, ``SnapshotMode``) and ``BinlogSourceInfoStructMaker.java`` (the source block).
+    The shared binlog classes were checked against the bundled 3.6.3 jar (``javap``: the snapshot modes and the
+    ``file``/``pos``/``row``/``gtid`` keys); the MariaDB jar itself is not bundled (see ``docs/channel.md``).
+    """
+    config = _common(
+        name=name, connector_class=MARIADB_CONNECTOR_CLASS, hostname=hostname, port=port, user=user,
+        topic_prefix=topic_prefix, schema=database, tables=tables, snapshot_mode=snapshot_mode,
+        delete_handling=delete_handling, add_fields="op,source.ts_ms,source.file,source.pos,source.row",
+    )
+    config.update({
+        "database.server.id": str(server_id),
+        "database.ssl.mode": ssl_mode,
+        "decimal.handling.mode": "string",
+        "database.include.list": database,
+        "include.schema.changes": "false",
+        "schema.history.internal.kafka.bootstrap.servers": bootstrap_servers,
+        "schema.history.internal.kafka.topic": history_topic,
+    })
+    return config
+
+
 def postgres_heartbeat_topic(topic_prefix: str) -> str:
     """The heartbeat topic of a Postgres connector: ``<prefix>.heartbeat.<prefix>``, under the ``<prefix>.`` ACLs.
 
@@ -224,18 +281,22 @@ def postgres_connector_config(
     return config
 
 
-def _check_common(
-    problems: ProblemCollector, *, name: str, port: int, tables: Sequence[str], snapshot_mode: str,
-    delete_handling: str, password: Any,
-) -> None:
-    problems.check(bool(re.match(r"^[A-Za-z0-9._-]{1,249}$", str(name))), "name", name,
-                   "a connector name of 1-249 characters from [A-Za-z0-9._-]")
-    problems.check(isinstance(port, int) and 0 < port < 65536, "port", port, "a TCP port 1-65535")
-    problems.check(len(tables) > 0, "tables", list(tables), "at least one table")
-    problems.check(snapshot_mode in SNAPSHOT_MODES, "snapshot_mode", snapshot_mode,
-                   "one of " + ", ".join(SNAPSHOT_MODES))
-    problems.check(delete_handling in DELETE_HANDLING_MODES, "delete_handling", delete_handling,
-                   "one of " + ", ".join(DELETE_HANDLING_MODES))
+#: What the props shared by both Debezium sources accept.
+COMMON_RULES = {
+    "name": Text(r"[A-Za-z0-9._-]{1,249}", what="a connector name of 1-249 characters from [A-Za-z0-9._-]"),
+    "hostname": Text(r"[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?", what="a host name or address"),
+    "port": Integer(1, 65535, what="a TCP port"),
+    "user": Text(min_len=1, tokens=True, what="a database user (a reference is fine)"),
+    "database": Text(min_len=1, what="a database name"),
+    "tables": Seq(Text(min_len=1, what="a table name"), min_items=1, what="a list of table names (not one string)"),
+    "snapshot_mode": OneOf(SNAPSHOT_MODES),
+    "delete_handling": OneOf(DELETE_HANDLING_MODES),
+}
+
+
+def _check_common(problems: ProblemCollector, *, password: Any, depends_on: Any = (), **props: Any) -> None:
+    check_props(problems, COMMON_RULES, props)
+    problems.check(isinstance(depends_on, list | tuple), "depends_on", depends_on, "a list of resources")
     problems.check(isinstance(password, str) and password.startswith("${"), "password", "<redacted>",
                    "a reference (e.g. random_password.result or a config-provider '${...}'), never a literal")
 
@@ -289,17 +350,21 @@ class DebeziumMySqlSource(_DebeziumSource):
         history_topic: str, snapshot_mode: str = "initial", delete_handling: str = "rewrite",
         provider: Any = None, depends_on: Sequence[Any] = (),
     ) -> None:
-        super().__init__(scope, id)
-        names = LazyProblems(self)
-        check_kafka_topic(names, "topic_prefix", topic_prefix)
-        check_kafka_topic(names, "history_topic", history_topic)
-        names.raise_if_any(InvalidNameError, "invalid names for the MySQL source at {path}")
-        problems = LazyProblems(self)
-        _check_common(problems, name=name, port=port, tables=tables, snapshot_mode=snapshot_mode,
-                      delete_handling=delete_handling, password=password)
-        problems.check(isinstance(server_id, int) and 1 <= server_id < 2**32, "server_id", server_id,
-                       "an integer in [1, 4294967295], unique among the MySQL server's replicas")
-        problems.raise_if_any(ConstructPropsError, "invalid MySQL source props at {path}")
+        init_construct(super().__init__, scope, id, "MySQL source")
+        from .aws._common import Checks, check_provider
+
+        checks = Checks(self)
+        check_kafka_topic(checks.names, "topic_prefix", topic_prefix)
+        check_kafka_topic(checks.names, "history_topic", history_topic)
+        problems = checks.props
+        _check_common(problems, name=name, hostname=hostname, port=port, user=user, database=database, tables=tables,
+                      snapshot_mode=snapshot_mode, delete_handling=delete_handling, password=password,
+                      depends_on=depends_on)
+        Integer(1, 2**32 - 1, what="unique among the MySQL server's replicas").check(problems, "server_id", server_id)
+        Text(BOOTSTRAP_SERVERS, min_len=1, what="Kafka bootstrap servers: host:port[,host:port...]").check(
+            problems, "bootstrap_servers", bootstrap_servers)
+        check_provider(problems, "provider", provider)
+        checks.raise_if_any("invalid MySQL source at {path}")
         self._create(
             mysql_connector_config(
                 name=name, hostname=hostname, port=port, user=user, database=database, tables=tables,
@@ -347,18 +412,23 @@ class DebeziumPostgresSource(_DebeziumSource):
         sslmode: str = "require", publication_managed: bool = True, provider: Any = None,
         depends_on: Sequence[Any] = (),
     ) -> None:
-        super().__init__(scope, id)
-        names = LazyProblems(self)
-        check_kafka_topic(names, "topic_prefix", topic_prefix)
-        names.raise_if_any(InvalidNameError, "invalid names for the Postgres source at {path}")
-        problems = LazyProblems(self)
-        _check_common(problems, name=name, port=port, tables=tables, snapshot_mode=snapshot_mode,
-                      delete_handling=delete_handling, password=password)
-        for field, value in (("slot_name", slot_name), ("publication_name", publication_name or slot_name)):
-            problems.check(bool(re.match(r"^[a-z0-9_]{1,63}$", str(value))), field, value,
-                           "1-63 characters from [a-z0-9_]")
-        problems.check(sslmode in POSTGRES_SSL_MODES, "sslmode", sslmode, "one of " + ", ".join(POSTGRES_SSL_MODES))
-        problems.raise_if_any(ConstructPropsError, "invalid Postgres source props at {path}")
+        init_construct(super().__init__, scope, id, "Postgres source")
+        from .aws._common import Checks, check_provider
+
+        checks = Checks(self)
+        check_kafka_topic(checks.names, "topic_prefix", topic_prefix)
+        problems = checks.props
+        _check_common(problems, name=name, hostname=hostname, port=port, user=user, database=database, tables=tables,
+                      snapshot_mode=snapshot_mode, delete_handling=delete_handling, password=password,
+                      depends_on=depends_on)
+        slot = Text(r"[a-z0-9_]{1,63}", what="1-63 characters from [a-z0-9_]")
+        slot.check(problems, "slot_name", slot_name)
+        Maybe(slot).check(problems, "publication_name", publication_name)
+        Text(min_len=1, max_bytes=63, what="a Postgres schema name").check(problems, "schema", schema)
+        OneOf(POSTGRES_SSL_MODES).check(problems, "sslmode", sslmode)
+        Boolean().check(problems, "publication_managed", publication_managed)
+        check_provider(problems, "provider", provider)
+        checks.raise_if_any("invalid Postgres source at {path}")
         self._create(
             postgres_connector_config(
                 name=name, hostname=hostname, port=port, user=user, database=database, schema=schema,

@@ -15,10 +15,10 @@ from constructs import Construct
 
 from channelkit._text import literal
 from channelkit.errors import ProblemCollector  # noqa: F401
+from channelkit.props import Boolean, Integer, Map, Maybe, OneOf, Rule, Text, check_props
 from channelkit.providers.kafka import Acl, Topic
 
-from ._util import LazyProblems, child_id, protect, remembered
-from .errors import ConstructPropsError, InvalidNameError, PrincipalError
+from ._util import child_id, init_construct, protect, remembered
 from .naming import check_kafka_principal, check_kafka_topic
 
 __all__ = ["INFINITE_RETENTION_MS", "KafkaTopic", "grant_acls"]
@@ -28,6 +28,10 @@ INFINITE_RETENTION_MS = -1
 
 _OPERATIONS = ("Read", "Write", "Create", "Describe", "DescribeConfigs", "Alter", "Delete")
 _RESOURCE_TYPES = ("Topic", "Group", "TransactionalID")
+_CLEANUP = ("delete", "compact", "compact,delete")
+#: Topic config names are dotted lower-case words (``retention.bytes``); values strings.
+_CONFIG = Map(Text(r"[a-z][a-z0-9.]*[a-z0-9]", what="a topic config name such as retention.bytes"),
+              Text(what="a string value"), what="topic configs")
 
 
 def grant_acls(
@@ -57,19 +61,25 @@ def grant_acls(
         PrincipalError: the principal is not ``User:<name>``.
         ConstructPropsError: empty or ``*`` resource name, unknown operation or resource type.
     """
-    ops = list(operations)
-    problems = LazyProblems(scope)
-    check_kafka_principal(problems, "principal", principal)
-    problems.raise_if_any(PrincipalError, "invalid Kafka principal")
-    problems.check(resource_type in _RESOURCE_TYPES, "resource_type", resource_type,
-                   "one of " + ", ".join(_RESOURCE_TYPES))
+    from .aws._common import Checks, check_provider
+
+    checks = Checks(scope)
+    problems = checks.props
+    check_kafka_principal(checks.principals, "principal", principal)
+    OneOf(_RESOURCE_TYPES).check(problems, "resource_type", resource_type)
     problems.check(
-        isinstance(resource_name, str) and resource_name not in ("", "*"), "resource_name", resource_name,
-        "an explicit topic or group name (never '*' or empty)",
+        isinstance(resource_name, str) and resource_name not in ("", "*") and "\n" not in resource_name,
+        "resource_name", resource_name, "an explicit topic or group name (never '*' or empty)",
     )
+    ops = list(operations) if isinstance(operations, list | tuple) else []
+    problems.check(isinstance(operations, list | tuple) and bool(ops), "operations", operations,
+                   "a non-empty list of Kafka ACL operations")
     for op in ops:
-        problems.check(op in _OPERATIONS, "operations", op, "one of " + ", ".join(_OPERATIONS))
-    problems.raise_if_any(ConstructPropsError, "invalid Kafka ACL")
+        OneOf(_OPERATIONS).check(problems, "operations", op)
+    Boolean().check(problems, "prefixed", prefixed)
+    Text(r"[A-Za-z0-9_-]+", what="a construct id prefix").check(problems, "id_prefix", id_prefix)
+    check_provider(problems, "provider", provider)
+    checks.raise_if_any("invalid Kafka ACL at {path}")
     created: list[Acl] = []
     who = principal.split(":", 1)[1]
     for op in ops:
@@ -106,8 +116,20 @@ class KafkaTopic(Construct):
 
     Raises:
         InvalidNameError: illegal topic name.
-        ConstructPropsError: partitions, replication factor, retention or cleanup policy out of range.
+        ConstructPropsError: a bad construct id, or partitions, replication factor, retention, cleanup
+            policy, config, prevent_destroy or provider of the wrong type or out of range (with a bad name
+            too: one error deriving from both classes).
     """
+
+    #: What the plain props accept (the name is checked by Kafka's topic rules, the replication factor
+    #: against ``broker_count``).
+    PROPS: Mapping[str, Rule] = {
+        "partitions": Integer(min=1),
+        "broker_count": Maybe(Integer(min=1)),
+        "cleanup_policy": OneOf(_CLEANUP),
+        "config": Maybe(_CONFIG),
+        "prevent_destroy": Boolean(),
+    }
 
     def __init__(
         self,
@@ -124,17 +146,18 @@ class KafkaTopic(Construct):
         prevent_destroy: bool = True,
         provider: Any = None,
     ) -> None:
-        super().__init__(scope, id)
-        names = LazyProblems(self)
-        check_kafka_topic(names, "name", name)
-        names.raise_if_any(InvalidNameError, "invalid topic name at {path}")
-        problems = LazyProblems(self)
-        problems.check(
-            isinstance(partitions, int) and not isinstance(partitions, bool) and partitions >= 1,
-            "partitions", partitions, "an integer >= 1",
-        )
+        init_construct(super().__init__, scope, id, "topic")
+        from .aws._common import Checks, check_provider
+
+        checks = Checks(self)
+        check_kafka_topic(checks.names, "name", name)
+        problems = checks.props
+        values = {"partitions": partitions, "broker_count": broker_count, "cleanup_policy": cleanup_policy,
+                  "config": config, "prevent_destroy": prevent_destroy}
+        first = ("partitions", "broker_count")
+        typed = check_props(problems, {k: KafkaTopic.PROPS[k] for k in first}, values)
         rf_ok = isinstance(replication_factor, int) and not isinstance(replication_factor, bool)
-        if broker_count is not None:
+        if broker_count is not None and typed["broker_count"]:
             problems.check(
                 rf_ok and 1 <= replication_factor <= broker_count, "replication_factor", replication_factor,
                 f"an integer between 1 and the cluster's broker count ({broker_count})",
@@ -144,14 +167,13 @@ class KafkaTopic(Construct):
                            "an integer >= 1")
         if retention_ms is not None:
             problems.check(
-                isinstance(retention_ms, int) and (retention_ms == -1 or retention_ms > 0), "retention_ms",
+                isinstance(retention_ms, int) and not isinstance(retention_ms, bool)
+                and (retention_ms == -1 or retention_ms > 0), "retention_ms",
                 retention_ms, "-1 (forever) or a positive number of milliseconds",
             )
-        problems.check(
-            cleanup_policy in ("delete", "compact", "compact,delete"), "cleanup_policy", cleanup_policy,
-            "'delete', 'compact' or 'compact,delete'",
-        )
-        problems.raise_if_any(ConstructPropsError, "invalid topic props at {path}")
+        check_props(problems, {k: r for k, r in KafkaTopic.PROPS.items() if k not in first}, values)
+        check_provider(problems, "provider", provider)
+        checks.raise_if_any("invalid topic at {path}")
 
         self.topic_name = name
         self.partitions = partitions

@@ -14,7 +14,9 @@ from typing import Any
 from channelkit.errors import ProblemCollector
 
 __all__ = [
+    "BOOTSTRAP_SERVERS",
     "GCP_PRINCIPAL_KINDS",
+    "HOST_PORT",
     "KAFKA_TOPIC_MAX",
     "check_bigquery_column",
     "check_bigquery_id",
@@ -28,15 +30,21 @@ __all__ = [
     "snake",
 ]
 
+_PORT = r"([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])"
+#: ``host:port`` of a broker (a DNS name, an IPv4 address or a bracketed IPv6 address; port 1-65535).
+HOST_PORT = rf"([A-Za-z0-9]([A-Za-z0-9.-]{{0,251}}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\]):{_PORT}"
+#: Kafka's ``bootstrap.servers`` as one string: ``host:port`` entries separated by commas.
+BOOTSTRAP_SERVERS = rf"{HOST_PORT}(,{HOST_PORT})*"
+
 KAFKA_TOPIC_MAX = 249
-_KAFKA_TOPIC = re.compile(r"^[A-Za-z0-9._-]+$")
-_BQ_ID = re.compile(r"^[A-Za-z0-9_]+$")
+_KAFKA_TOPIC = re.compile(r"[A-Za-z0-9._-]+")
+_BQ_ID = re.compile(r"[A-Za-z0-9_]+")
 _BQ_ID_MAX = 1024
-_BQ_COLUMN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_BQ_COLUMN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _BQ_COLUMN_MAX = 300
 _BQ_RESERVED_PREFIXES = ("_table_", "_file_", "_partition", "_row_timestamp", "__root__", "_colon_")
-_EMAIL = re.compile(r"^[^@\s:*]+@[^@\s:*]+\.[^@\s:*]+$")
-_KAFKA_USER = re.compile(r"^User:[^*\s]+$")
+_EMAIL = re.compile(r"[^@\s:*]+@[^@\s:*]+\.[^@\s:*]+")
+_KAFKA_USER = re.compile(r"User:[^*\s\x00-\x1f\x7f]+")
 
 #: The GCP IAM member kinds channelkit accepts for grants.
 GCP_PRINCIPAL_KINDS: tuple[str, ...] = ("user", "group", "serviceAccount")
@@ -47,7 +55,7 @@ def check_kafka_topic(problems: ProblemCollector, field: str, name: Any) -> bool
     ok = (
         isinstance(name, str)
         and 0 < len(name) <= KAFKA_TOPIC_MAX
-        and bool(_KAFKA_TOPIC.match(name))
+        and bool(_KAFKA_TOPIC.fullmatch(name))
         and name not in (".", "..")
     )
     return problems.check(
@@ -58,7 +66,7 @@ def check_kafka_topic(problems: ProblemCollector, field: str, name: Any) -> bool
 
 def check_bigquery_id(problems: ProblemCollector, field: str, name: Any, what: str = "dataset or table") -> bool:
     """Record a problem unless ``name`` is a legal BigQuery dataset/table id."""
-    ok = isinstance(name, str) and 0 < len(name) <= _BQ_ID_MAX and bool(_BQ_ID.match(name))
+    ok = isinstance(name, str) and 0 < len(name) <= _BQ_ID_MAX and bool(_BQ_ID.fullmatch(name))
     return problems.check(ok, field, name, f"a BigQuery {what} id: 1-{_BQ_ID_MAX} characters from [A-Za-z0-9_]")
 
 
@@ -67,7 +75,7 @@ def check_bigquery_column(problems: ProblemCollector, field: str, name: Any) -> 
     ok = (
         isinstance(name, str)
         and 0 < len(name) <= _BQ_COLUMN_MAX
-        and bool(_BQ_COLUMN.match(name))
+        and bool(_BQ_COLUMN.fullmatch(name))
         and not name.lower().startswith(_BQ_RESERVED_PREFIXES)
     )
     return problems.check(
@@ -79,7 +87,7 @@ def check_bigquery_column(problems: ProblemCollector, field: str, name: Any) -> 
 
 def check_kafka_principal(problems: ProblemCollector, field: str, principal: Any) -> bool:
     """Record a problem unless ``principal`` is ``User:<name>`` (no wildcard)."""
-    ok = isinstance(principal, str) and bool(_KAFKA_USER.match(principal))
+    ok = isinstance(principal, str) and bool(_KAFKA_USER.fullmatch(principal))
     return problems.check(ok, field, principal, "a Kafka principal 'User:<name>' (no wildcard)")
 
 
@@ -88,7 +96,7 @@ def check_gcp_principal(problems: ProblemCollector, field: str, principal: Any) 
     ok = False
     if isinstance(principal, str) and ":" in principal:
         kind, _, rest = principal.partition(":")
-        ok = kind in GCP_PRINCIPAL_KINDS and (bool(_EMAIL.match(rest)) or "${" in rest)
+        ok = kind in GCP_PRINCIPAL_KINDS and (bool(_EMAIL.fullmatch(rest)) or "${" in rest)
     return problems.check(
         ok, field, principal,
         "a GCP member 'user:<email>', 'group:<email>' or 'serviceAccount:<email>' (no allUsers/allAuthenticatedUsers)",

@@ -1,7 +1,7 @@
 """Layer 3: patterns built from channelkit's constructs.
 
 The main entry point is :class:`Channel`. Its props come from the three families, re-exported
-here for convenience: sources (:class:`MySqlSource`, :class:`PostgresSource`), platforms
+here for convenience: sources (:class:`MySqlSource`, :class:`MariaDbSource`, :class:`PostgresSource`), platforms
 (:class:`KafkaCluster` + :class:`ConnectCluster`, :class:`MskCluster` + :class:`MskConnect`) and
 warehouses (:class:`BigQuery`, :class:`AwsLake`); the data model is in :mod:`channelkit.patterns.model`.
 Names are imported lazily, so the light modules (``types``, ``model``) load without the constructs.
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from channelkit.platforms import KafkaCluster as KafkaCluster
     from channelkit.platforms import MskCluster as MskCluster
     from channelkit.platforms import MskConnect as MskConnect
+    from channelkit.sources import MariaDbSource as MariaDbSource
     from channelkit.sources import MySqlSource as MySqlSource
     from channelkit.sources import PostgresSource as PostgresSource
     from channelkit.warehouses import EMULATOR_OMITTED_TYPES as EMULATOR_OMITTED_TYPES
@@ -46,6 +47,7 @@ _WHERE = {
     "KafkaCluster": "channelkit.platforms",
     "MskCluster": "channelkit.platforms",
     "MskConnect": "channelkit.platforms",
+    "MariaDbSource": "channelkit.sources",
     "MySqlSource": "channelkit.sources",
     "PostgresSource": "channelkit.sources",
 }

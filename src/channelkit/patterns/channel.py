@@ -23,8 +23,7 @@ Attributes other code may rely on (stable contract): ``channel_name``, ``tables`
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -35,12 +34,14 @@ from channelkit._stack import has_child_of_type, random_provider
 from channelkit.claims import Claim, check_claims
 from channelkit.columns import LogicalType, TypeParseError
 from channelkit.columns import parse as parse_type
-from channelkit.constructs._util import child_id
+from channelkit.constructs._util import check_scope_and_id, child_id
 from channelkit.constructs.aws.rules import check_principal
 from channelkit.constructs.database import CdcDatabaseUser
 from channelkit.constructs.errors import (
+    CollisionError,
     ConstructPropsError,
     InvalidNameError,
+    KindedProblems,
     PrincipalError,
     TableDefinitionError,
 )
@@ -52,8 +53,9 @@ from channelkit.constructs.naming import (
     snake,
 )
 from channelkit.errors import ProblemCollector
-from channelkit.governance import LEVELS, channel_level, masking_problem, rank
+from channelkit.governance import channel_level, masking_problem, rank
 from channelkit.platforms import ConnectorSpec, Platform, PlatformDeployment, accepted_pairs, resolve
+from channelkit.props import Days, Moment, check_props
 from channelkit.sources import Source, SourceNames
 from channelkit.warehouses import Warehouse, WarehouseDeployment
 
@@ -64,8 +66,6 @@ __all__ = ["EMULATOR_CONTEXT", "Channel"]
 #: cdktf context key: ``true`` leaves out, in every channel of the app, what a local emulator cannot apply.
 EMULATOR_CONTEXT = "channelkit:local-emulator"
 
-_LABEL = re.compile(r"[a-z0-9_-]{1,63}")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _PRINCIPAL_CHECKS = {"kafka": check_kafka_principal, "gcp": check_gcp_principal, "aws": check_principal}
 
 
@@ -75,7 +75,8 @@ class Channel(Construct):
     Args:
         scope: parent construct (usually a stack).
         id: construct id; the channel name is derived from it (lower case, ``[a-z0-9_]``).
-        source: a source prop (:class:`~channelkit.sources.MySqlSource`, :class:`~channelkit.sources.PostgresSource`).
+        source: a source prop (:class:`~channelkit.sources.MySqlSource`, :class:`~channelkit.sources.MariaDbSource`,
+            :class:`~channelkit.sources.PostgresSource`).
         tables: the captured tables (at least one; each with a primary key).
         kafka: the Kafka cluster prop (``KafkaCluster``, ``MskCluster``).
         connect: the connector runtime prop that goes with it (``ConnectCluster``, ``MskConnect``).
@@ -89,8 +90,10 @@ class Channel(Construct):
         replication_factor: replication factor of every topic (default ``min(3, brokers)``).
 
     Raises:
-        ConstructPropsError, PrincipalError, TableDefinitionError, InvalidNameError, CollisionError:
-            each with every problem found by its check.
+        ConstructPropsError, PrincipalError, TableDefinitionError, InvalidNameError, CollisionError: one
+            error with every problem of every check (props, readers, tables, names, claims), raised before
+            the channel joins the construct tree. Problems of several kinds raise one error deriving from
+            each kind found (:func:`~channelkit.constructs.errors.combined_error`).
     """
 
     def __init__(
@@ -109,27 +112,73 @@ class Channel(Construct):
         partitions: int = 3,
         replication_factor: int | None = None,
     ) -> None:
-        super().__init__(scope, id)
-        path = self.node.path
+        # Every check runs before the construct joins the tree: a rejected channel leaves nothing behind.
+        path = _id_path(scope, id)
+        #: The channel's construct path (also before it joins the tree, while its names are checked).
+        self.path: str = path
+        found = KindedProblems(path)
+        given_tables = tuple(tables) if isinstance(tables, list | tuple) else ()
         #: The stack holding the channel (looked up once: every family puts its providers there).
-        self.stack: Construct = cdk.TerraformStack.of(self)
-        self.channel_name: str = snake(id)
+        self.stack: Construct = self._stack_of(found.of(ConstructPropsError, f"invalid channel props at {path}"),
+                                               scope, id)
+        self.channel_name: str = snake(id) if isinstance(id, str) else ""
         self.source = source
-        self.tables: tuple[Table, ...] = tuple(tables)
+        self.tables: tuple[Table, ...] = given_tables
         self.kafka, self.connect, self.warehouse, self.owner = kafka, connect, warehouse, owner
-        self.readers: tuple[Reader | str, ...] = tuple(readers)
+        self.readers: tuple[Reader | str, ...] = tuple(readers) if isinstance(readers, list | tuple) else ()
         self.partitions = partitions
-        found = resolve(kafka, connect)
-        self._check_props(path, found, retention, partitions, replication_factor)
-        assert found is not None
-        self.platform: Platform = found
-        self.retention_days: int = retention.days
+        found_platform = resolve(kafka, connect)
+        self.retention_days: int = retention.days if isinstance(retention, timedelta) else 0
         self.retention_ms: int = self.retention_days * 86_400_000
+        ok = self._check_props(found.of(ConstructPropsError), id, found_platform, retention, partitions,
+                               replication_factor)
+        self.platform: Platform = found_platform  # type: ignore[assignment]  # None only when a problem is recorded
+        brokers: Any = found_platform.broker_count if found_platform is not None else None
         self.replication_factor: int = (
-            replication_factor if replication_factor is not None else min(3, self.platform.broker_count))
-        self._check_readers(path)
-        self._check_tables(path)
+            replication_factor if replication_factor is not None or not _is_int(brokers)
+            else min(3, brokers))  # type: ignore[assignment]  # None only with a broker_count problem recorded
+        self._check_readers(found.of(PrincipalError, f"invalid readers at {path}"), found.of(ConstructPropsError),
+                            readers, ok)
+        self.tables = self._check_tables(found.of(TableDefinitionError, f"invalid tables at {path}"), tables,
+                                         ok["source"])
+        if ok["platform"] and isinstance(readers, list | tuple):
+            self._check_kafka_clearances(found.of(PrincipalError, f"invalid readers at {path}"), readers)
+        if ok["source"] and self.channel_name:  # names derive from the id and the source
+            self._derive_names()
+            self._check_names(found.of(InvalidNameError, f"invalid names at {path}"), ok)
+        if ok["source"] and ok["warehouse"] and found_platform is not None and self.channel_name and self.stack:
+            try:
+                self._claim(path)
+            except CollisionError as exc:
+                found.of(CollisionError, f"channel {path} collides with another channel").problems.extend(exc.problems)
+        if found.problems:
+            _release(self.stack, path)
+            found.raise_if_any(f"invalid channel at {path}")
+        super().__init__(scope, id)
+        self.tables = given_tables
+        self.labels: dict[str, str] = {
+            "owner": label_value(owner.name),
+            "channel": label_value(self.channel_name),
+            "classification": max((t.classification for t in self.tables), key=CLASSIFICATIONS.index),
+        }
+        self.local_emulator: bool = warehouse.local_emulator or _flag(self.node.try_get_context(EMULATOR_CONTEXT))
+        #: Tags for every taggable cloud resource of the channel.
+        self.aws_tags: dict[str, str] = warehouse.resource_tags(self)
 
+        self.target = Construct(self, "Target")
+        self.platform_deployment: PlatformDeployment = self.platform.deploy(
+            self, self.target, local_emulator=self.local_emulator)
+        self.warehouse_deployment: WarehouseDeployment = warehouse.deploy(self, self.target, self.platform_deployment)
+        self.db_user: CdcDatabaseUser | None = None
+        self.source_connector = self._deploy_source()
+        self.sink_connector = self.warehouse_deployment.deploy_sink()
+        self.reader_grants: list[Any] = []
+        for reader in self.readers:
+            self.reader_grants += self.grant_read(reader)
+
+    def _derive_names(self) -> None:
+        """The names the channel derives from its props (the source is usable; the tables may not all be)."""
+        source = self.source
         self.names: SourceNames = source.names(self.channel_name)
         self.topic_prefix: str = source.topic_prefix or self.channel_name
         self.table_topics: dict[str, str] = {t.name: self.topic_name(t) for t in self.tables}
@@ -146,27 +195,6 @@ class Channel(Construct):
         self.sink_group: str = f"connect-{self.sink_connector_name}"
         self.manage_db_user: bool = source.manage_user
         self.db_user_name: str = self.names.db_user
-        self.labels: dict[str, str] = {
-            "owner": label_value(owner.name),
-            "channel": label_value(self.channel_name),
-            "classification": max((t.classification for t in self.tables), key=CLASSIFICATIONS.index),
-        }
-        self._check_names(path)
-        self._claim(path)
-        self.local_emulator: bool = warehouse.local_emulator or _flag(self.node.try_get_context(EMULATOR_CONTEXT))
-        #: Tags for every taggable cloud resource of the channel.
-        self.aws_tags: dict[str, str] = warehouse.resource_tags(self)
-
-        self.target = Construct(self, "Target")
-        self.platform_deployment: PlatformDeployment = self.platform.deploy(
-            self, self.target, local_emulator=self.local_emulator)
-        self.warehouse_deployment: WarehouseDeployment = warehouse.deploy(self, self.target, self.platform_deployment)
-        self.db_user: CdcDatabaseUser | None = None
-        self.source_connector = self._deploy_source()
-        self.sink_connector = self.warehouse_deployment.deploy_sink()
-        self.reader_grants: list[Any] = []
-        for reader in self.readers:
-            self.reader_grants += self.grant_read(reader)
 
     # -- names -----------------------------------------------------------------------------------------------
     def topic_name(self, table: Table | str) -> str:
@@ -197,7 +225,8 @@ class Channel(Construct):
         config = self._connector_config(self.db_user_name)
         if password_ref:
             problems = ProblemCollector(self.node.path)
-            problems.check(password_ref.startswith("${"), "password_ref", "<redacted>",
+            problems.check(isinstance(password_ref, str) and password_ref.startswith("${"), "password_ref",
+                           "<redacted>",
                            "a reference or config-provider placeholder '${...}', never a literal password")
             problems.raise_if_any(ConstructPropsError, f"invalid password reference at {self.node.path}")
             config["database.password"] = password_ref
@@ -230,6 +259,11 @@ class Channel(Construct):
             secrets={"database.password": secret}, depends_on=self.db_user.grants if self.db_user else [],
             description="Debezium source connector with msk-config-providers"))
 
+    @property
+    def column_types(self) -> Mapping[tuple[str, str], LogicalType]:
+        """``(table, column)`` -> logical type, for every column whose declared type parsed."""
+        return self._column_types
+
     def column_type(self, table: Table, column: Column) -> LogicalType:
         """The logical type of ``column`` of ``table``, parsed from its declared type for the source engine."""
         return self._column_types[(table.name, column.name)]
@@ -254,6 +288,12 @@ class Channel(Construct):
             PrincipalError: the reader has no identity this channel's platform or warehouse grants.
         """
         platform, warehouse = self.platform_deployment, self.warehouse_deployment
+        problems = ProblemCollector(self.node.path)
+        problems.check(isinstance(principal, Reader | str), "principal", principal, "a Reader or a principal string")
+        problems.raise_if_any(PrincipalError, f"invalid reader at {self.node.path}")
+        if expires is not None:
+            Moment().check(problems, "expires", expires)
+            problems.raise_if_any(ConstructPropsError, f"invalid read grant at {self.node.path}")
         if isinstance(principal, str):
             if principal.startswith("User:"):
                 self._check_kafka_clearance(principal, "internal")
@@ -272,16 +312,28 @@ class Channel(Construct):
                 created += part.grant_read(identity, expires=when)
         return created
 
+    def _check_kafka_clearances(self, problems: ProblemCollector, readers: Sequence[Any]) -> None:
+        """Every Kafka identity of ``readers`` is cleared for the channel's most sensitive column."""
+        if self.platform.reader_system != "kafka":
+            return
+        for i, reader in enumerate(readers):
+            if isinstance(reader, Reader) and reader.kafka and reader.clearance in CLASSIFICATIONS:
+                self._kafka_clearance_problem(problems, f"readers[{i}].clearance", reader.kafka, reader.clearance)
+            elif isinstance(reader, str) and reader.startswith("User:"):
+                self._kafka_clearance_problem(problems, f"readers[{i}]", reader, "internal")
+
+    def _kafka_clearance_problem(self, problems: ProblemCollector, field: str, principal: str, clearance: str) -> None:
+        needed = channel_level(self.tables)
+        problems.check(rank(clearance) >= rank(needed), field, clearance if field.endswith("clearance") else principal,
+                       f"clearance {needed!r} or above for Kafka principal {principal} (Reader(kafka=..., "
+                       f"clearance=...)): the topics carry every column unmasked, and this channel holds {needed} "
+                       "columns; a warehouse identity sees them masked instead")
+
     def _check_kafka_clearance(self, principal: str, clearance: str) -> None:
         """A Kafka reader must be cleared for every column: a topic carries them all, and Kafka cannot mask."""
-        needed = channel_level(self.tables)
-        if rank(clearance) < rank(needed):
-            problems = ProblemCollector(self.node.path)
-            problems.add("readers.clearance", clearance,
-                         f"clearance {needed!r} or above for Kafka principal {principal}: the topics carry every "
-                         f"column unmasked, and this channel holds {needed} columns (grant a warehouse identity "
-                         "instead: the warehouse masks what the clearance does not cover)")
-            problems.raise_if_any(PrincipalError, f"Kafka reader without clearance at {self.node.path}")
+        problems = ProblemCollector(self.path)
+        self._kafka_clearance_problem(problems, "clearance", principal, clearance)
+        problems.raise_if_any(PrincipalError, f"Kafka reader without clearance at {self.path}")
 
     def _reader_parts(self) -> list[tuple[str, PlatformDeployment | WarehouseDeployment]]:
         parts: list[tuple[str, Any]] = []
@@ -301,121 +353,175 @@ class Channel(Construct):
         }
 
     # -- checks ----------------------------------------------------------------------------------------------
+    # Each stage records into the one KindedProblems of the constructor; a stage skips only what an earlier
+    # problem made unusable (a table topic needs a usable source, a column type needs the source's engine...).
+    def _stack_of(self, problems: ProblemCollector, scope: Any, id: Any) -> Any:
+        """Check the scope and id; the stack holding the scope (None when there is none)."""
+        if not check_scope_and_id(problems, scope, id) and not isinstance(scope, Construct):
+            return None
+        self._channelkit_root = scope.node.root
+        try:
+            return cdk.TerraformStack.of(scope)
+        except RuntimeError:  # jsii: "No stack could be identified for the construct at path ..."
+            problems.add("scope", scope.node.path or "<app>", "a TerraformStack or a construct inside one")
+            return None
+
     def _check_props(
-        self, path: str, platform: Platform | None, retention: Any, partitions: Any, replication_factor: Any,
-    ) -> None:
-        problems = ProblemCollector(path)
-        problems.check(bool(self.channel_name) and self.channel_name[0].isalpha(), "id", self.node.id,
-                       "an id starting with a letter (the channel name is derived from it)")
+        self, problems: ProblemCollector, id: Any, platform: Platform | None, retention: Any, partitions: Any,
+        replication_factor: Any,
+    ) -> dict[str, bool]:
+        """The common props and each part's own props; returns which parts are usable by later stages."""
+        if isinstance(id, str) and id:
+            problems.check(bool(self.channel_name) and self.channel_name[0].isalpha(), "id", id,
+                           "an id starting with a letter (the channel name is derived from it)")
         source_ok = problems.check(isinstance(self.source, Source), "source", self.source,
-                                   "a source prop such as MySqlSource(...) or PostgresSource(...)")
+                                   "a source prop such as MySqlSource(...), MariaDbSource(...) or PostgresSource(...)")
         problems.check(platform is not None, "kafka", self.kafka, f"a platform's props: {accepted_pairs()}")
         warehouse_ok = problems.check(isinstance(self.warehouse, Warehouse), "warehouse", self.warehouse,
                                       "a warehouse prop such as BigQuery(...) or AwsLake(...)")
-        problems.check(isinstance(self.owner, Team), "owner", self.owner, "a Team(name=..., email=...)")
-        if isinstance(self.owner, Team):
-            problems.check(isinstance(self.owner.name, str) and bool(_LABEL.fullmatch(self.owner.name)),
-                           "owner.name", self.owner.name, "1-63 characters from [a-z0-9_-] (it becomes a label)")
-            problems.check(isinstance(self.owner.email, str) and bool(_EMAIL.fullmatch(self.owner.email)),
-                           "owner.email", self.owner.email, "an email address")
-        ok_ret = (
-            isinstance(retention, timedelta) and retention.days >= 1 and retention == timedelta(days=retention.days)
-        )
-        problems.check(ok_ret, "retention", retention, "a timedelta of whole days, at least 1 day")
+        if problems.check(isinstance(self.owner, Team), "owner", self.owner, "a Team(name=..., email=...)"):
+            check_props(problems, Team.PROPS, self.owner, prefix="owner.")
+        ok_ret = problems.check(Days(min_days=1).ok(retention), "retention", retention,
+                                "a timedelta of whole days, at least 1 day")
         problems.check(_is_int(partitions) and partitions >= 1, "partitions", partitions, "an integer >= 1")
-        brokers = platform.broker_count if platform is not None else None
-        if brokers is not None:
-            problems.check(_is_int(brokers) and brokers >= 1, "kafka.broker_count", brokers, "an integer >= 1")
+        brokers: Any = platform.broker_count if platform is not None else None  # checked with the platform's props
         if replication_factor is not None:
-            limit = brokers if _is_int(brokers) else None
+            limit = brokers if _is_int(brokers) and brokers >= 1 else None
             ok = _is_int(replication_factor) and replication_factor >= 1 and (
                 limit is None or replication_factor <= limit)
             problems.check(ok, "replication_factor", replication_factor,
                            f"an integer between 1 and the cluster's broker count ({limit})")
+        source_fields: dict[str, bool] = {}
         if source_ok:
-            self.source.check(problems, platform_owns_password=bool(platform and platform.owns_db_password))
+            source_fields = self.source.check(
+                problems, platform_owns_password=bool(platform and platform.owns_db_password))
         if platform is not None:
             platform.check(problems, self)
-        if warehouse_ok and platform is not None:
-            for kind, how in {*platform.user_providers, *self.warehouse.user_providers}:
+        if self.stack is not None:
+            wanted = [*(platform.user_providers if platform else ()),
+                      *(self.warehouse.user_providers if warehouse_ok else ())]
+            for kind, how in dict.fromkeys(wanted):
                 problems.check(has_child_of_type(self.stack, kind), "provider", None,
                                f"the app's own {kind.__name__}: {how}")
-        if warehouse_ok and platform is not None and ok_ret:
-            self.retention_days = retention.days
+        if warehouse_ok:
             self.warehouse.check(problems, self, platform)
-        problems.raise_if_any(ConstructPropsError, f"invalid channel props at {path}")
+        # Topic names are built from the source's namespace and topic prefix: checked only when those are strings.
+        topics_ok = source_ok and all(source_fields.get(f, True) for f in self.source.topic_fields)
+        return {"source": source_ok, "topics": topics_ok, "warehouse": warehouse_ok, "platform": platform is not None,
+                "retention": ok_ret}
 
-    def _check_readers(self, path: str) -> None:
-        problems = ProblemCollector(path)
-        systems = [s for s in (self.platform.reader_system, self.warehouse.reader_system) if s]
-        for i, reader in enumerate(self.readers):
+    def _check_readers(
+        self, problems: ProblemCollector, props: ProblemCollector, readers: Any, ok: dict[str, bool],
+    ) -> None:
+        """Principals (each checked by its system's rules) in ``problems``; expiries (aware, future) in ``props``."""
+        if not isinstance(readers, list | tuple):
+            problems.add("readers", readers, "a list of Reader or principal strings")
+            return
+        platform_system = self.platform.reader_system if ok["platform"] else None
+        warehouse_system = self.warehouse.reader_system if isinstance(self.warehouse, Warehouse) else None
+        systems = [s for s in (platform_system, warehouse_system) if s]
+        for i, reader in enumerate(readers):
+            where = f"readers[{i}]"
             if isinstance(reader, Reader):
+                identities = {k: v for k, v in Reader.PROPS.items() if k != "expires"}
+                typed: dict[str, bool] = check_props(problems, identities, reader, prefix=f"{where}.")
+                if Reader.PROPS["expires"].check(props, f"{where}.expires", reader.expires) and reader.expires:
+                    for system, part in ((platform_system, self.platform), (warehouse_system, self.warehouse)):
+                        identity = reader.identity(system) if system else None
+                        if identity and system and typed.get(system) and not part.grant_can_expire(identity):
+                            props.add(f"{where}.expires", reader.expires,
+                                      f"None: the {system} grant of {identity} cannot expire")
                 for system, check in _PRINCIPAL_CHECKS.items():
                     identity = reader.identity(system)
-                    if identity is not None:
-                        check(problems, f"readers[{i}].{system}", identity)
-                problems.check(any(reader.identity(s) for s in systems), f"readers[{i}]", reader,
-                               "a Reader with an identity this channel grants: " + ", ".join(systems))
-                problems.check(reader.clearance in LEVELS, f"readers[{i}].clearance", reader.clearance,
-                               "one of " + ", ".join(LEVELS))
-            elif not isinstance(reader, str):
-                problems.add(f"readers[{i}]", reader, "a Reader or a principal string")
-        problems.raise_if_any(PrincipalError, f"invalid readers at {path}")
+                    if identity is not None and typed[system]:
+                        check(problems, f"{where}.{system}", identity)
+                if ok["platform"] and ok["warehouse"]:
+                    problems.check(any(reader.identity(s) for s in systems), where, reader,
+                                   "a Reader with an identity this channel grants: " + ", ".join(systems))
+            elif isinstance(reader, str):
+                grants = platform_system if reader.startswith("User:") else warehouse_system
+                if grants is not None:
+                    _PRINCIPAL_CHECKS[grants](problems, where, reader)
+                elif reader.startswith("User:") and ok["platform"]:
+                    problems.add(where, reader, "a principal of the warehouse: this platform grants no Kafka "
+                                                "principals")
+            else:
+                problems.add(where, reader, "a Reader or a principal string")
 
-    def _check_tables(self, path: str) -> None:
+    def _check_tables(self, problems: ProblemCollector, tables: Any, source_ok: bool) -> tuple[Table, ...]:
+        """Check the tables; return the well-formed part of them (later stages check only that)."""
         self._column_types: dict[tuple[str, str], LogicalType] = {}
-        problems = ProblemCollector(path)
-        problems.check(len(self.tables) > 0, "tables", list(self.tables), "at least one Table")
+        if not isinstance(tables, list | tuple):
+            problems.add("tables", tables, "a list of Table(name, primary_key=[...], columns=[...])")
+            return ()
+        problems.check(len(tables) > 0, "tables", list(tables), "at least one Table")
+        identifier = self.source.identifier if source_ok else None
+        usable: list[Table] = []
         seen: set[str] = set()
-        for t in self.tables:
+        for i, t in enumerate(tables):
             if not isinstance(t, Table):
-                problems.add("tables", t, "a Table(name, primary_key=[...], columns=[...])")
+                problems.add(f"tables[{i}]", t, "a Table(name, primary_key=[...], columns=[...])")
                 continue
+            if not Table.PROPS["name"].check(problems, f"tables[{i}].name", t.name):
+                continue
+            where = f"tables[{t.name}]"
+            typed = check_props(problems, {k: r for k, r in Table.PROPS.items() if k != "name"}, t,
+                                prefix=f"{where}.")
+            if identifier is not None:
+                identifier.check(problems, f"{where}.name", t.name)
             if t.name in seen:
                 problems.add("tables", t.name, "unique table names (duplicate)")
             seen.add(t.name)
-            where = f"tables[{t.name}]"
-            problems.check(len(t.columns) > 0, f"{where}.columns", [], "at least one Column")
-            problems.check(len(t.primary_key) > 0, f"{where}.primary_key", list(t.primary_key),
-                           "at least one primary-key column (CDC needs a key)")
+            columns = [c for c in (t.columns if isinstance(t.columns, tuple) else ()) if isinstance(c, Column)]
             cols: set[str] = set()
-            for c in t.columns:
+            good: list[Column] = []
+            for j, c in enumerate(columns):
+                label = c.name if isinstance(c.name, str) and c.name else j
+                column_ok = check_props(problems, Column.PROPS, c, prefix=f"{where}.columns[{label}].")
+                if not column_ok["name"]:
+                    continue
                 if c.name in cols:
                     problems.add(f"{where}.columns", c.name, "unique column names (duplicate)")
                 cols.add(c.name)
-                try:
-                    logical = self._column_types[(t.name, c.name)] = parse_type(self.source.engine, c.type)
-                except TypeParseError as exc:
-                    problems.add(f"{where}.columns[{c.name}].type", c.type, str(exc))
-                else:
-                    unsuited = masking_problem(c, logical)
-                    if unsuited:
-                        problems.add(f"{where}.columns[{c.name}].masking", c.masking, unsuited)
-                problems.check(c.classification in CLASSIFICATIONS, f"{where}.columns[{c.name}].classification",
-                               c.classification, "one of " + ", ".join(CLASSIFICATIONS))
+                if identifier is not None:
+                    identifier.check(problems, f"{where}.columns[{c.name}].name", c.name)
                 problems.check(not c.name.startswith("__"), f"{where}.columns[{c.name}].name", c.name,
                                "a name not starting with '__' (reserved for CDC metadata)")
-            for k in t.primary_key:
+                if source_ok and column_ok["type"]:
+                    try:
+                        logical = self._column_types[(t.name, c.name)] = parse_type(self.source.engine, c.type)
+                    except TypeParseError as exc:
+                        problems.add(f"{where}.columns[{c.name}].type", c.type, str(exc))
+                        continue
+                    unsuited = masking_problem(c, logical) if column_ok.get("masking", True) else None
+                    if unsuited:
+                        problems.add(f"{where}.columns[{c.name}].masking", c.masking, unsuited)
+                        continue
+                if all(column_ok.values()):
+                    good.append(c)
+            keys = t.primary_key if typed["primary_key"] else ()
+            for k in keys:
                 problems.check(k in cols, f"{where}.primary_key", k, "a declared column of the table")
-        problems.raise_if_any(TableDefinitionError, f"invalid tables at {path}")
+            usable.append(Table(t.name, primary_key=[k for k in keys if k in cols], columns=good,
+                                description=t.description if typed["description"] else ""))
+        return tuple(usable)
 
-    def _check_names(self, path: str) -> None:
-        problems = ProblemCollector(path)
-        check_kafka_topic(problems, "topic_prefix", self.topic_prefix)
-        for t in self.tables:
-            check_kafka_topic(problems, f"tables[{t.name}].name (topic)", self.topic_name(t))
-        for topic in (self.history_topic, self.heartbeat_topic, self.dlq_topic):
-            if topic is not None:
-                check_kafka_topic(problems, "topic", topic)
-        self.warehouse.check_names(problems, self, self.platform)
-        problems.raise_if_any(InvalidNameError, f"invalid names at {path}")
+    def _check_names(self, problems: ProblemCollector, ok: dict[str, bool]) -> None:
+        if ok["topics"]:
+            check_kafka_topic(problems, "topic_prefix", self.topic_prefix)
+            for t in self.tables:
+                check_kafka_topic(problems, f"tables[{t.name}].name (topic)", self.topic_name(t))
+            for topic in (self.history_topic, self.heartbeat_topic, self.dlq_topic):
+                if topic is not None:
+                    check_kafka_topic(problems, "topic", topic)
+        if ok["warehouse"]:
+            self.warehouse.check_names(problems, self, self.platform if ok["platform"] else None)
 
     def _claim(self, path: str) -> None:
         """Claim every name the channel creates that must be unique (see :mod:`channelkit.claims`)."""
         source = self.source
         claims: list[Claim | tuple[str, str]] = [("topic prefix", self.topic_prefix)]
-        if self.server_id is not None:
-            claims.append(("MySQL server id", str(self.server_id)))
+        claims += self.source.claims(self.names)  # the binlog replica's server id
         server = f"{source.engine} server {str(source.host).lower()}:{source.port}"
         if self.slot_name is not None:  # replication slots are per server, publications per database
             claims.append(Claim("Postgres slot name", self.slot_name, within=server))
@@ -429,6 +535,21 @@ class Channel(Construct):
                    for t in self.tables]
         claims += [*self.platform.claims(self), *self.warehouse.claims(self, self.platform)]
         check_claims(self, claims, path=path, topic_prefix=self.topic_prefix)
+
+def _id_path(scope: Any, id: Any) -> str:
+    base = str(scope.node.path) if isinstance(scope, Construct) else "<no scope>"
+    return f"{base}/{id}" if base else str(id)
+
+
+def _release(channel_root_holder: Any, path: str) -> None:
+    """Forget the names a rejected channel claimed, so another channel may take them."""
+    root = getattr(channel_root_holder, "node", None)
+    reg = root.root.__dict__.get("_channelkit_registry") if root is not None else None
+    for table in vars(reg).values() if reg is not None else ():
+        if isinstance(table, dict):
+            for key in [k for k, owner in table.items() if getattr(owner, "path", owner) == path]:
+                del table[key]
+
 
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)

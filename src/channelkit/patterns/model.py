@@ -5,14 +5,20 @@ The props of each axis live with their family: sources in :mod:`channelkit.sourc
 streaming platforms in :mod:`channelkit.platforms`, warehouses in :mod:`channelkit.warehouses`.
 
 Validation happens in the Channel, which knows the construct path and gathers every
-problem of a check into one error.
+problem into one error. Each class's ``PROPS`` says what every field accepts
+(:mod:`channelkit.props`); the source adds its engine's identifier rules for table and
+column names, the warehouse its own naming rules.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, ClassVar
+
+from channelkit.governance.access import MASKING_RULES
+from channelkit.props import Boolean, Instance, Maybe, Moment, OneOf, Rule, Seq, Text
 
 __all__ = ["CLASSIFICATIONS", "READER_SYSTEMS", "Column", "Reader", "Table", "Team"]
 
@@ -21,6 +27,11 @@ READER_SYSTEMS: tuple[str, ...] = ("kafka", "gcp", "aws")
 
 #: Column classifications, least to most sensitive.
 CLASSIFICATIONS: tuple[str, ...] = ("public", "internal", "confidential", "restricted")
+
+#: A name given by the user: non-empty, no control characters (each system then applies its own rules).
+_NAME = Text(min_len=1, what="a non-empty name without control characters")
+#: Free text (descriptions): newlines are fine, the warehouse applies its length limit.
+_TEXT = Text(printable=False, what="a string")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -53,6 +64,16 @@ class Column:
     pii: bool = False
     masking: str | None = None
 
+    #: What each field accepts.
+    PROPS: ClassVar[Mapping[str, Rule]] = {
+        "name": _NAME,
+        "type": Text(min_len=1, what="a native or portable column type such as 'int64' or 'DECIMAL(5,2)'"),
+        "description": _TEXT,
+        "classification": OneOf(CLASSIFICATIONS),
+        "pii": Boolean(),
+        "masking": Maybe(OneOf(tuple(MASKING_RULES))),
+    }
+
 
 @dataclass(frozen=True, init=False)
 class Table:
@@ -70,28 +91,46 @@ class Table:
     columns: tuple[Column, ...]
     description: str
 
+    #: What each field accepts (the Channel checks them, with the source's identifier rules).
+    PROPS: ClassVar[Mapping[str, Rule]] = {
+        "name": _NAME,
+        "primary_key": Seq(_NAME, min_items=1, what="a list of primary-key column names (CDC needs a key; not one "
+                                                     "string)"),
+        "columns": Seq(Instance((Column,), "a Column(name=..., type=...)"), min_items=1, what="a list of Column"),
+        "description": _TEXT,
+    }
+
     def __init__(
         self, name: str, *, primary_key: Sequence[str] = (), columns: Sequence[Column] = (), description: str = ""
     ) -> None:
         object.__setattr__(self, "name", name)
-        object.__setattr__(self, "primary_key", tuple(primary_key))
-        object.__setattr__(self, "columns", tuple(columns))
+        object.__setattr__(self, "primary_key", _tuple(primary_key))
+        object.__setattr__(self, "columns", _tuple(columns))
         object.__setattr__(self, "description", description)
 
     def column(self, name: str) -> Column | None:
         """The column called ``name``, or None."""
-        return next((c for c in self.columns if c.name == name), None)
+        return next((c for c in self._columns() if c.name == name), None)
+
+    def _columns(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if isinstance(c, Column)) if isinstance(self.columns, tuple) else ()
 
     @property
     def classification(self) -> str:
         """The most sensitive classification among the columns (``public`` for none)."""
-        ranks = [CLASSIFICATIONS.index(c.classification) for c in self.columns if c.classification in CLASSIFICATIONS]
+        ranks = [CLASSIFICATIONS.index(c.classification) for c in self._columns()
+                 if c.classification in CLASSIFICATIONS]
         return CLASSIFICATIONS[max(ranks, default=0)]
 
     @property
     def has_pii(self) -> bool:
         """Whether any column is flagged ``pii``."""
-        return any(c.pii for c in self.columns)
+        return any(c.pii is True for c in self._columns())
+
+
+def _tuple(value: Any) -> Any:
+    """A list or tuple as a tuple; anything else (a string, None) as it is, for the Channel to report."""
+    return tuple(value) if isinstance(value, list | tuple) else value
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -106,6 +145,13 @@ class Team:
     name: str
     email: str
 
+    #: What each field accepts.
+    PROPS: ClassVar[Mapping[str, Rule]] = {
+        "name": Text(r"[a-z0-9_-]+", min_len=1, max_len=63,
+                     what="lower case [a-z0-9_-] (it becomes a GCP label value)"),
+        "email": Text(r"[^@\s]+@[^@\s]+\.[^@\s]+", max_len=254, what="an email address"),
+    }
+
 
 @dataclass(frozen=True, kw_only=True)
 class Reader:
@@ -115,7 +161,8 @@ class Reader:
         gcp: GCP member (``user:``, ``group:`` or ``serviceAccount:`` + email), or None.
         kafka: Kafka principal ``User:<name>``, or None.
         aws: IAM principal ARN (role or user) or another Lake Formation identifier (AWS target), or None.
-        expires: when the grant ends (default None: it does not expire); must be in the future.
+        expires: when the grant ends (default None: it does not expire): a timezone-aware datetime in the
+            future, on every target (a naive datetime is refused: it has no single meaning).
         clearance: the most sensitive classification this reader sees in clear: ``public``, ``internal``
             (default), ``confidential`` or ``restricted``. Columns above it are masked (BigQuery) or left out
             (S3 lake); a Kafka identity needs clearance for every column of the channel (topics cannot mask).
@@ -126,6 +173,15 @@ class Reader:
     aws: str | None = None
     expires: datetime | None = None
     clearance: str = "internal"
+
+    #: What each field accepts (the principal rules of each system are checked by the Channel).
+    PROPS: ClassVar[Mapping[str, Rule]] = {
+        "gcp": Maybe(Text(min_len=1, what="a GCP member string")),
+        "kafka": Maybe(Text(min_len=1, what="a Kafka principal string")),
+        "aws": Maybe(Text(min_len=1, what="an IAM principal ARN or Lake Formation identifier")),
+        "expires": Maybe(Moment()),
+        "clearance": OneOf(CLASSIFICATIONS),
+    }
 
     @property
     def principals(self) -> tuple[str, ...]:

@@ -119,6 +119,11 @@ class Platform(ABC):
         """
         return []
 
+    def grant_can_expire(self, principal: str) -> bool:
+        """Whether a read grant to ``principal`` can carry an end date (default True)."""
+        return True
+
+
     @abstractmethod
     def deploy(self, channel: Channel, scope: Construct, *, local_emulator: bool) -> PlatformDeployment:
         """Build the platform's part of ``channel`` in ``scope``.

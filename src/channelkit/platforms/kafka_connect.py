@@ -31,8 +31,9 @@ from channelkit.constructs._util import child_id
 from channelkit.constructs.connect import connector_resource
 from channelkit.constructs.errors import ConstructPropsError, PrincipalError
 from channelkit.constructs.kafka import INFINITE_RETENTION_MS, KafkaTopic, grant_acls
-from channelkit.constructs.naming import check_kafka_principal
+from channelkit.constructs.naming import HOST_PORT, check_kafka_principal
 from channelkit.errors import ProblemCollector
+from channelkit.props import Boolean, Instance, Integer, Maybe, OneOf, Rule, Seq, Text, check_props
 from channelkit.providers.kafka import KafkaProvider
 from channelkit.providers.kafka_connect import KafkaConnectProvider
 
@@ -69,6 +70,11 @@ def sink_policy_name(connector: str) -> str:
     return f"{connector}-sink"[:_POLICY_LIMIT]
 
 
+#: A short name used in construct ids and provider keys.
+_SHORT_NAME = Text(r"[A-Za-z0-9_-]+", min_len=1, max_len=64, what="a short name of letters, digits, '_' and '-'")
+_PRINCIPAL = Text(min_len=1, what="a Kafka principal 'User:<name>'")
+
+
 @dataclass(frozen=True, kw_only=True)
 class ClientCredentials:
     """How one connector's Kafka clients log in as the connector's own principal.
@@ -95,7 +101,9 @@ class KafkaCluster:
 
     Args:
         name: short name of the cluster (used in construct ids).
-        bootstrap_servers: ``host:port`` of some brokers.
+        bootstrap_servers: ``host:port`` of some brokers: a list or tuple, or one comma-separated string
+            as Kafka clients take it (``"b1:9093,b2:9093"``; it is split at the commas, spaces around the
+            commas dropped).
         broker_count: number of brokers (default 3); replication factors may not exceed it.
         tls_enabled: provider ``tls_enabled`` (default True).
         sasl_mechanism: provider ``sasl_mechanism`` (default None: no SASL; credentials come from the
@@ -107,6 +115,23 @@ class KafkaCluster:
     broker_count: int = 3
     tls_enabled: bool = True
     sasl_mechanism: str | None = None
+
+    #: What each field accepts (checked by the Channel, with the channel's path).
+    PROPS: ClassVar[Mapping[str, Rule]] = {
+        "name": _SHORT_NAME,
+        "bootstrap_servers": Seq(Text(HOST_PORT, what="host:port (port 1-65535)"), min_items=1,
+                                 what="brokers as a list or a comma-separated string"),
+        "broker_count": Integer(min=1),
+        "tls_enabled": Boolean(),
+        "sasl_mechanism": Maybe(OneOf(tuple(SASL_MECHANISMS))),
+    }
+
+    def __post_init__(self) -> None:
+        servers: Any = self.bootstrap_servers
+        if isinstance(servers, str):  # the form Kafka clients take: "b1:9093,b2:9093"
+            object.__setattr__(self, "bootstrap_servers", tuple(s.strip() for s in servers.split(",")))
+        elif isinstance(servers, list):
+            object.__setattr__(self, "bootstrap_servers", tuple(servers))
 
     @property
     def secured(self) -> bool:
@@ -157,6 +182,19 @@ class ConnectCluster:
     sink_credentials: ClientCredentials | None = None
     aws_role: str | None = None
 
+    #: What each field accepts (principals are also checked as Kafka principals, credentials setting by setting).
+    PROPS: ClassVar[Mapping[str, Rule]] = {
+        "name": _SHORT_NAME,
+        "url": Text(r"https?://[^\s/?#]+(/\S*)?", what="an http:// or https:// URL of the Connect REST API"),
+        "principal": _PRINCIPAL,
+        "source_principal": Maybe(_PRINCIPAL),
+        "sink_principal": Maybe(_PRINCIPAL),
+        "source_credentials": Maybe(Instance((ClientCredentials,), "ClientCredentials(settings={...})")),
+        "sink_credentials": Maybe(Instance((ClientCredentials,), "ClientCredentials(settings={...})")),
+        # IAM role names: 1-64 of [A-Za-z0-9+=,.@_-] (IAM User Guide, "IAM object quotas" / CreateRole RoleName).
+        "aws_role": Maybe(Text(r"[\w+=,.@-]+", min_len=1, max_len=64, what="an IAM role name (not an ARN)")),
+    }
+
 
 class KafkaConnectPlatform(Platform):
     """Self-managed Kafka with ACLs, and connectors on a Kafka Connect cluster."""
@@ -187,10 +225,16 @@ class KafkaConnectPlatform(Platform):
         return self.connect.sink_principal or self.connect.principal
 
     def check(self, problems: ProblemCollector, channel: Channel) -> None:
-        """Principals and their credentials, and the workers' AWS role when the warehouse is on AWS."""
-        check_kafka_principal(problems, "connect.source_principal", self.source_principal)
-        check_kafka_principal(problems, "connect.sink_principal", self.sink_principal)
-        connect, history = self.connect, channel.source.uses_history_topic
+        """Every prop of both, principals and their credentials, and the workers' AWS role for a warehouse on AWS."""
+        kafka_ok = check_props(problems, KafkaCluster.PROPS, self.kafka, prefix="kafka.")
+        connect_ok = check_props(problems, ConnectCluster.PROPS, self.connect, prefix="connect.")
+        if connect_ok["principal"] and connect_ok["source_principal"]:
+            check_kafka_principal(problems, "connect.source_principal", self.source_principal)
+        if connect_ok["principal"] and connect_ok["sink_principal"]:
+            check_kafka_principal(problems, "connect.sink_principal", self.sink_principal)
+        connect = self.connect
+        history = bool(getattr(channel.source, "uses_history_topic", False))
+        secured = kafka_ok["tls_enabled"] and kafka_ok["sasl_mechanism"] and self.kafka.secured
         for kind, principal, credentials in (("source", self.source_principal, connect.source_credentials),
                                              ("sink", self.sink_principal, connect.sink_credentials)):
             field = f"connect.{kind}_credentials"
@@ -199,12 +243,13 @@ class KafkaConnectPlatform(Platform):
                     problems.add(field, None, f"the credentials {kind} clients log in as {principal} with: without "
                                               "them they log in as the worker's principal, which holds none of "
                                               f"the {kind}'s ACLs")
-                elif kind == "source" and history and self.kafka.secured:
+                elif kind == "source" and history and secured:
                     problems.add(field, None, "the credentials the schema-history clients log in with: they are "
                                               "the connector's own clients and never use the worker's login")
                 continue
-            _check_credentials(problems, field, credentials)
-        if channel.warehouse.sink_cloud == "aws":
+            if isinstance(credentials, ClientCredentials):
+                _check_credentials(problems, field, credentials)
+        if getattr(channel.warehouse, "sink_cloud", None) == "aws" and connect_ok["aws_role"]:
             problems.check(bool(self.connect.aws_role), "connect.aws_role", self.connect.aws_role,
                            "the IAM role name the Connect workers run as (the sink writes to S3 with it)")
 
@@ -226,6 +271,9 @@ class KafkaConnectPlatform(Platform):
             claims.append(Claim("IAM policy", sink_policy_name(channel.sink_connector_name), fold="case",
                                 note=cut_note(full, full[:_POLICY_LIMIT], "IAM policy", _POLICY_LIMIT)))
         return claims
+    def grant_can_expire(self, principal: str) -> bool:
+        """Kafka ACLs cannot expire."""
+        return False
 
     def deploy(self, channel: Channel, scope: Construct, *, local_emulator: bool) -> KafkaConnectDeployment:
         """Topics, ACLs and the providers; connectors follow through :meth:`KafkaConnectDeployment.deploy_connector`."""

@@ -16,6 +16,7 @@ With a local emulator (moto) the MSK Connect resources are left out: moto has no
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -41,6 +42,7 @@ from channelkit.constructs.aws.rules import (
 )
 from channelkit.constructs.errors import PrincipalError
 from channelkit.errors import ProblemCollector
+from channelkit.props import Integer, Maybe, OneOf, Rule, Seq, Text, check_props
 from channelkit.providers.aws import AwsProvider, DataAwsMskCluster, SecretsmanagerSecret, SecretsmanagerSecretVersion
 
 from .base import ConnectorSecret, ConnectorSpec, Platform, PlatformDeployment, cut_note, kafka_claims
@@ -105,8 +107,12 @@ def check_aws_region(problems: ProblemCollector, field: str, region: Any, stack:
 
 
 _MSK_INTERNAL = "__amazon_msk_connect_*"
-_SUBNET = re.compile(r"subnet-[0-9a-f]{8,17}")
-_SECURITY_GROUP = re.compile(r"sg-[0-9a-f]{8,17}")
+_SUBNET = Text(r"subnet-[0-9a-f]{8,17}", what="a subnet id (subnet- and 8-17 hex digits)")
+_SECURITY_GROUP = Text(r"sg-[0-9a-f]{8,17}", what="a security group id (sg- and 8-17 hex digits)")
+_PORT = r"([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])"
+_BROKER = rf"[A-Za-z0-9]([A-Za-z0-9.-]{{0,251}}[A-Za-z0-9])?:{_PORT}"
+#: An S3 object key: 1-1024 bytes of UTF-8 (Amazon S3 User Guide, "Naming Amazon S3 objects"), no leading '/'.
+_OBJECT_KEY = Text(r"[^/].*", min_len=1, max_bytes=1024, what="an S3 object key (no leading '/')")
 _IAM_AUTH = {
     "security.protocol": "SASL_SSL",
     "sasl.mechanism": "AWS_MSK_IAM",
@@ -157,6 +163,14 @@ class MskCluster:
     bootstrap_brokers: str | None = None
     broker_count: int = 3
 
+    #: What each field accepts (the ARN is then parsed: see ``check_msk_cluster_arn``).
+    PROPS: ClassVar[Mapping[str, Rule]] = {
+        "arn": Text(min_len=1, what="an MSK cluster ARN"),
+        "bootstrap_brokers": Maybe(Text(rf"{_BROKER}(,{_BROKER})*",
+                                        what="comma-separated host:port of the IAM (port 9098) brokers")),
+        "broker_count": Integer(min=1),
+    }
+
     @property
     def name(self) -> str:
         """The cluster name (from the ARN; empty when the ARN is malformed)."""
@@ -197,6 +211,21 @@ class MskConnect:
     min_workers: int = 1
     max_workers: int = 2
 
+    #: What each field accepts. Capacity limits are MSK Connect's (API Reference, AutoScaling: mcuCount 1, 2, 4
+    #: or 8; minWorkerCount and maxWorkerCount 1-10).
+    PROPS: ClassVar[Mapping[str, Rule]] = {
+        "subnets": Seq(_SUBNET, min_items=1, what="a list of subnet ids (not one string)"),
+        "security_groups": Seq(_SECURITY_GROUP, min_items=1, what="a list of security group ids (not one string)"),
+        "plugin_bucket": Text(min_len=1, what="an S3 bucket name"),
+        "name": Text(r"[A-Za-z0-9-]+", min_len=1, max_len=64, what="a short name of letters, digits and '-'"),
+        "source_plugin_key": _OBJECT_KEY,
+        "sink_plugin_key": _OBJECT_KEY,
+        "kafkaconnect_version": OneOf(("2.7.1", "3.7.x")),
+        "mcu_count": Integer(choices=(1, 2, 4, 8)),
+        "min_workers": Integer(1, 10),
+        "max_workers": Integer(1, 10),
+    }
+
 
 class MskPlatform(Platform):
     """MSK (IAM access control) with connectors on MSK Connect."""
@@ -228,23 +257,19 @@ class MskPlatform(Platform):
         return self.cluster.account if self.cluster else None
 
     def check(self, problems: ProblemCollector, channel: Channel) -> None:
-        """The cluster ARN, subnets, security groups, plugin bucket and Connect version."""
-        cluster = check_msk_cluster_arn(problems, "kafka.arn", self.kafka.arn)
-        if cluster is not None:
-            check_aws_region(problems, "kafka.arn", cluster.region, channel.stack, value=self.kafka.arn)
+        """Every prop of both: the cluster ARN, subnets, security groups, plugin bucket, version and capacity."""
+        kafka_ok = check_props(problems, MskCluster.PROPS, self.kafka, prefix="kafka.")
+        connect_ok = check_props(problems, MskConnect.PROPS, self.connect, prefix="connect.")
+        if kafka_ok["arn"]:
+            cluster = check_msk_cluster_arn(problems, "kafka.arn", self.kafka.arn)
+            if cluster is not None and channel.stack is not None:
+                check_aws_region(problems, "kafka.arn", cluster.region, channel.stack, value=self.kafka.arn)
         connect = self.connect
-        for i, subnet in enumerate(connect.subnets):
-            problems.check(isinstance(subnet, str) and bool(_SUBNET.fullmatch(subnet)), f"connect.subnets[{i}]",
-                           subnet, "a subnet id (subnet- and 8-17 hex digits)")
-        problems.check(bool(connect.subnets), "connect.subnets", connect.subnets, "at least one subnet id")
-        for i, group in enumerate(connect.security_groups):
-            problems.check(isinstance(group, str) and bool(_SECURITY_GROUP.fullmatch(group)),
-                           f"connect.security_groups[{i}]", group, "a security group id (sg- and 8-17 hex digits)")
-        problems.check(bool(connect.security_groups), "connect.security_groups", connect.security_groups,
-                       "at least one security group id")
-        check_bucket_name(problems, "connect.plugin_bucket", connect.plugin_bucket)
-        problems.check(connect.kafkaconnect_version in ("2.7.1", "3.7.x"), "connect.kafkaconnect_version",
-                       connect.kafkaconnect_version, "2.7.1 or 3.7.x")
+        if connect_ok["plugin_bucket"]:
+            check_bucket_name(problems, "connect.plugin_bucket", connect.plugin_bucket)
+        if connect_ok["min_workers"] and connect_ok["max_workers"]:
+            problems.check(connect.min_workers <= connect.max_workers, "connect.max_workers", connect.max_workers,
+                           f"an integer from min_workers ({connect.min_workers}) to 10")
 
     def claims(self, channel: Channel) -> list[Claim | tuple[str, str]]:
         """Topics and groups on the cluster, and the account's names: connectors, roles, secret, key alias...

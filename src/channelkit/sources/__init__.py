@@ -5,7 +5,8 @@ adding an engine.
 """
 
 from .base import Source, SourceNames
+from .mariadb import MariaDbSource
 from .mysql import MySqlSource
 from .postgres import PostgresSource
 
-__all__ = ["MySqlSource", "PostgresSource", "Source", "SourceNames"]
+__all__ = ["MariaDbSource", "MySqlSource", "PostgresSource", "Source", "SourceNames"]

@@ -1,11 +1,11 @@
 """The contract every source family implements: what a service database contributes to a channel.
 
-A source prop (:class:`~channelkit.sources.MySqlSource`, :class:`~channelkit.sources.PostgresSource`)
-knows, for its engine:
+A source prop (:class:`~channelkit.sources.MySqlSource`, :class:`~channelkit.sources.MariaDbSource`,
+:class:`~channelkit.sources.PostgresSource`) knows, for its engine:
 
 - its own rules (:meth:`Source.check`), gathered into the Channel's problems;
-- the names it derives from the channel name (:meth:`Source.names`: CDC user, MySQL server id,
-  Postgres slot and publication);
+- the names it derives from the channel name (:meth:`Source.names`: CDC user, MySQL/MariaDB server id,
+  Postgres slot and publication), and which of them must be unique in the app (:meth:`Source.claims`);
 - the Debezium connector config (:meth:`Source.connector_config`, one builder per engine in
   :mod:`channelkit.constructs.debezium`), and the position columns that order its changes;
 - the CDC database user and the objects it needs (:meth:`Source.db_user`).
@@ -16,7 +16,6 @@ The platform decides where the connector runs and how its secrets reach it; the 
 from __future__ import annotations
 
 import hashlib
-import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -27,10 +26,24 @@ from constructs import Construct
 from channelkit.constructs.database import CdcDatabaseUser
 from channelkit.constructs.debezium import SNAPSHOT_MODES
 from channelkit.errors import ProblemCollector
+from channelkit.props import Boolean, Integer, Maybe, OneOf, Rule, Text, check_props
 
-__all__ = ["Source", "SourceNames", "default_user_name", "describe"]
+__all__ = ["COMMON_PROPS", "Source", "SourceNames", "default_user_name", "describe"]
 
-_HOST = re.compile(r"[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?")
+#: A DNS host name (labels of letters, digits and '-', at most 253 characters) or an IPv4 address.
+HOST = Text(r"[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?", what="a host name or address")
+#: A TCP port: the same rule on every target.
+PORT = Integer(1, 65535, what="a TCP port")
+
+#: The props every source has (each engine adds its identifier rules; see ``PROPS`` of each class).
+#: ``password_ref`` is checked apart: its value is never shown in a problem.
+COMMON_PROPS: Mapping[str, Rule] = {
+    "host": HOST,
+    "port": PORT,
+    "topic_prefix": Maybe(Text(min_len=1, what="a Debezium topic prefix (Kafka topic characters)")),
+    "manage_user": Boolean(),
+    "snapshot_mode": OneOf(SNAPSHOT_MODES),
+}
 
 
 @dataclass(frozen=True)
@@ -39,7 +52,7 @@ class SourceNames:
 
     Attributes:
         db_user: the CDC user or role name.
-        server_id: MySQL ``database.server.id`` (None for other engines).
+        server_id: MySQL/MariaDB ``database.server.id`` (None for other engines).
         slot_name: Postgres replication slot (None for other engines).
         publication_name: Postgres publication (None for other engines).
     """
@@ -53,7 +66,7 @@ class SourceNames:
 class Source(ABC):
     """A service database captured by Debezium (the base of every source prop)."""
 
-    #: Engine name (``mysql``, ``postgres``).
+    #: Engine name (``mysql``, ``mariadb``, ``postgres``); also how declared column types are parsed.
     engine: ClassVar[str]
     #: ``(name, portable type)`` of the columns giving a change's source position, most significant first.
     position_columns: ClassVar[tuple[tuple[str, str], ...]]
@@ -61,6 +74,12 @@ class Source(ABC):
     user_name_limit: ClassVar[int]
     #: Whether the connector keeps a schema-history topic.
     uses_history_topic: ClassVar[bool] = False
+    #: What each prop accepts.
+    PROPS: ClassVar[Mapping[str, Rule]] = COMMON_PROPS
+    #: The engine's rule for table and column names (the Channel applies it to the declared tables).
+    identifier: ClassVar[Rule] = Text(min_len=1)
+    #: The props topic names are built from (topic names are checked only when these are usable).
+    topic_fields: ClassVar[tuple[str, ...]] = ("topic_prefix",)
 
     host: str
     database: str
@@ -77,7 +96,9 @@ class Source(ABC):
     def namespace(self) -> str:
         """The middle part of topic names (the MySQL database, the Postgres schema)."""
 
-    def check(self, problems: ProblemCollector, *, platform_owns_password: bool, field: str = "source") -> None:
+    def check(
+        self, problems: ProblemCollector, *, platform_owns_password: bool, field: str = "source",
+    ) -> dict[str, bool]:
         """Record every problem of these props in ``problems`` (fields prefixed ``field.``).
 
         Args:
@@ -85,24 +106,25 @@ class Source(ABC):
             platform_owns_password: the platform generates and stores the CDC password itself, so a
                 ``password_ref`` is refused.
             field: the prop name of the source in the Channel.
+
+        Returns:
+            prop name -> whether its value was accepted (the Channel skips what depends on a bad one).
         """
-        problems.check(isinstance(self.host, str) and bool(_HOST.fullmatch(self.host)), f"{field}.host", self.host,
-                       "a host name or address")
-        problems.check(isinstance(self.port, int) and not isinstance(self.port, bool) and 0 < self.port < 65536,
-                       f"{field}.port", self.port, "a TCP port 1-65535")
-        problems.check(self.snapshot_mode in SNAPSHOT_MODES, f"{field}.snapshot_mode", self.snapshot_mode,
-                       "one of " + ", ".join(SNAPSHOT_MODES))
+        ok = check_props(problems, type(self).PROPS, self, prefix=f"{field}.")
         ref = self.password_ref
-        if platform_owns_password:
+        if ref is not None and not isinstance(ref, str):
+            problems.add(f"{field}.password_ref", f"<{type(ref).__name__}>", "None or a '${...}' reference string")
+        elif platform_owns_password:
             problems.check(ref is None, f"{field}.password_ref", "<redacted>",
                            "nothing: this platform keeps the CDC password in its own generated secret")
-        if not self.manage_user:
+        if self.manage_user is False:
             problems.check(bool(self.user), f"{field}.user", self.user,
                            "the existing CDC user's name when manage_user=False")
-            if not platform_owns_password:
+            if not platform_owns_password and (ref is None or isinstance(ref, str)):
                 problems.check(isinstance(ref, str) and ref.startswith("${"), f"{field}.password_ref", "<redacted>",
                                "a '${...}' reference to the existing user's password when manage_user=False")
         self._check(problems, field)
+        return ok
 
     @abstractmethod
     def _check(self, problems: ProblemCollector, field: str) -> None:
@@ -111,6 +133,14 @@ class Source(ABC):
     def names(self, channel_name: str) -> SourceNames:
         """The names this source uses for ``channel_name``."""
         return SourceNames(db_user=self.user or default_user_name(channel_name, self.user_name_limit))
+
+    def claims(self, names: SourceNames) -> list[tuple[str, str]]:
+        """``(kind, value)`` names the source alone must hold in the app: a binlog replica's server id.
+
+        The default claims a MySQL server id when ``names`` has one. The Channel claims the names every source
+        kind shares (slot, publication and user per server).
+        """
+        return [("MySQL server id", str(names.server_id))] if names.server_id is not None else []
 
     @abstractmethod
     def connector_config(

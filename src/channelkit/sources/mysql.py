@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -14,11 +14,20 @@ from channelkit.constructs.database import CdcDatabaseUser
 from channelkit.constructs.debezium import MYSQL_POSITION_COLUMNS, MYSQL_SSL_MODES, mysql_connector_config
 from channelkit.constructs.naming import derive_server_id
 from channelkit.errors import ProblemCollector
+from channelkit.props import Integer, Maybe, OneOf, Rule, Text
 from channelkit.providers.mysql import MysqlProvider
 
-from .base import Source, SourceNames, default_user_name
+from .base import COMMON_PROPS, Source, SourceNames, default_user_name
 
-__all__ = ["MySqlSource"]
+__all__ = ["MYSQL_IDENTIFIER", "MySqlSource"]
+
+#: A MySQL database, table or column name: 1-64 characters of the Basic Multilingual Plane, not ending with a
+#: space (MySQL 8.4 Reference Manual, 11.2 "Schema Object Names" and 11.2.1 "Identifier Length Limits").
+MYSQL_IDENTIFIER = Text(r"[^\U00010000-\U0010FFFF]*[^ \U00010000-\U0010FFFF]", min_len=1, max_len=64,
+                        what="a MySQL identifier (BMP characters, not ending with a space)")
+#: MySQL user names are at most 32 characters (MySQL 8.4 Reference Manual, 8.2.1 "Account User Names and
+#: Passwords"). The CDC user channelkit creates is also limited to [A-Za-z0-9_].
+MYSQL_USER_LIMIT = 32
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -56,8 +65,18 @@ class MySqlSource(Source):
 
     engine: ClassVar[str] = "mysql"
     position_columns: ClassVar[tuple[tuple[str, str], ...]] = MYSQL_POSITION_COLUMNS
-    user_name_limit: ClassVar[int] = 32
+    user_name_limit: ClassVar[int] = MYSQL_USER_LIMIT
     uses_history_topic: ClassVar[bool] = True
+    identifier: ClassVar[Rule] = MYSQL_IDENTIFIER
+    topic_fields: ClassVar[tuple[str, ...]] = ("topic_prefix", "database")
+    PROPS: ClassVar[Mapping[str, Rule]] = {
+        **COMMON_PROPS,
+        "database": MYSQL_IDENTIFIER,
+        "server_id": Maybe(Integer(1, 2**32 - 1, what="MySQL server_id, unique among the server's replicas")),
+        "user": Maybe(Text(r"[A-Za-z0-9_]+", min_len=1, max_len=MYSQL_USER_LIMIT, what="a MySQL user name")),
+        "admin_user": Text(min_len=1, max_len=MYSQL_USER_LIMIT, what="a MySQL user name"),
+        "ssl_mode": OneOf(MYSQL_SSL_MODES),
+    }
 
     @property
     def namespace(self) -> str:
@@ -65,12 +84,7 @@ class MySqlSource(Source):
         return self.database
 
     def _check(self, problems: ProblemCollector, field: str) -> None:
-        problems.check(self.ssl_mode in MYSQL_SSL_MODES, f"{field}.ssl_mode", self.ssl_mode,
-                       "one of " + ", ".join(MYSQL_SSL_MODES))
-        if self.server_id is not None:
-            ok = isinstance(self.server_id, int) and not isinstance(self.server_id, bool)
-            problems.check(ok and 1 <= self.server_id < 2**32, f"{field}.server_id", self.server_id,
-                           "an integer in [1, 4294967295]")
+        """No rules beyond :attr:`PROPS`."""
 
     def names(self, channel_name: str) -> SourceNames:
         """The CDC user and the replica server id of ``channel_name``."""

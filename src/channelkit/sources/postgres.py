@@ -8,8 +8,7 @@ so adding a table is a Terraform plan; it creates only its own replication slot.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -27,13 +26,19 @@ from channelkit.constructs.debezium import (
 )
 from channelkit.constructs.naming import derive_slot_name
 from channelkit.errors import ProblemCollector
+from channelkit.props import Maybe, OneOf, Rule, Text
 from channelkit.providers.postgresql import PostgresqlProvider, Publication
 
-from .base import Source, SourceNames, default_user_name
+from .base import COMMON_PROPS, Source, SourceNames, default_user_name
 
-__all__ = ["PostgresSource"]
+__all__ = ["POSTGRES_IDENTIFIER", "PostgresSource"]
 
-_PG_NAME = re.compile(r"[a-z0-9_]{1,63}")
+#: A Postgres identifier: at most NAMEDATALEN-1 = 63 bytes (longer ones are silently truncated, so the
+#: names would not match; PostgreSQL 16 documentation, 4.1.1 "Identifiers and Key Words"), no NUL.
+POSTGRES_IDENTIFIER = Text(min_len=1, max_bytes=63, what="a Postgres identifier")
+#: Replication slot (and, here, publication) names: lower-case letters, digits and '_' (PostgreSQL 16
+#: documentation, 47.2.3 "Replication Slots"), at most 63 bytes.
+_PG_SLOT = Text(r"[a-z0-9_]+", min_len=1, max_len=63, what="lower-case letters, digits and '_'")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -76,6 +81,18 @@ class PostgresSource(Source):
     engine: ClassVar[str] = "postgres"
     position_columns: ClassVar[tuple[tuple[str, str], ...]] = POSTGRES_POSITION_COLUMNS
     user_name_limit: ClassVar[int] = 63
+    identifier: ClassVar[Rule] = POSTGRES_IDENTIFIER
+    topic_fields: ClassVar[tuple[str, ...]] = ("topic_prefix", "schema")
+    PROPS: ClassVar[Mapping[str, Rule]] = {
+        **COMMON_PROPS,
+        "database": POSTGRES_IDENTIFIER,
+        "schema": POSTGRES_IDENTIFIER,
+        "slot_name": Maybe(_PG_SLOT),
+        "publication_name": Maybe(_PG_SLOT),
+        "user": Maybe(Text(r"[A-Za-z0-9_]+", min_len=1, max_len=63, what="a Postgres role name")),
+        "admin_user": POSTGRES_IDENTIFIER,
+        "sslmode": OneOf(POSTGRES_SSL_MODES),
+    }
 
     @property
     def namespace(self) -> str:
@@ -83,12 +100,7 @@ class PostgresSource(Source):
         return self.schema
 
     def _check(self, problems: ProblemCollector, field: str) -> None:
-        problems.check(self.sslmode in POSTGRES_SSL_MODES, f"{field}.sslmode", self.sslmode,
-                       "one of " + ", ".join(POSTGRES_SSL_MODES))
-        for name, value in (("slot_name", self.slot_name), ("publication_name", self.publication_name)):
-            if value is not None:
-                problems.check(isinstance(value, str) and bool(_PG_NAME.fullmatch(value)), f"{field}.{name}", value,
-                               "1-63 characters from [a-z0-9_]")
+        """No rules beyond :attr:`PROPS`."""
 
     def names(self, channel_name: str) -> SourceNames:
         """The CDC role, slot and publication of ``channel_name``."""

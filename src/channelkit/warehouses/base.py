@@ -42,12 +42,18 @@ class Warehouse(ABC):
     local_emulator: bool = False
 
     @abstractmethod
-    def check(self, problems: ProblemCollector, channel: Channel, platform: Platform) -> None:
-        """Record every problem of the warehouse props (values and ranges)."""
+    def check(self, problems: ProblemCollector, channel: Channel, platform: Platform | None) -> None:
+        """Record every problem of the warehouse props (types, values and ranges).
+
+        ``platform`` is None when the channel's platform props are unusable (that is a problem of its own).
+        """
 
     @abstractmethod
-    def check_names(self, problems: ProblemCollector, channel: Channel, platform: Platform) -> None:
-        """Record every table, column and container name the warehouse cannot hold."""
+    def check_names(self, problems: ProblemCollector, channel: Channel, platform: Platform | None) -> None:
+        """Record every table, column and container name the warehouse cannot hold (its own system's rules only).
+
+        ``channel.tables`` holds the well-formed tables and columns only; ``platform`` may be None.
+        """
 
     @property
     def delete_handling(self) -> str:
@@ -65,6 +71,11 @@ class Warehouse(ABC):
         the name must be unique and how the system compares names.
         """
         return []
+
+    def grant_can_expire(self, principal: str) -> bool:
+        """Whether a read grant to ``principal`` can carry an end date (default True)."""
+        return True
+
 
     @abstractmethod
     def deploy(self, channel: Channel, scope: Construct, platform: PlatformDeployment) -> WarehouseDeployment:

@@ -12,7 +12,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -40,6 +42,7 @@ from channelkit.errors import ProblemCollector
 from channelkit.governance import CLEAR, MASKING_RULES, column_level, default_masking, rank
 from channelkit.patterns.model import Reader
 from channelkit.platforms.base import ConnectorSpec
+from channelkit.props import Boolean, Days, Maybe, Rule, Text, check_props
 from channelkit.providers.google import GoogleProvider
 
 from .base import Warehouse, WarehouseDeployment
@@ -56,6 +59,17 @@ __all__ = [
 
 #: Suffix of the change-log table of each source table (the view takes the table's own name).
 CHANGES_SUFFIX = "_changes"
+#: Longest column description BigQuery accepts (TableFieldSchema.description: "maximum length is 1,024
+#: characters", BigQuery REST reference).
+DESCRIPTION_MAX = 1024
+
+#: A GCP project id: 6-30 lower-case letters, digits and '-', starting with a letter, not ending with '-'
+#: (Resource Manager, "Creating and managing projects"); a domain-scoped id ``example.com:my-project`` too.
+PROJECT_ID = Text(r"([a-z0-9.-]+:)?[a-z][a-z0-9-]{4,28}[a-z0-9]", what="a GCP project id (6-30 of [a-z0-9-])")
+
+
+#: The longest BigQuery data policy id.
+_DATA_POLICY_ID_MAX = 256
 
 
 def taxonomy_name(channel: Channel) -> str:
@@ -64,8 +78,17 @@ def taxonomy_name(channel: Channel) -> str:
 
 
 def data_policy_id(dataset: str, level: str, rule: str) -> str:
-    """The id of a masking policy: ``<dataset>_<level>_<rule>`` (unique per project and location)."""
-    return f"{dataset}_{level}_{rule}"
+    """The id of a masking policy: ``<dataset>_<level>_<rule>`` (unique per project and location).
+
+    A data policy id has at most 256 characters (a dataset id up to 1024): a longer one keeps its first part and
+    ends in a digest of the whole, so it stays stable and distinct.
+    """
+    full = f"{dataset}_{level}_{rule}"
+    if len(full) <= _DATA_POLICY_ID_MAX:
+        return full
+    digest = hashlib.sha256(full.encode()).hexdigest()[:12]
+    suffix = f"_{digest}_{level}_{rule}"
+    return dataset[:_DATA_POLICY_ID_MAX - len(suffix)] + suffix
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -102,6 +125,19 @@ class BigQuery(Warehouse):
     reader_system: ClassVar[str] = "gcp"
     sink_cloud: ClassVar[str] = "gcp"
     name: ClassVar[str] = "bigquery"
+    #: What each field accepts (the dataset id is checked with BigQuery's naming rules, merge settings in
+    #: upsert mode with KCBQ's).
+    PROPS: ClassVar[Mapping[str, Rule]] = {
+        "project": PROJECT_ID,
+        "location": Text(r"[A-Za-z]+(-[a-z]+[0-9]+)?", what="a BigQuery location such as EU, US or europe-west1"),
+        "dataset": Maybe(Text(what="a BigQuery dataset id")),
+        "kms_key_name": Maybe(Text(r"projects/[^/]+/locations/[^/]+/keyRings/[^/]+/cryptoKeys/[^/]+", tokens=True,
+                                   what="a Cloud KMS key name projects/P/locations/L/keyRings/R/cryptoKeys/K")),
+        "history_retention": Maybe(Days(min_days=1)),
+        "expire_partitions": Maybe(Boolean()),
+        "upsert": Boolean(),
+        "region": Maybe(Text(r"[a-z]+-[a-z]+[0-9]+", what="a GCP region such as europe-west1")),
+    }
 
     @property
     def delete_handling(self) -> str:
@@ -123,23 +159,30 @@ class BigQuery(Warehouse):
         """The dataset id of ``channel``."""
         return self.dataset or channel.channel_name
 
-    def check(self, problems: ProblemCollector, channel: Channel, platform: Platform) -> None:
-        """The history retention and the upsert merge settings."""
+    def check(self, problems: ProblemCollector, channel: Channel, platform: Platform | None) -> None:
+        """Every prop: project, location, key, the history retention and the upsert merge settings."""
+        check_props(problems, BigQuery.PROPS, self, prefix="warehouse.")
         h = self.history_retention
-        problems.check(h is None or (isinstance(h, timedelta) and h >= timedelta(days=1)
-                                     and h == timedelta(days=h.days)), "warehouse.history_retention", h,
-                       "None (keep the change history) or a timedelta of whole days, at least 1 day")
         problems.check(h is None or self.expire_partitions is None, "warehouse.expire_partitions",
                        self.expire_partitions, "not set together with history_retention (a deprecated alias)")
-        if self.upsert:
-            check_upsert_merge(problems, self.merge_interval_ms, -1)
+        if self.upsert is True:
+            check_upsert_merge(problems, self.merge_interval_ms, -1, field="warehouse.merge_interval_ms")
+        elif not (isinstance(self.merge_interval_ms, int) and not isinstance(self.merge_interval_ms, bool)):
+            problems.add("warehouse.merge_interval_ms", self.merge_interval_ms, "an integer (milliseconds)")
 
-    def check_names(self, problems: ProblemCollector, channel: Channel, platform: Platform) -> None:
-        """BigQuery's rules for the dataset, table and column names."""
+    def check_names(self, problems: ProblemCollector, channel: Channel, platform: Platform | None) -> None:
+        """BigQuery's rules for the dataset, table (change log and view) and column names, and descriptions."""
         for t in channel.tables:
-            check_bigquery_id(problems, f"tables[{t.name}].name", t.name, "table")
+            if check_bigquery_id(problems, f"tables[{t.name}].name", t.name, "table"):
+                check_bigquery_id(problems, f"tables[{t.name}].name", t.name + CHANGES_SUFFIX, "table")
             for c in t.columns:
                 check_bigquery_column(problems, f"tables[{t.name}].columns", c.name)
+                logical = channel.column_types.get((t.name, c.name))
+                if logical is not None:
+                    text = _description(c, logical)
+                    problems.check(len(text) <= DESCRIPTION_MAX, f"tables[{t.name}].columns[{c.name}].description",
+                                   c.description, f"a description of at most {DESCRIPTION_MAX} characters with the "
+                                   f"tags channelkit adds ({len(text) - len(c.description.strip())} characters)")
         check_bigquery_id(problems, "warehouse.dataset", self.dataset_id(channel), "dataset")
 
     def sink_account_id(self, channel: Channel) -> str:
@@ -153,7 +196,7 @@ class BigQuery(Warehouse):
         ``is_case_insensitive``), column names are not (``Email`` and ``email`` are one column). A table
         ``t`` takes two ids: its change log ``t_changes`` and its view ``t``.
         """
-        dataset, path = f"{self.project}.{self.dataset_id(channel)}", channel.node.path
+        dataset, path = f"{self.project}.{self.dataset_id(channel)}", channel.path
         claims: list[Claim | tuple[str, str]] = [
             ("dataset", dataset),
             Claim("GCP service account", self.sink_account_id(channel), within=f"GCP project {self.project}"),
@@ -167,6 +210,15 @@ class BigQuery(Warehouse):
             within = f"BigQuery table {dataset}.{t.name}{CHANGES_SUFFIX} ({by} of {path})"
             claims += [Claim("BigQuery column", c.name, within=within, by=f"{by}.columns[{c.name}]", fold="case")
                        for c in t.columns]
+        # column-level security: the taxonomy's display name and the data policy ids, per project and location
+        if isinstance(self.location, str) and all(
+                (t.name, c.name) in channel.column_types for t in channel.tables for c in t.columns):
+            where = f"GCP project {self.project}, location {self.location.lower()}"
+            groups = protected_columns(channel)
+            if groups:
+                claims.append(Claim("Data Catalog taxonomy", taxonomy_name(channel), within=where))
+            claims += [Claim("BigQuery data policy", data_policy_id(self.dataset_id(channel), level, rule),
+                             within=where, by=f"the {level} columns masked by {rule}") for level, rule in groups]
         return claims
 
     def deploy(self, channel: Channel, scope: Construct, platform: PlatformDeployment) -> BigQueryDeployment:
@@ -294,6 +346,9 @@ class BigQueryDeployment(WarehouseDeployment):
             table_for_topic={c.topic_name(t): t.name + CHANGES_SUFFIX for t in c.tables}, dlq_topic=c.dlq_topic,
             dlq_replication_factor=c.replication_factor, upsert=warehouse.upsert,
             merge_interval_ms=warehouse.merge_interval_ms)
+        if warehouse.upsert:  # MERGE reads the change log: the sink's account reads every tagged column
+            for tag in self.policy_tags.values():
+                tag.grant_fine_grained_read(self.account.member, grant_id="Sink")
         keyfile = self.platform.store_secret(scope, "Sink", "keyfile", self.account.keyfile)
         self.sink = self.platform.deploy_connector(scope, ConnectorSpec(
             kind="Sink", name=c.sink_connector_name, config=config, plugin="bigquery-sink",

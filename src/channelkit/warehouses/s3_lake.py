@@ -33,6 +33,7 @@ from constructs import Construct
 from channelkit.claims import Claim
 from channelkit.columns import PORTABLE, LogicalType, athena_expression, wire_form
 from channelkit.columns import glue_type as column_glue_type
+from channelkit.constructs._util import child_id
 from channelkit.constructs.aws import (
     ChannelKey,
     Condition,
@@ -55,7 +56,6 @@ from channelkit.constructs.aws.rules import (
     check_glue_name,
     check_principal,
     check_region,
-    check_retention_days,
     parse_arn,
 )
 from channelkit.constructs.debezium import CDC_METADATA_COLUMNS
@@ -65,6 +65,7 @@ from channelkit.governance import CLEAR, LEVELS, channel_level, column_level, ra
 from channelkit.patterns.model import Reader
 from channelkit.platforms.base import ConnectorSpec
 from channelkit.platforms.msk import AWS_PROVIDER_REQUIRED, MSK_CONNECT_TYPES, aws_name, check_aws_region
+from channelkit.props import Boolean, Map, Maybe, Moment, Rule, Text, check_props
 from channelkit.sql import latest_state_sql, quote_identifier
 
 from .base import Warehouse, WarehouseDeployment
@@ -93,6 +94,14 @@ ATHENA_RESULTS_PREFIX = "athena-results/"
 #: groups and connector roles go with the connectors), and moto cannot delete Athena named queries.
 EMULATOR_OMITTED_TYPES: tuple[str, ...] = tuple(sorted(("aws_athena_named_query", *MSK_CONNECT_TYPES)))
 
+#: A Glue column comment: at most 255 characters, no control character but tab (Glue API, Column.Comment:
+#: length 0-255, pattern [\u0020-\uD7FF\uE000-\uFFFD\uD800\uDC00-\uDBFF\uDFFF\t]*).
+GLUE_COMMENT = Text(r"[\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff\t]*", max_len=255, printable=False,
+                    what="a Glue column comment without line breaks")
+#: AWS tags: keys 1-128 and values 0-256 Unicode letters, digits, spaces and + - = . _ : / @; keys not under
+#: ``aws:`` (Tagging AWS resources, "Tag naming limits and requirements").
+_TAG_KEY = Text(r"(?!aws:)[\w .:/=+@-]+", min_len=1, max_len=128, what="a tag key (not starting with aws:)")
+_TAG_VALUE = Text(r"[\w .:/=+@-]*", max_len=256, what="a tag value")
 _PARTITION_KEY = GlueColumn(name="dt", type="string", comment="UTC day the change was captured (YYYY-MM-dd)")
 _PREFIX = re.compile(r"[a-z0-9][a-z0-9/_-]*")
 #: The sink's ``path.format`` (Joda): one ``dt=YYYY-MM-dd`` directory per UTC day, the Glue partition key.
@@ -143,10 +152,21 @@ class AwsLake(Warehouse):
     sink_cloud: ClassVar[str] = "aws"
     name: ClassVar[str] = "s3-lake"
     user_providers: ClassVar[tuple[tuple[type, str], ...]] = AWS_PROVIDER_REQUIRED
+    #: What each field accepts (names are checked by S3's and Glue's rules in ``check_names``).
+    PROPS: ClassVar[Mapping[str, Rule]] = {
+        "region": Text(min_len=1, what="an AWS region code"),
+        "bucket_name": Maybe(Text(what="an S3 bucket name")),
+        "database_name": Maybe(Text(what="a Glue database name")),
+        "data_prefix": Text(r"[a-z0-9][a-z0-9/_-]*", min_len=1, max_len=512,
+                            what="lowercase letters, digits, '/', '_', '-' (no trailing '/')"),
+        "protect": Boolean(),
+        "local_emulator": Boolean(),
+        "tags": Map(_TAG_KEY, _TAG_VALUE, max_items=45, what="tags (at most 45 besides channelkit:channel)"),
+    }
 
-    def bucket(self, channel: Channel, platform: Platform) -> str:
+    def bucket(self, channel: Channel, platform: Platform | None) -> str:
         """The data bucket name of ``channel``."""
-        account = platform.aws_account or "000000000000"
+        account = (platform.aws_account if platform is not None else None) or "000000000000"
         return self.bucket_name or f"channelkit-{aws_name(channel.channel_name).lower()}-{account}"
 
     def database(self, channel: Channel) -> str:
@@ -162,32 +182,44 @@ class AwsLake(Warehouse):
         """``channelkit:channel`` plus the lake's ``tags``."""
         return {"channelkit:channel": channel.channel_name, **dict(self.tags)}
 
-    def check(self, problems: ProblemCollector, channel: Channel, platform: Platform) -> None:
-        """Region, retentions, data prefix, and a bucket name where the platform has no AWS account."""
-        if check_region(problems, "warehouse.region", self.region):
-            check_aws_region(problems, "warehouse.region", self.region, channel.stack)
-        check_retention_days(problems, "retention", channel.retention_days)
+    def check(self, problems: ProblemCollector, channel: Channel, platform: Platform | None) -> None:
+        """Every prop: region, history retention, data prefix, flags, tags, and a bucket name where needed."""
+        ok = check_props(problems, AwsLake.PROPS, self, prefix="warehouse.")
+        stack = getattr(channel, "stack", None)
+        if ok["region"] and check_region(problems, "warehouse.region", self.region) and stack is not None:
+            check_aws_region(problems, "warehouse.region", self.region, stack)
         h = self.history_retention
         problems.check(h is None or (isinstance(h, timedelta) and 1 <= h.days <= S3_MAX_EXPIRATION_DAYS
                                      and h == timedelta(days=h.days)),
                        "warehouse.history_retention", h,
                        f"None (keep the history) or a timedelta of whole days, 1 to {S3_MAX_EXPIRATION_DAYS} "
                        "(S3 lifecycle expiration days)")
-        problems.check(isinstance(self.data_prefix, str) and bool(_PREFIX.fullmatch(self.data_prefix))
-                       and not self.data_prefix.endswith("/"), "warehouse.data_prefix", self.data_prefix,
-                       "lowercase letters, digits, '/', '_', '-' (no trailing '/')")
-        if self.bucket_name is None:
+        if ok["data_prefix"]:
+            problems.check(not self.data_prefix.endswith("/"), "warehouse.data_prefix", self.data_prefix,
+                           "lowercase letters, digits, '/', '_', '-' (no trailing '/')")
+        if self.bucket_name is None and platform is not None:
             problems.check(platform.aws_account is not None, "warehouse.bucket_name", None,
                            "a bucket name: this platform has no AWS account to derive one from")
 
-    def check_names(self, problems: ProblemCollector, channel: Channel, platform: Platform) -> None:
-        """S3 bucket rules, and Glue names for the database, tables and columns (after lower-casing)."""
+    def check_names(self, problems: ProblemCollector, channel: Channel, platform: Platform | None) -> None:
+        """S3 bucket rules; Glue/Athena names for the database, tables and columns (after lower-casing); comments.
+
+        Athena refuses every character but lower-case letters, digits and '_' in database, table and column
+        names, and Glue stores names in lower case, at most 255 bytes (Amazon Athena User Guide, "Name
+        databases, tables, and columns"). A table ``orders-v2`` becomes the Glue table ``orders_v2``; BigQuery's
+        rules (no '-') are not applied here.
+        """
         check_bucket_name(problems, "warehouse.bucket_name", self.bucket(channel, platform))
         check_glue_name(problems, "warehouse.database_name", self.database(channel))
         for t in channel.tables:
             check_glue_name(problems, f"tables[{t.name}].name", glue_ident(t.name))
             for col in t.columns:
                 check_glue_name(problems, f"tables[{t.name}].columns[{col.name}].name", glue_ident(col.name))
+                GLUE_COMMENT.check(problems, f"tables[{t.name}].columns[{col.name}].description", col.description)
+
+    def grant_can_expire(self, principal: str) -> bool:
+        """Only IAM role and user grants can expire (an IAM condition); Lake Formation grants cannot."""
+        return _iam_name(principal, "role") is not None or _iam_name(principal, "user") is not None
 
     def claims(self, channel: Channel, platform: Platform) -> list[Claim | tuple[str, str]]:
         """The bucket (global), the Glue database, tables and columns, the workgroup and the key alias.
@@ -206,7 +238,7 @@ class AwsLake(Warehouse):
             Claim("KMS alias", f"alias/channelkit/{name}-results"),
             Claim("IAM role", f"{name}-lakeformation"[:64], by="the Lake Formation data access role", fold="case"),
         ]
-        path = channel.node.path
+        path = channel.path
         ids = f"channel {path} (Glue table and query construct ids)"
         for t in channel.tables:
             by = f"tables[{t.name}]"
@@ -215,7 +247,7 @@ class AwsLake(Warehouse):
             claims.append(Claim("table construct id", aws_name(t.name), within=ids, by=by,
                                 note="the lake's construct ids of a table are its name with '-' for other characters"))
             # columns are unique per table; two tables taking one Glue table is the table's collision
-            within = f"Glue table {database.lower()}.{table} ({by} of {path})"
+            within = f"Glue table {str(database).lower()}.{table} ({by} of {path})"
             claims.append(Claim("Glue column", _PARTITION_KEY.name, within=within, by="the partition key"))
             claims += [Claim("Glue column", glue_ident(c.name), within=within, by=f"{by}.columns[{c.name}]",
                              fold="case") for c in t.columns]
@@ -343,16 +375,17 @@ class AwsLakeDeployment(WarehouseDeployment):
         return self.queries[key]
 
     def _tag_table(self, table: Table) -> None:
-        """The classification tag on the Glue table (its most sensitive level) and on each column (its level)."""
+        """The classification tag on the Glue table (its most sensitive level) and on each column (its level).
+
+        One ``aws_lakeformation_resource_lf_tag`` per table and per column (``Tag-<table>``, and below it
+        ``Column-<column>``): a change of one column's classification retags that column only.
+        """
         glue = self.tables[table.name]
-        LfTagAssignment(self.scope, f"Tag-{aws_name(table.name)}", tag=self.classification_tag,
-                        value=channel_level([table]), table=glue)
-        by_level: dict[str, list[str]] = {}
+        on_table = LfTagAssignment(self.scope, f"Tag-{aws_name(table.name)}", tag=self.classification_tag,
+                                   value=channel_level([table]), table=glue)
         for c in table.columns:
-            by_level.setdefault(column_level(c), []).append(glue_ident(c.name))
-        for level, columns in sorted(by_level.items(), key=lambda kv: rank(kv[0])):
-            LfTagAssignment(self.scope, f"Tag-{aws_name(table.name)}-{level}", tag=self.classification_tag,
-                            value=level, table=glue, columns=columns)
+            LfTagAssignment(on_table, child_id("Column", c.name), tag=self.classification_tag,
+                            value=column_level(c), table=glue, columns=[glue_ident(c.name)])
 
     def latest_state_sql(self, table: Table, clearance: str = "restricted") -> str:
         """Athena SQL of ``table``'s latest state: the newest change per primary key by source position.
@@ -452,8 +485,7 @@ class AwsLakeDeployment(WarehouseDeployment):
         role, user = _iam_name(principal, "role"), _iam_name(principal, "user")
         if expires is not None:
             props = ProblemCollector(path)
-            props.check(isinstance(expires, datetime) and expires.tzinfo is not None, "expires", expires,
-                        "a timezone-aware datetime")
+            Moment().check(props, "expires", expires)  # the same rule as BigQuery's: aware, in the future
             props.check(role is not None or user is not None, "expires", expires,
                         "only for IAM role or user principals: Lake Formation grants cannot expire, IAM conditions can")
             props.raise_if_any(ConstructPropsError, f"invalid read grant at {path}")

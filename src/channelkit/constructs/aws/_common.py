@@ -10,7 +10,7 @@ from constructs import Construct
 from ..._cdk import cdk
 from ...errors import ProblemCollector, ValidationError
 from .._util import LazyProblems
-from ..errors import ConstructPropsError, InvalidNameError, PrincipalError
+from ..errors import ConstructPropsError, InvalidNameError, PrincipalError, TableDefinitionError, combined_error
 
 __all__ = [
     "ArnResource",
@@ -19,6 +19,7 @@ __all__ = [
     "InvalidPrincipalAndPropsError",
     "NamedResource",
     "check_construct",
+    "check_provider",
     "check_protect",
     "check_tags",
     "check_text",
@@ -99,11 +100,13 @@ class Checks:
         self.names = collector()
         self.principals = collector()
         self.props = collector()
+        #: Problems of a table definition (columns, types, keys): :class:`TableDefinitionError`.
+        self.tables = collector()
 
     @property
     def problems(self) -> list[Any]:
-        """Every problem recorded, names first, then principals, then props."""
-        return [*self.names.problems, *self.principals.problems, *self.props.problems]
+        """Every problem recorded, names first, then principals, then props, then table definitions."""
+        return [*self.names.problems, *self.principals.problems, *self.props.problems, *self.tables.problems]
 
     def raise_if_any(self, summary: str) -> None:
         """Raise one typed error carrying every problem; ``{path}`` in ``summary`` becomes the path.
@@ -114,20 +117,27 @@ class Checks:
         found = [
             (kind, collector)
             for kind, collector in (
-                (InvalidNameError, self.names), (PrincipalError, self.principals), (ConstructPropsError, self.props)
+                (InvalidNameError, self.names), (PrincipalError, self.principals), (ConstructPropsError, self.props),
+                (TableDefinitionError, self.tables),
             )
             if collector.problems
         ]
         if not found:
             return
         kinds = [kind for kind, _ in found]
-        error = kinds[0] if len(kinds) == 1 else _MIXED[frozenset(kinds)]
+        error = kinds[0] if len(kinds) == 1 else _MIXED.get(frozenset(kinds)) or combined_error(kinds)
         raise error(self.problems, summary=summary.replace("{path}", found[0][1].path))
 
 
 def is_int(value: object) -> bool:
     """True for an ``int`` that is not a ``bool``."""
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def check_provider(problems: ProblemCollector, field: str, value: object) -> bool:
+    """Record a problem unless ``value`` is None (the stack's default provider) or a Terraform provider."""
+    return problems.check(value is None or isinstance(value, cdk.TerraformProvider), field, value,
+                          "None (the stack's default provider) or a provider construct")
 
 
 def is_strs(value: object) -> bool:

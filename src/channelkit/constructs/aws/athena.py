@@ -13,6 +13,7 @@ from ...providers.aws.athena_workgroup import (
     AthenaWorkgroupConfigurationResultConfiguration,
     AthenaWorkgroupConfigurationResultConfigurationEncryptionConfiguration,
 )
+from .._util import init_construct
 from ._common import ArnResource, Checks, NamedResource, check_construct, check_tags, check_text, is_int
 from .glue import GlueDatabase
 from .iam import Statement
@@ -65,7 +66,7 @@ class Workgroup(NamedResource, ArnResource, Construct):
         tags: Mapping[str, str] | None = None,
     ) -> None:
         """Check every prop (all problems in one error), then create the workgroup."""
-        super().__init__(scope, id)
+        init_construct(super().__init__, scope, id)
         checks = Checks(self)
         check_athena_workgroup_name(checks.names, "name", name)
         checks.props.check(isinstance(output_location, str) and output_location.startswith("s3://"),
@@ -161,7 +162,7 @@ class NamedQuery(Construct):
         description: str = "",
     ) -> None:
         """Check every prop (all problems in one error), then create the named query."""
-        super().__init__(scope, id)
+        init_construct(super().__init__, scope, id)
         checks = Checks(self)
         check_text(checks.names, "name", name, min_len=1, max_len=128, what="a query name")
         check_construct(checks.props, "database", database, GlueDatabase)

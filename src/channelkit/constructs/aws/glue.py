@@ -15,8 +15,8 @@ from ...providers.aws.glue_catalog_table import (
     GlueCatalogTableStorageDescriptorColumns,
     GlueCatalogTableStorageDescriptorSerDeInfo,
 )
+from .._util import init_construct, protection_default
 from .._util import protect as protect_lifecycle
-from .._util import protection_default
 from ._common import ArnResource, Checks, NamedResource, check_construct, check_protect, check_text, is_str_map
 from .iam import Statement
 from .rules import check_glue_name, check_sid
@@ -68,7 +68,7 @@ class GlueDatabase(NamedResource, ArnResource, Construct):
         parameters: Mapping[str, str] | None = None,
     ) -> None:
         """Check every prop (all problems in one error), then create the database."""
-        super().__init__(scope, id)
+        init_construct(super().__init__, scope, id)
         checks = Checks(self)
         check_glue_name(checks.names, "name", name)
         check_text(checks.props, "description", description, max_len=2048)
@@ -100,7 +100,10 @@ def _check_columns(checks: Checks, field: str, columns: object, seen: set[str], 
             seen.add(col.name)
         checks.props.check(isinstance(col.type, str) and bool(col.type), f"{where}.type", col.type,
                            "a Glue/Hive type such as string, bigint or timestamp")
-        checks.props.check(isinstance(col.comment, str), f"{where}.comment", col.comment, "a string")
+        # Glue API, Column.Comment: 0-255 characters, no control character but tab.
+        checks.props.check(isinstance(col.comment, str) and len(col.comment) <= 255
+                           and not any(ord(c) < 32 and c != "\t" for c in col.comment), f"{where}.comment",
+                           col.comment, "a string of at most 255 characters without line breaks (a Glue comment)")
         checks.props.check(is_str_map(col.parameters), f"{where}.parameters", col.parameters,
                            "a mapping of strings to strings")
     return True
@@ -157,7 +160,7 @@ class GlueTable(NamedResource, ArnResource, Construct):
         protect: bool | None = None,
     ) -> None:
         """Check every prop (all problems in one error), then create the table."""
-        super().__init__(scope, id)
+        init_construct(super().__init__, scope, id)
         checks = Checks(self)
         check_construct(checks.props, "database", database, GlueDatabase)
         check_glue_name(checks.names, "name", name)

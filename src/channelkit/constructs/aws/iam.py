@@ -22,6 +22,7 @@ from ...providers.aws.data_aws_iam_policy_document import (
     DataAwsIamPolicyDocumentStatementCondition,
     DataAwsIamPolicyDocumentStatementPrincipals,
 )
+from .._util import init_construct
 from ._common import ArnResource, Checks, NamedResource, check_tags, check_text, is_strs, is_token
 from .rules import check_iam_name, check_sid
 
@@ -167,7 +168,7 @@ class ServiceRole(NamedResource, ArnResource, Construct):
         tags: Mapping[str, str] | None = None,
     ) -> None:
         """Check every prop (all problems in one error), then create the trust policy, role and policy."""
-        super().__init__(scope, id)
+        init_construct(super().__init__, scope, id)
         checks = Checks(self)
         check_iam_name(checks.names, "name", name, kind="role", max_len=64)
         checks.props.check(isinstance(service, str) and service.endswith(".amazonaws.com"), "service", service,
@@ -241,7 +242,7 @@ class ManagedPolicy(ArnResource, Construct):
         tags: Mapping[str, str] | None = None,
     ) -> None:
         """Check every prop (all problems in one error), then create the policy and its attachments."""
-        super().__init__(scope, id)
+        init_construct(super().__init__, scope, id)
         checks = Checks(self)
         check_iam_name(checks.names, "name", name, kind="policy", max_len=128)
         check_statements(checks.props, "statements", statements)

@@ -8,8 +8,8 @@ from constructs import Construct
 
 from ..._text import literal, literal_map
 from ...providers.aws import KmsAlias, KmsKey
+from .._util import init_construct, protection_default
 from .._util import protect as protect_lifecycle
-from .._util import protection_default
 from ._common import ArnResource, Checks, check_protect, check_tags, check_text, is_int
 from .iam import Statement
 from .rules import check_kms_alias, check_sid
@@ -56,7 +56,7 @@ class ChannelKey(ArnResource, Construct):
         tags: Mapping[str, str] | None = None,
     ) -> None:
         """Check every prop (all problems in one error), then create the key and its alias."""
-        super().__init__(scope, id)
+        init_construct(super().__init__, scope, id)
         checks = Checks(self)
         check_kms_alias(checks.names, "alias", alias)
         check_text(checks.props, "description", description, max_len=8192)

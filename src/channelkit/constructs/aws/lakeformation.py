@@ -25,6 +25,7 @@ from ...providers.aws.lakeformation_resource_lf_tag import (
     LakeformationResourceLfTagTable,
     LakeformationResourceLfTagTableWithColumns,
 )
+from .._util import init_construct
 from ._common import Checks, check_construct, is_strs, is_token
 from .glue import GlueDatabase, GlueTable
 from .iam import ServiceRole
@@ -65,7 +66,7 @@ class DataLocation(Construct):
 
     def __init__(self, scope: Construct, id: str, *, bucket: DataBucket, role: ServiceRole | None = None) -> None:
         """Check the bucket and role, then register the bucket."""
-        super().__init__(scope, id)
+        init_construct(super().__init__, scope, id)
         checks = Checks(self)
         check_construct(checks.props, "bucket", bucket, DataBucket)
         if role is not None:
@@ -118,7 +119,7 @@ class LakeGrant(Construct):
         excluded_columns: Sequence[str] = (),
     ) -> None:
         """Check every prop (all problems in one error), then create the grant."""
-        super().__init__(scope, id)
+        init_construct(super().__init__, scope, id)
         checks = Checks(self)
         if not is_token(principal):
             check_principal(checks.principals, "principal", principal)

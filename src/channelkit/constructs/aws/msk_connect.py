@@ -31,6 +31,7 @@ from ...providers.aws.mskconnect_connector import (
     MskconnectConnectorWorkerConfiguration,
 )
 from ...providers.aws.mskconnect_custom_plugin import MskconnectCustomPluginLocation, MskconnectCustomPluginLocationS3
+from .._util import init_construct
 from ._common import (
     ArnResource,
     Checks,
@@ -87,7 +88,7 @@ class CustomPlugin(ArnResource, Construct):
         description: str = "",
     ) -> None:
         """Check every prop (all problems in one error), then create the plugin."""
-        super().__init__(scope, id)
+        init_construct(super().__init__, scope, id)
         checks = Checks(self)
         check_mskconnect_name(checks.names, "name", name)
         if not is_token(bucket_arn):
@@ -140,7 +141,7 @@ class WorkerConfiguration(ArnResource, Construct):
         description: str = "",
     ) -> None:
         """Check every prop (all problems in one error), then create the worker configuration."""
-        super().__init__(scope, id)
+        init_construct(super().__init__, scope, id)
         checks = Checks(self)
         check_mskconnect_name(checks.names, "name", name)
         checks.props.check(is_str_map(properties) and bool(properties), "properties", properties,
@@ -215,7 +216,7 @@ class Connector(ArnResource, Construct):
         tags: Mapping[str, str] | None = None,
     ) -> None:
         """Check every prop (all problems in one error), then create the log group and the connector."""
-        super().__init__(scope, id)
+        init_construct(super().__init__, scope, id)
         checks = Checks(self)
         props = checks.props
         check_mskconnect_name(checks.names, "name", name)

@@ -27,8 +27,8 @@ from ...providers.aws.s3_bucket_server_side_encryption_configuration import (
     S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefault,
 )
 from ...providers.aws.s3_bucket_versioning import S3BucketVersioningVersioningConfiguration
+from .._util import init_construct, protection_default
 from .._util import protect as protect_lifecycle
-from .._util import protection_default
 from ._common import ArnResource, Checks, check_construct, check_protect, check_tags
 from .iam import Condition, Statement, policy_document
 from .kms import ChannelKey
@@ -82,7 +82,7 @@ class DataBucket(ArnResource, Construct):
         tags: Mapping[str, str] | None = None,
     ) -> None:
         """Check every prop (all problems in one error), then create the bucket and its configuration."""
-        super().__init__(scope, id)
+        init_construct(super().__init__, scope, id)
         checks = Checks(self)
         check_bucket_name(checks.names, "bucket_name", bucket_name)
         check_construct(checks.props, "key", key, ChannelKey)

@@ -14,7 +14,7 @@ from ...providers.aws import (
     SecretsmanagerSecret,
     SecretsmanagerSecretVersion,
 )
-from .._util import remembered
+from .._util import init_construct, remembered
 from ._common import ArnResource, Checks, check_construct, check_tags, check_text, is_int
 from .iam import Statement
 from .kms import ChannelKey
@@ -79,7 +79,7 @@ class GeneratedSecret(ArnResource, Construct):
         tags: Mapping[str, str] | None = None,
     ) -> None:
         """Check every prop (all problems in one error), then create the secret and write its value."""
-        super().__init__(scope, id)
+        init_construct(super().__init__, scope, id)
         checks = Checks(self)
         check_secret_name(checks.names, "name", name)
         check_text(checks.props, "username", username, min_len=1, max_len=128, what="a user name")
