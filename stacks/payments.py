@@ -74,7 +74,8 @@ class PaymentsStack(cdk.TerraformStack):
             warehouse=WAREHOUSE,
             owner=TEAM,
             readers=[
-                Reader(gcp="group:finance-analysts@acme.example", kafka="User:finance-analytics"),
+                Reader(gcp="group:finance-analysts@acme.example"),  # clearance internal: PII masked
+                Reader(kafka="User:finance-analytics", clearance="restricted"),  # topics carry every column
                 Reader(gcp="user:auditor@acme.example", expires=datetime(2030, 6, 30, tzinfo=UTC)),
             ],
             retention=timedelta(days=14),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from constructs import Construct
 
 from channelkit import cdk
-from channelkit.patterns import Channel, Column, PostgresSource, Table, Team
+from channelkit.patterns import Channel, Column, PostgresSource, Reader, Table, Team
 
 from .platform import CONNECT, KAFKA, WAREHOUSE
 
@@ -49,5 +49,6 @@ class SupportStack(cdk.TerraformStack):
             connect=CONNECT,
             warehouse=WAREHOUSE,
             owner=TEAM,
-            readers=["group:support-leads@acme.example", "User:support-analytics"],
+            readers=["group:support-leads@acme.example",
+                     Reader(kafka="User:support-analytics", clearance="confidential")],
         )

@@ -90,8 +90,9 @@ def test_only_aws_provider_and_expected_types(full: tuple[dict[str, Any], Channe
     assert set(doc["resource"]) == {
         "aws_athena_named_query", "aws_athena_workgroup", "aws_cloudwatch_log_group", "aws_glue_catalog_database",
         "aws_glue_catalog_table", "aws_iam_policy", "aws_iam_role", "aws_iam_role_policy",
-        "aws_iam_role_policy_attachment", "aws_kms_alias", "aws_kms_key", "aws_lakeformation_permissions",
-        "aws_lakeformation_resource", "aws_mskconnect_connector", "aws_mskconnect_custom_plugin",
+        "aws_iam_role_policy_attachment", "aws_kms_alias", "aws_kms_key", "aws_lakeformation_lf_tag",
+        "aws_lakeformation_permissions", "aws_lakeformation_resource", "aws_lakeformation_resource_lf_tag",
+        "aws_mskconnect_connector", "aws_mskconnect_custom_plugin",
         "aws_mskconnect_worker_configuration", "aws_s3_bucket", "aws_s3_bucket_lifecycle_configuration",
         "aws_s3_bucket_policy", "aws_s3_bucket_public_access_block",
         "aws_s3_bucket_server_side_encryption_configuration", "aws_s3_bucket_versioning",
@@ -171,8 +172,9 @@ def test_bucket_encrypted_versioned_private_expiring(full: tuple[dict[str, Any],
     assert "expiration" not in rule, "history_retention=None (default) keeps the change history"
     assert rule["noncurrent_version_expiration"] == [{"noncurrent_days": 1}]
     assert rule["abort_incomplete_multipart_upload"] == [{"days_after_initiation": 1}]
-    (key,) = resources(doc, "aws_kms_key")
-    assert key["enable_key_rotation"] is True and key["lifecycle"]["prevent_destroy"] is True
+    keys = resources(doc, "aws_kms_key")  # the data key and the Athena results key
+    assert len(keys) == 2
+    assert all(k["enable_key_rotation"] is True and k["lifecycle"]["prevent_destroy"] is True for k in keys)
 
 
 def test_glue_tables(full: tuple[dict[str, Any], Channel]) -> None:

@@ -6,7 +6,9 @@ for real against the session's moto_server; then the current code's synthesis of
 planned against that state. No logical id moved, so no ``moved`` block is needed and the plan holds no
 delete or replace: only the in-place updates intended since 0.1 (Glue tables gain the source position
 columns and partition projection; IAM policy documents gain the key statements of each grant; the bucket's
-lifecycle rule stops expiring the change history).
+lifecycle rule stops expiring the change history). One resource is replaced on purpose: the Lake Formation
+data location, re-registered with Lake Formation's own data access role (issue 10: the service-linked role
+cannot use the channel's customer-managed key); it holds no data, and registering again loses nothing.
 """
 
 from __future__ import annotations
@@ -56,11 +58,15 @@ def test_old_state_plans_without_a_destroy(tmp_path: Path, own_endpoint: str, te
     terraform(new, "plan", "-input=false", "-out=plan.bin")
     plan = json.loads(terraform(new, "show", "-json", "plan.bin").stdout)
     actions = {(c["type"], c["name"]): c["change"]["actions"] for c in plan["resource_changes"]}
-    assert not [a for a, act in actions.items() if "delete" in act], actions
+    replaced = {t for (t, _), act in actions.items() if "delete" in act}
+    assert replaced <= {"aws_lakeformation_resource"}, actions  # re-registered with its data access role
+    assert all(act == ["delete", "create"] or act == ["create", "delete"]
+               for (t, _), act in actions.items() if t == "aws_lakeformation_resource"), actions
     updated = {t for (t, _), act in actions.items() if act == ["update"]}
     # Glue tables: the source position columns and partition projection; IAM: each grant covers the key;
     # the bucket lifecycle: the warehouse keeps its history (no object expiry by default), issue 8.
-    assert updated <= {"aws_glue_catalog_table", "aws_iam_policy", "aws_s3_bucket_lifecycle_configuration"}, actions
+    assert updated <= {"aws_glue_catalog_table", "aws_iam_policy", "aws_s3_bucket_lifecycle_configuration",
+                       "aws_athena_workgroup"}, actions  # the workgroup: results encrypted with the results key
     assert "aws_glue_catalog_table" in updated
     for address in [a for a in terraform(old, "state", "list").stdout.split()
                     if a.startswith("aws_lakeformation_permissions.")]:

@@ -10,8 +10,10 @@ Resource types of the example channel, by how they are checked here:
 
 - applied for real (created, re-planned with no changes, refused destroy while protected, destroyed):
   ``APPLIED_TYPES`` — Athena workgroup, Glue database and tables, IAM reader policy and its attachment,
-  KMS key and alias, Lake Formation data location and table grants, the S3 bucket with its lifecycle,
-  policy, public access block, encryption and versioning, the Secrets Manager secret and its version;
+  KMS keys and aliases (data and query results), Lake Formation's data access role and its policy, the data
+  location, the classification LF-tag and its table and column assignments, table grants, the S3 bucket
+  with its lifecycle, policy, public access block, encryption and versioning, the Secrets Manager secret and
+  its version;
 - applied and re-planned, but dropped from state before the destroy (moto's RevokePermissions does not
   revoke): ``MOTO_CANNOT_DELETE`` — ``aws_lakeformation_permissions``;
 - validated and planned only (the full channel, emulator switch off, against the applied state):
@@ -44,8 +46,9 @@ EXAMPLE = REPO / "examples" / "aws"
 #: Applied for real against moto (created, re-planned with no changes, destroyed).
 APPLIED_TYPES = (
     "aws_athena_workgroup", "aws_glue_catalog_database", "aws_glue_catalog_table",
-    "aws_iam_policy", "aws_iam_role_policy_attachment", "aws_kms_alias", "aws_kms_key",
-    "aws_lakeformation_permissions", "aws_lakeformation_resource", "aws_s3_bucket",
+    "aws_iam_policy", "aws_iam_role", "aws_iam_role_policy", "aws_iam_role_policy_attachment", "aws_kms_alias",
+    "aws_kms_key", "aws_lakeformation_lf_tag", "aws_lakeformation_permissions", "aws_lakeformation_resource",
+    "aws_lakeformation_resource_lf_tag", "aws_s3_bucket",
     "aws_s3_bucket_lifecycle_configuration", "aws_s3_bucket_policy", "aws_s3_bucket_public_access_block",
     "aws_s3_bucket_server_side_encryption_configuration", "aws_s3_bucket_versioning", "aws_secretsmanager_secret",
     "aws_secretsmanager_secret_version",

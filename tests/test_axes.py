@@ -59,7 +59,8 @@ def _kafka_into_lake(tmp_path: Path, local: LocalAwsEndpoint | None = None) -> t
         kafka=KAFKA, connect=CONNECT, owner=TEAM,
         warehouse=AwsLake(region="us-east-1", bucket_name="acme-crm-cdc", protect=local is None,
                           local_emulator=local is not None),
-        readers=[Reader(kafka="User:analytics", aws="arn:aws:iam::123456789012:role/analyst")])
+        readers=[Reader(kafka="User:analytics", aws="arn:aws:iam::123456789012:role/analyst",
+                        clearance="confidential")])
     app.synth()
     return tmp_path / "out", channel
 

@@ -206,7 +206,7 @@ def test_kafka_grants_cannot_expire(tmp_path: Path) -> None:
     _, stack = new_stack(tmp_path)
     ch = Channel(stack, "shop", **channel_kwargs())
     with pytest.raises(ConstructPropsError, match="cannot expire"):
-        ch.grant_read("User:bob", expires=datetime.now(UTC) + timedelta(days=3))
+        ch.grant_read(Reader(kafka="User:bob", clearance="confidential"), expires=datetime.now(UTC) + timedelta(days=3))
 
 
 def test_one_check_gathers_every_failure(tmp_path: Path) -> None:

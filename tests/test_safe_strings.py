@@ -270,9 +270,21 @@ def test_validate_flags_interpolation_in_user_text() -> None:
 def test_validate_flags_the_bigquery_schema_string() -> None:
     schema = json.dumps([{"name": "id", "type": "INT64", "description": X}])
     doc = {"resource": {"google_bigquery_table": {"t": {"schema": schema}}}}
-    assert [(b, a) for b, a, _ in template_findings(doc)] == [("google_bigquery_table.t", "schema")]
+    assert [(b, a) for b, a, _ in template_findings(doc)] == [("google_bigquery_table.t", "schema[0].description")]
     doc["resource"]["google_bigquery_table"]["t"]["schema"] = literal(schema)
     assert list(template_findings(doc)) == []
+
+
+def test_validate_accepts_a_policy_tag_reference_in_the_schema_and_nothing_else() -> None:
+    """``policyTags.names`` may reference a policy tag of the stack; any other live sequence is flagged."""
+    tag = "${google_data_catalog_policy_tag.pii.name}"
+    fields = [{"name": "email", "type": "STRING", "policyTags": {"names": [tag]}},
+              {"name": "iban", "type": "STRING", "policyTags": {"names": ["${var.cdc_password}"]}},
+              {"name": "x", "type": "STRING", "policyTags": {"names": ["${google_data_catalog_policy_tag.nope.name}"]}}]
+    doc = {"resource": {"google_data_catalog_policy_tag": {"pii": {}},
+                        "google_bigquery_table": {"t": {"schema": json.dumps(fields)}}}}
+    assert [a for _, a, _ in template_findings(doc)] == [
+        "schema[1].policyTags.names[0]", "schema[2].policyTags.names[0]"]
 
 
 # ------------------------------------------------------------------ real terraform

@@ -29,6 +29,18 @@ ADDED_TYPES: dict[str, str] = {
     "postgresql_publication":
         "the Postgres source creates its channel's publication (issue 8): Terraform, applied by the table owner, "
         "for exactly the captured tables; Debezium no longer tries to create it",
+    # issue 10: classification drives protection
+    "google_data_catalog_taxonomy": "the channel's policy-tag taxonomy (column-level security, issue 10)",
+    "google_data_catalog_policy_tag": "one policy tag per protected (level, masking rule) group (issue 10)",
+    "google_bigquery_datapolicy_data_policy": "one data-masking policy per policy tag (issue 10)",
+    "google_bigquery_datapolicy_data_policy_iam_member": "readers below a tag's level read it masked (issue 10)",
+    "google_data_catalog_policy_tag_iam_member": "readers cleared for a tag's level read it in clear (issue 10)",
+    "aws_lakeformation_lf_tag": "the channel's classification LF-tag (issue 10)",
+    "aws_lakeformation_resource_lf_tag": "the classification of each Glue table and column as an LF-tag (issue 10)",
+    "aws_kms_key": "the Athena results key: readers no longer hold the data key (issue 10)",
+    "aws_kms_alias": "the alias of the Athena results key (issue 10)",
+    "aws_iam_role": "Lake Formation's data access role, holding the data key for credential vending (issue 10)",
+    "aws_iam_role_policy": "the inline policy of Lake Formation's data access role (issue 10)",
 }
 
 #: (resource type, attribute) → why it may differ from the golden.
@@ -56,6 +68,14 @@ INTENDED: dict[tuple[str, str], str] = {
         "retention (noncurrent-version and multipart rules kept)",
     ("aws_glue_catalog_table", "parameters"):
         "partition projection on dt (matching the sink's path.format): Athena sees every day without a repair",
+    ("google_bigquery_table", "schema"):
+        "protected columns carry their policy tag (policyTags.names, in the form the API returns; issue 10)",
+    ("aws_athena_named_query", "description"):
+        "the latest-state query says which columns it leaves out (above the reader clearance; issue 10)",
+    ("aws_athena_workgroup", "configuration"): "results are encrypted with the results key (issue 10)",
+    ("aws_lakeformation_resource", "role_arn"):
+        "Lake Formation reads the data with a role holding the data key (the service-linked role cannot; issue 10)",
+    ("aws_lakeformation_resource", "use_service_linked_role"): "see role_arn (issue 10)",
     ("aws_mskconnect_connector", "connector_configuration"):
         "the S3 sink reads the source's JSON with schemas (schemaless it wrote {schema, payload} envelopes "
         "and every Glue column read NULL)",
@@ -139,3 +159,19 @@ def test_the_postgres_source_changes_are_real(synthesized: dict[str, Path]) -> N
     assert f"postgresql_publication.{pub_id}" in source["depends_on"]
     assert source["config"]["publication.autocreate.mode"] == "disabled"
     assert source["config"]["database.sslmode"] == "require"
+
+
+def test_the_governance_changes_are_real(synthesized: dict[str, Path]) -> None:
+    """The issue-10 entries of :data:`ADDED_TYPES` and :data:`INTENDED`: tags, masking, the lake's own keys and role."""
+    support = json.loads((synthesized["org"] / "support" / "cdk.tf.json").read_text())["resource"]
+    tagged = [f for t in support["google_bigquery_table"].values() if "view" not in t
+              for f in json.loads(t["schema"]) if "policyTags" in f]
+    assert tagged and support["google_bigquery_datapolicy_data_policy"]
+    aws = json.loads((synthesized["aws"] / "orders-aws" / "cdk.tf.json").read_text())["resource"]
+    (location,) = aws["aws_lakeformation_resource"].values()
+    assert location["role_arn"].startswith("${aws_iam_role.")
+    (workgroup,) = aws["aws_athena_workgroup"].values()
+    (sse,) = aws["aws_s3_bucket_server_side_encryption_configuration"].values()
+    results_key = workgroup["configuration"]["result_configuration"]["encryption_configuration"]["kms_key_arn"]
+    assert results_key != sse["rule"][0]["apply_server_side_encryption_by_default"]["kms_master_key_id"]
+    assert aws["aws_lakeformation_resource_lf_tag"] and aws["aws_lakeformation_lf_tag"]

@@ -11,11 +11,15 @@ The attributes checked are those named in :data:`USER_TEXT_ATTRIBUTES`, at any d
 data source or provider block (so ``storage_descriptor.columns[0].comment`` and
 ``default_tags[0].tags`` too); for maps both keys and values are checked, since Terraform reads JSON
 object keys as templates as well. BigQuery's ``schema`` (a JSON string of field descriptions) is checked
-as a whole (:data:`TYPE_TEXT_ATTRIBUTES`).
+field by field (:data:`TYPE_TEXT_ATTRIBUTES`): every text in it is user text, except a field's
+``policyTags.names``, which may be exactly a reference to a policy tag of the stack
+(``${google_data_catalog_policy_tag.<name>.name}``, what the column-level security writes).
 """
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -30,6 +34,49 @@ USER_TEXT_ATTRIBUTES: frozenset[str] = frozenset({
 #: Further user-text attributes of one type only (elsewhere the name may be an identifier).
 TYPE_TEXT_ATTRIBUTES: dict[str, frozenset[str]] = {"google_bigquery_table": frozenset({"schema"})}
 _SECTIONS = (("resource", ""), ("data", "data."))
+_POLICY_TAG_REF = re.compile(r"\$\{google_data_catalog_policy_tag\.([A-Za-z0-9_-]+)\.name\}")
+
+
+def _message(text: str) -> str | None:
+    found = unescaped_templates(text)
+    if not found:
+        return None
+    shown = ", ".join(sorted(set(found)))
+    return (f"user text holds the Terraform template sequence {shown} "
+            f"(Terraform would evaluate it; a literal is written $${{ / %%{{): {text[:80]!r}")
+
+
+def _schema_findings(text: str, where: str, policy_tags: set[str]) -> Iterator[tuple[str, str]]:
+    """A BigQuery schema string: its texts are user text, but a policy tag may be referenced."""
+    try:
+        fields = json.loads(text)
+    except ValueError:
+        fields = None
+    if not isinstance(fields, list):
+        message = _message(text)
+        if message:
+            yield where, message
+        return
+
+    def walk(value: Any, path: str) -> Iterator[tuple[str, str]]:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key == "policyTags" and isinstance(item, dict) and isinstance(item.get("names"), list):
+                    for i, name in enumerate(item["names"]):
+                        ref = _POLICY_TAG_REF.fullmatch(name) if isinstance(name, str) else None
+                        if ref is None or ref.group(1) not in policy_tags:
+                            yield from walk(name, f"{path}.policyTags.names[{i}]")
+                    continue
+                yield from walk(item, f"{path}.{key}")
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                yield from walk(item, f"{path}[{i}]")
+        elif isinstance(value, str):
+            message = _message(value)
+            if message:
+                yield path, message
+
+    yield from walk(fields, where)
 
 
 def _texts(value: Any, where: str) -> Iterator[tuple[str, str]]:
@@ -46,11 +93,13 @@ def _texts(value: Any, where: str) -> Iterator[tuple[str, str]]:
             yield from _texts(item, f"{where}.{key}")
 
 
-def _block(body: Any, prefix: str, text_keys: frozenset[str]) -> Iterator[tuple[str, str]]:
+def _block(
+    body: Any, prefix: str, text_keys: frozenset[str], policy_tags: set[str] | None = None,
+) -> Iterator[tuple[str, str]]:
     """(attribute path, message) for each user-text attribute of ``body`` (and its nested blocks)."""
     if isinstance(body, list):
         for index, item in enumerate(body):
-            yield from _block(item, f"{prefix}[{index}]", text_keys)
+            yield from _block(item, f"{prefix}[{index}]", text_keys, policy_tags)
         return
     if not isinstance(body, dict):
         return
@@ -58,13 +107,13 @@ def _block(body: Any, prefix: str, text_keys: frozenset[str]) -> Iterator[tuple[
         if key == "//":
             continue
         path = f"{prefix}.{key}" if prefix else key
-        if key in text_keys:
+        if key == "schema" and policy_tags is not None and isinstance(value, str):
+            yield from _schema_findings(value, path, policy_tags)
+        elif key in text_keys:
             for where, text in _texts(value, path):
-                found = unescaped_templates(text)
-                if found:
-                    shown = ", ".join(sorted(set(found)))
-                    yield where, (f"user text holds the Terraform template sequence {shown} "
-                                  f"(Terraform would evaluate it; a literal is written $${{ / %%{{): {text[:80]!r}")
+                message = _message(text)
+                if message:
+                    yield where, message
         elif isinstance(value, dict | list):
             yield from _block(value, path, USER_TEXT_ATTRIBUTES)
 
@@ -75,13 +124,15 @@ def template_findings(doc: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
     Args:
         doc: one synthesized stack (``cdk.tf.json``).
     """
+    policy_tags = set((doc.get("resource") or {}).get("google_data_catalog_policy_tag") or {})
     for section, label_prefix in _SECTIONS:
         for type_name, blocks in (doc.get(section) or {}).items():
             if not isinstance(blocks, dict):
                 continue
             text_keys = USER_TEXT_ATTRIBUTES | TYPE_TEXT_ATTRIBUTES.get(type_name, frozenset())
+            tags = policy_tags if type_name == "google_bigquery_table" and section == "resource" else None
             for name, body in blocks.items():
-                for attribute, message in _block(body, "", text_keys):
+                for attribute, message in _block(body, "", text_keys, tags):
                     yield f"{label_prefix}{type_name}.{name}", attribute, message
     for local, configs in (doc.get("provider") or {}).items():
         items = configs if isinstance(configs, list) else [configs]

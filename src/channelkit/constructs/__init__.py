@@ -1,6 +1,7 @@
 """Layer 2: one main resource each (construct id ``Resource``), typed props, ``grant_*`` methods."""
 
 from .bigquery import BigQueryDataset, BigQueryField, BigQueryTable, LatestStateView
+from .bigquery_access import MaskingPolicy, PolicyTag, PolicyTaxonomy
 from .bigquery_sink import BigQuerySink
 from .connect import connector_resource
 from .database import CdcDatabaseUser
@@ -9,6 +10,9 @@ from .errors import CollisionError, ConstructPropsError, InvalidNameError, Princ
 from .kafka import KafkaTopic, grant_acls
 
 __all__ = [
+    "MaskingPolicy",
+    "PolicyTag",
+    "PolicyTaxonomy",
     "BigQueryDataset",
     "BigQueryField",
     "BigQuerySink",

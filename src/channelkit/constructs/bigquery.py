@@ -65,10 +65,14 @@ _NAMES = Seq(Text(min_len=1, what="a column name"), min_items=1, what="a list of
 _CLUSTERABLE = {"STRING", "INT64", "NUMERIC", "BIGNUMERIC", "BOOL", "DATE", "DATETIME", "TIMESTAMP", "GEOGRAPHY"}
 
 
-def expiry_condition(path: str, expires: datetime | None, now: datetime | None = None) -> Any:
+def expiry_condition(
+    path: str, expires: datetime | None, now: datetime | None = None, *, condition_type: Any = None,
+) -> Any:
     """The IAM condition ending a grant at ``expires`` (None for no expiry).
 
     A naive datetime is refused (as on the AWS target): it has no single meaning.
+    ``condition_type`` is the binding's condition struct (default: the dataset IAM member's; every google IAM
+    member's condition has the same ``title``/``description``/``expression``).
 
     Raises:
         ConstructPropsError: ``expires`` is not a timezone-aware datetime in the future.
@@ -82,7 +86,7 @@ def expiry_condition(path: str, expires: datetime | None, now: datetime | None =
                    f"a timezone-aware datetime in the future (now is {now:%Y-%m-%dT%H:%M:%SZ})")
     problems.raise_if_any(ConstructPropsError, f"invalid grant expiry at {path}")
     stamp = expires.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return BigqueryDatasetIamMemberCondition(
+    return (condition_type or BigqueryDatasetIamMemberCondition)(
         title=f"expires-{stamp[:10]}",
         description=f"granted by channelkit until {stamp}",
         expression=f'request.time < timestamp("{stamp}")',
@@ -215,6 +219,8 @@ class BigQueryField:
         mode: ``NULLABLE`` (default), ``REQUIRED`` or ``REPEATED``.
         precision: digits of a parameterized ``NUMERIC``/``BIGNUMERIC`` (default None: unparameterized).
         scale: digits after the point of a parameterized ``NUMERIC``/``BIGNUMERIC`` (default None).
+        policy_tag: the resource name of the column's policy tag (a reference token to
+            :attr:`~channelkit.constructs.bigquery_access.PolicyTag.name`; default None: no column-level security).
     """
 
     name: str
@@ -223,6 +229,7 @@ class BigQueryField:
     mode: str = "NULLABLE"
     precision: int | None = None
     scale: int | None = None
+    policy_tag: str | None = None
 
     #: What each field accepts (the name is checked by BigQuery's column rules).
     PROPS: ClassVar[Mapping[str, Rule]] = {
@@ -243,6 +250,8 @@ class BigQueryField:
             out["scale"] = str(self.scale or 0)
         if self.description:
             out["description"] = self.description
+        if self.policy_tag is not None:  # the form the API returns, so a plan shows no difference
+            out["policyTags"] = {"names": [self.policy_tag]}
         return out
 
 

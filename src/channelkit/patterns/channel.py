@@ -60,6 +60,7 @@ from channelkit.constructs.naming import (
     snake,
 )
 from channelkit.errors import ProblemCollector
+from channelkit.governance import channel_level, masking_problem, rank
 from channelkit.platforms import ConnectorSpec, Platform, PlatformDeployment, accepted_pairs, resolve
 from channelkit.props import Days, Moment, check_props
 from channelkit.sources import Source, SourceNames
@@ -147,6 +148,8 @@ class Channel(Construct):
                             readers, ok)
         self.tables = self._check_tables(found.of(TableDefinitionError, f"invalid tables at {path}"), tables,
                                          ok["source"])
+        if ok["platform"] and isinstance(readers, list | tuple):
+            self._check_kafka_clearances(found.of(PrincipalError, f"invalid readers at {path}"), readers)
         if ok["source"] and self.channel_name:  # names derive from the id and the source
             self._derive_names()
             self._check_names(found.of(InvalidNameError, f"invalid names at {path}"), ok)
@@ -301,15 +304,45 @@ class Channel(Construct):
             Moment().check(problems, "expires", expires)
             problems.raise_if_any(ConstructPropsError, f"invalid read grant at {path_of(self)}")
         if isinstance(principal, str):
-            part = platform if principal.startswith("User:") else warehouse
-            return part.grant_read(principal, expires=expires)
+            if principal.startswith("User:"):
+                self._check_kafka_clearance(principal, "internal")
+                return platform.grant_read(principal, expires=expires)
+            return warehouse.grant_read(principal, expires=expires)
         when = principal.expires or expires
         created: list[Any] = []
         for system, part in self._reader_parts():
             identity = principal.identity(system)
-            if identity:
+            if not identity:
+                continue
+            if part is warehouse:
+                created += warehouse.grant_read(identity, expires=when, clearance=principal.clearance)
+            else:
+                self._check_kafka_clearance(identity, principal.clearance)
                 created += part.grant_read(identity, expires=when)
         return created
+
+    def _check_kafka_clearances(self, problems: ProblemCollector, readers: Sequence[Any]) -> None:
+        """Every Kafka identity of ``readers`` is cleared for the channel's most sensitive column."""
+        if self.platform.reader_system != "kafka":
+            return
+        for i, reader in enumerate(readers):
+            if isinstance(reader, Reader) and reader.kafka and reader.clearance in CLASSIFICATIONS:
+                self._kafka_clearance_problem(problems, f"readers[{i}].clearance", reader.kafka, reader.clearance)
+            elif isinstance(reader, str) and reader.startswith("User:"):
+                self._kafka_clearance_problem(problems, f"readers[{i}]", reader, "internal")
+
+    def _kafka_clearance_problem(self, problems: ProblemCollector, field: str, principal: str, clearance: str) -> None:
+        needed = channel_level(self.tables)
+        problems.check(rank(clearance) >= rank(needed), field, clearance if field.endswith("clearance") else principal,
+                       f"clearance {needed!r} or above for Kafka principal {principal} (Reader(kafka=..., "
+                       f"clearance=...)): the topics carry every column unmasked, and this channel holds {needed} "
+                       "columns; a warehouse identity sees them masked instead")
+
+    def _check_kafka_clearance(self, principal: str, clearance: str) -> None:
+        """A Kafka reader must be cleared for every column: a topic carries them all, and Kafka cannot mask."""
+        problems = ProblemCollector(self.path)
+        self._kafka_clearance_problem(problems, "clearance", principal, clearance)
+        problems.raise_if_any(PrincipalError, f"Kafka reader without clearance at {self.path}")
 
     def _reader_parts(self) -> list[tuple[str, PlatformDeployment | WarehouseDeployment]]:
         parts: list[tuple[str, Any]] = []
@@ -465,9 +498,13 @@ class Channel(Construct):
                                "a name not starting with '__' (reserved for CDC metadata)")
                 if source_ok and column_ok["type"]:
                     try:
-                        self._column_types[(t.name, c.name)] = parse_type(self.source.engine, c.type)
+                        logical = self._column_types[(t.name, c.name)] = parse_type(self.source.engine, c.type)
                     except TypeParseError as exc:
                         problems.add(f"{where}.columns[{c.name}].type", c.type, str(exc))
+                        continue
+                    unsuited = masking_problem(c, logical) if column_ok.get("masking", True) else None
+                    if unsuited:
+                        problems.add(f"{where}.columns[{c.name}].masking", c.masking, unsuited)
                         continue
                 if all(column_ok.values()):
                     good.append(c)

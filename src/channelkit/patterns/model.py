@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
 
+from channelkit.governance.access import MASKING_RULES
 from channelkit.props import Boolean, Instance, Maybe, Moment, OneOf, Rule, Seq, Text
 
 __all__ = ["CLASSIFICATIONS", "READER_SYSTEMS", "Column", "Reader", "Table", "Team"]
@@ -46,7 +47,14 @@ class Column:
             warehouse type each maps to.
         description: human description (default empty); lands in the warehouse schema.
         classification: ``public``, ``internal`` (default), ``confidential`` or ``restricted``.
-        pii: whether the column holds personal data (default False).
+        pii: whether the column holds personal data (default False). A ``pii`` column is at least
+            ``confidential``: a reader with the default clearance never sees it in clear.
+        masking: how readers without the clearance for this column see it (default None: ``null`` for
+            ``restricted``, ``sha256`` for ``pii`` text, ``date_year`` for ``pii`` dates, ``default_value`` for
+            other ``pii`` types, ``null`` otherwise). One of ``sha256``, ``email``, ``last_four``, ``first_four``,
+            ``date_year``, ``default_value``, ``null``, suiting the column's type
+            (:data:`channelkit.governance.MASKING_RULES`). The S3 lake cannot mask: there, every masked column is
+            left out of the reader's grant.
     """
 
     name: str
@@ -54,6 +62,7 @@ class Column:
     description: str = ""
     classification: str = "internal"
     pii: bool = False
+    masking: str | None = None
 
     #: What each field accepts.
     PROPS: ClassVar[Mapping[str, Rule]] = {
@@ -62,6 +71,7 @@ class Column:
         "description": _TEXT,
         "classification": OneOf(CLASSIFICATIONS),
         "pii": Boolean(),
+        "masking": Maybe(OneOf(tuple(MASKING_RULES))),
     }
 
 
@@ -153,12 +163,16 @@ class Reader:
         aws: IAM principal ARN (role or user) or another Lake Formation identifier (AWS target), or None.
         expires: when the grant ends (default None: it does not expire): a timezone-aware datetime in the
             future, on every target (a naive datetime is refused: it has no single meaning).
+        clearance: the most sensitive classification this reader sees in clear: ``public``, ``internal``
+            (default), ``confidential`` or ``restricted``. Columns above it are masked (BigQuery) or left out
+            (S3 lake); a Kafka identity needs clearance for every column of the channel (topics cannot mask).
     """
 
     gcp: str | None = None
     kafka: str | None = None
     aws: str | None = None
     expires: datetime | None = None
+    clearance: str = "internal"
 
     #: What each field accepts (the principal rules of each system are checked by the Channel).
     PROPS: ClassVar[Mapping[str, Rule]] = {
@@ -166,6 +180,7 @@ class Reader:
         "kafka": Maybe(Text(min_len=1, what="a Kafka principal string")),
         "aws": Maybe(Text(min_len=1, what="an IAM principal ARN or Lake Formation identifier")),
         "expires": Maybe(Moment()),
+        "clearance": OneOf(CLASSIFICATIONS),
     }
 
     @property

@@ -35,12 +35,12 @@ from channelkit.constructs.debezium import (
     MARIADB_SSL_MODES,
     mariadb_connector_config,
 )
-from channelkit.constructs.naming import derive_server_id
 from channelkit.errors import ProblemCollector
 from channelkit.props import Integer, Maybe, OneOf, Rule, Text
 from channelkit.providers.mysql import MysqlProvider
 
-from .base import COMMON_PROPS, Source, SourceNames, default_user_name
+from .base import COMMON_PROPS, SourceNames
+from .binlog import BinlogSource
 from .mysql import MYSQL_IDENTIFIER
 
 __all__ = ["MARIADB_USER_LIMIT", "MariaDbSource"]
@@ -55,7 +55,7 @@ _MYSQL_SSL_NAMES = {"disabled": "disable", "required": "trust", "verify_ca": "ve
 
 
 @dataclass(frozen=True, kw_only=True)
-class MariaDbSource(Source):
+class MariaDbSource(BinlogSource):
     """A MariaDB service database captured through its binlog by Debezium's MariaDB connector.
 
     Args:
@@ -106,11 +106,6 @@ class MariaDbSource(Source):
         "snapshot_mode": OneOf(BINLOG_SNAPSHOT_MODES),
     }
 
-    @property
-    def namespace(self) -> str:
-        """The middle part of topic names (the database)."""
-        return self.database
-
     def _check(self, problems: ProblemCollector, field: str) -> None:
         allowed = "one of " + ", ".join(MARIADB_SSL_MODES)
         mysql_name = _MYSQL_SSL_NAMES.get(self.ssl_mode) if isinstance(self.ssl_mode, str) else None
@@ -118,13 +113,6 @@ class MariaDbSource(Source):
             allowed += f" (MariaDB's connector names MySQL's {self.ssl_mode!r} {mysql_name!r})"
         problems.check(isinstance(self.ssl_mode, str) and self.ssl_mode in MARIADB_SSL_MODES, f"{field}.ssl_mode",
                        self.ssl_mode, allowed)
-
-    def names(self, channel_name: str) -> SourceNames:
-        """The CDC user and the replica server id of ``channel_name``."""
-        return SourceNames(
-            db_user=self.user or default_user_name(channel_name, self.user_name_limit),
-            server_id=self.server_id or derive_server_id(channel_name),
-        )
 
     def claims(self, names: SourceNames) -> list[tuple[str, str]]:
         """The replica server id, unique among the app's MariaDB channels."""

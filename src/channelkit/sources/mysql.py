@@ -12,12 +12,12 @@ from channelkit._stack import stack_provider
 from channelkit._text import literal_settings
 from channelkit.constructs.database import CdcDatabaseUser
 from channelkit.constructs.debezium import MYSQL_POSITION_COLUMNS, MYSQL_SSL_MODES, mysql_connector_config
-from channelkit.constructs.naming import derive_server_id
 from channelkit.errors import ProblemCollector
 from channelkit.props import Integer, Maybe, OneOf, Rule, Text
 from channelkit.providers.mysql import MysqlProvider
 
-from .base import COMMON_PROPS, Source, SourceNames, default_user_name
+from .base import COMMON_PROPS, SourceNames
+from .binlog import BinlogSource
 
 __all__ = ["MYSQL_IDENTIFIER", "MySqlSource"]
 
@@ -31,7 +31,7 @@ MYSQL_USER_LIMIT = 32
 
 
 @dataclass(frozen=True, kw_only=True)
-class MySqlSource(Source):
+class MySqlSource(BinlogSource):
     """A MySQL service database captured through its binlog.
 
     Args:
@@ -78,20 +78,8 @@ class MySqlSource(Source):
         "ssl_mode": OneOf(MYSQL_SSL_MODES),
     }
 
-    @property
-    def namespace(self) -> str:
-        """The middle part of topic names (the database)."""
-        return self.database
-
     def _check(self, problems: ProblemCollector, field: str) -> None:
         """No rules beyond :attr:`PROPS`."""
-
-    def names(self, channel_name: str) -> SourceNames:
-        """The CDC user and the replica server id of ``channel_name``."""
-        return SourceNames(
-            db_user=self.user or default_user_name(channel_name, self.user_name_limit),
-            server_id=self.server_id or derive_server_id(channel_name),
-        )
 
     def connector_config(
         self, *, name: str, user: str, topic_prefix: str, tables: Sequence[str], names: SourceNames,

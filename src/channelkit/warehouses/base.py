@@ -93,8 +93,13 @@ class WarehouseDeployment(ABC):
         """Create the sink's identity and hand its connector to the platform; return the connector."""
 
     @abstractmethod
-    def grant_read(self, principal: str, *, expires: datetime | None = None) -> list[Any]:
-        """Grant ``principal`` read access to the channel's tables; return the resources created."""
+    def grant_read(
+        self, principal: str, *, expires: datetime | None = None, clearance: str = "internal",
+    ) -> list[Any]:
+        """Grant ``principal`` read access to the channel's tables; return the resources created.
+
+        Columns above ``clearance`` are masked or left out (:mod:`channelkit.governance.access`).
+        """
 
     @abstractmethod
     def summary(self) -> dict[str, Any]:

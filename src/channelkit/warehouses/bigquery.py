@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -27,9 +28,10 @@ from channelkit.columns import PORTABLE, LogicalType
 from channelkit.columns import bigquery_type as column_bigquery_type
 from channelkit.constructs._util import child_id
 from channelkit.constructs.bigquery import BigQueryDataset, BigQueryField, BigQueryTable, LatestStateView
+from channelkit.constructs.bigquery_access import MaskingPolicy, PolicyTag, PolicyTaxonomy
 from channelkit.constructs.bigquery_sink import check_upsert_merge, create_sink_account, kcbq_config
 from channelkit.constructs.debezium import CDC_METADATA_COLUMNS
-from channelkit.constructs.errors import PrincipalError
+from channelkit.constructs.errors import ConstructPropsError, PrincipalError
 from channelkit.constructs.naming import (
     check_bigquery_column,
     check_bigquery_id,
@@ -37,6 +39,8 @@ from channelkit.constructs.naming import (
     derive_service_account_id,
 )
 from channelkit.errors import ProblemCollector
+from channelkit.governance import CLEAR, MASKING_RULES, column_level, default_masking, rank
+from channelkit.patterns.model import Reader
 from channelkit.platforms.base import ConnectorSpec
 from channelkit.props import Boolean, Days, Maybe, Rule, Text, check_props
 from channelkit.providers.google import GoogleProvider
@@ -45,10 +49,13 @@ from .base import Warehouse, WarehouseDeployment
 
 if TYPE_CHECKING:
     from channelkit.patterns.channel import Channel
-    from channelkit.patterns.model import Column
+    from channelkit.patterns.model import Column, Table
     from channelkit.platforms import Platform, PlatformDeployment
 
-__all__ = ["CHANGES_SUFFIX", "BigQuery", "BigQueryDeployment", "describe"]
+__all__ = [
+    "CHANGES_SUFFIX", "BigQuery", "BigQueryDeployment", "data_policy_id", "describe", "protected_columns",
+    "taxonomy_name",
+]
 
 #: Suffix of the change-log table of each source table (the view takes the table's own name).
 CHANGES_SUFFIX = "_changes"
@@ -59,6 +66,29 @@ DESCRIPTION_MAX = 1024
 #: A GCP project id: 6-30 lower-case letters, digits and '-', starting with a letter, not ending with '-'
 #: (Resource Manager, "Creating and managing projects"); a domain-scoped id ``example.com:my-project`` too.
 PROJECT_ID = Text(r"([a-z0-9.-]+:)?[a-z][a-z0-9-]{4,28}[a-z0-9]", what="a GCP project id (6-30 of [a-z0-9-])")
+
+
+#: The longest BigQuery data policy id.
+_DATA_POLICY_ID_MAX = 256
+
+
+def taxonomy_name(channel: Channel) -> str:
+    """The display name of the channel's policy-tag taxonomy: ``channelkit <channel>`` (unique per project+region)."""
+    return f"channelkit {channel.channel_name}"
+
+
+def data_policy_id(dataset: str, level: str, rule: str) -> str:
+    """The id of a masking policy: ``<dataset>_<level>_<rule>`` (unique per project and location).
+
+    A data policy id has at most 256 characters (a dataset id up to 1024): a longer one keeps its first part and
+    ends in a digest of the whole, so it stays stable and distinct.
+    """
+    full = f"{dataset}_{level}_{rule}"
+    if len(full) <= _DATA_POLICY_ID_MAX:
+        return full
+    digest = hashlib.sha256(full.encode()).hexdigest()[:12]
+    suffix = f"_{digest}_{level}_{rule}"
+    return dataset[:_DATA_POLICY_ID_MAX - len(suffix)] + suffix
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -180,6 +210,15 @@ class BigQuery(Warehouse):
             within = f"BigQuery table {dataset}.{t.name}{CHANGES_SUFFIX} ({by} of {path})"
             claims += [Claim("BigQuery column", c.name, within=within, by=f"{by}.columns[{c.name}]", fold="case")
                        for c in t.columns]
+        # column-level security: the taxonomy's display name and the data policy ids, per project and location
+        if isinstance(self.location, str) and all(
+                (t.name, c.name) in channel.column_types for t in channel.tables for c in t.columns):
+            where = f"GCP project {self.project}, location {self.location.lower()}"
+            groups = protected_columns(channel)
+            if groups:
+                claims.append(Claim("Data Catalog taxonomy", taxonomy_name(channel), within=where))
+            claims += [Claim("BigQuery data policy", data_policy_id(self.dataset_id(channel), level, rule),
+                             within=where, by=f"the {level} columns masked by {rule}") for level, rule in groups]
         return claims
 
     def deploy(self, channel: Channel, scope: Construct, platform: PlatformDeployment) -> BigQueryDeployment:
@@ -195,10 +234,29 @@ def _description(column: Column, logical: LogicalType) -> str:
     return f"{text} [{', '.join(tags)}]" if text else f"[{', '.join(tags)}]"
 
 
-def _field(column: Column, logical: LogicalType) -> BigQueryField:
+def _field(column: Column, logical: LogicalType, policy_tag: str | None = None) -> BigQueryField:
     bq = column_bigquery_type(logical)
     return BigQueryField(name=column.name, type=bq.type, mode=bq.mode, precision=bq.precision, scale=bq.scale,
-                         description=_description(column, logical))
+                         description=_description(column, logical), policy_tag=policy_tag)
+
+
+def protected_columns(channel: Channel) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """The columns that carry a policy tag, grouped by (level, masking rule): ``{group: [(table, column)]}``.
+
+    Every column above ``internal`` (``confidential``, ``restricted``, and every ``pii`` column); ``internal``
+    columns too when one of the channel's readers has clearance ``public``. Each group is one policy tag with
+    one masking policy.
+    """
+    floor = "public" if any(isinstance(r, Reader) and r.clearance == "public" for r in channel.readers) \
+        else "internal"
+    groups: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for t in channel.tables:
+        for col in t.columns:
+            level = column_level(col)
+            if rank(level) > rank(floor):
+                rule = col.masking or default_masking(col, channel.column_type(t, col))
+                groups.setdefault((level, rule), []).append((t.name, col.name))
+    return dict(sorted(groups.items(), key=lambda kv: (rank(kv[0][0]), kv[0][1])))
 
 
 class BigQueryDeployment(WarehouseDeployment):
@@ -221,6 +279,7 @@ class BigQueryDeployment(WarehouseDeployment):
             BigQueryField(name=n, type=column_bigquery_type(PORTABLE[t]).type, description="CDC metadata (Debezium)")
             for n, t in [*CDC_METADATA_COLUMNS, *c.source.position_columns]
         ]
+        self._protect(warehouse, c)
         namespace = c.source.namespace
         self.tables: dict[str, BigQueryTable] = {}
         self.views: dict[str, LatestStateView] = {}
@@ -228,7 +287,7 @@ class BigQueryDeployment(WarehouseDeployment):
             labels = {**c.labels, "classification": t.classification, "pii": "true" if t.has_pii else "false"}
             table = BigQueryTable(
                 scope, child_id("Table", t.name), dataset=self.dataset, table_id=t.name + CHANGES_SUFFIX,
-                fields=[_field(col, c.column_type(t, col)) for col in t.columns],
+                fields=[_field(col, c.column_type(t, col), self._tag_of.get((t.name, col.name))) for col in t.columns],
                 primary_key=t.primary_key, metadata_fields=metadata,
                 key_record="__kafka_key" if warehouse.upsert else None,
                 description=f"Change log of {namespace}.{t.name}. {t.description}".strip(), labels=labels)
@@ -239,6 +298,39 @@ class BigQueryDeployment(WarehouseDeployment):
                 description=f"Latest state of {namespace}.{t.name}. {t.description}".strip(), labels=labels)
         self.grants: list[dict[str, str]] = []
         self.sink: Any = None
+
+    def _protect(self, warehouse: BigQuery, channel: Channel) -> None:
+        """The channel's taxonomy, one policy tag and one masking policy per protected group of columns."""
+        self.groups = protected_columns(channel)
+        self.policy_tags: dict[tuple[str, str], PolicyTag] = {}
+        self.masking: dict[tuple[str, str], MaskingPolicy] = {}
+        self._tag_of: dict[tuple[str, str], str] = {}
+        if not self.groups:
+            return
+        region = warehouse.location.lower()
+        self.taxonomy = PolicyTaxonomy(
+            self.scope, "Taxonomy", display_name=taxonomy_name(channel), region=region, project=warehouse.project,
+            description=f"Column classification of CDC channel {channel.channel_name} (channelkit)",
+            provider=self.google_provider)
+        for (level, rule), columns in self.groups.items():
+            tag = PolicyTag(self.scope, child_id("PolicyTag", level, rule), taxonomy=self.taxonomy,
+                            display_name=f"{level}-{rule}",
+                            description=f"{level} columns, masked by {rule} below clearance {level}")
+            self.policy_tags[(level, rule)] = tag
+            self.masking[(level, rule)] = MaskingPolicy(
+                self.scope, child_id("Masking", level, rule), policy_tag=tag,
+                data_policy_id=data_policy_id(warehouse.dataset_id(channel), level, rule),
+                expression=MASKING_RULES[rule][0], location=region, project=warehouse.project)
+            for key in columns:
+                self._tag_of[key] = tag.name
+
+    def visibility(self, table: Table, clearance: str) -> dict[str, str]:
+        """``{column: clear | masking rule}`` of ``table`` for a reader with ``clearance``."""
+        shown = {}
+        for col in table.columns:
+            group = next((g for g, cols in self.groups.items() if (table.name, col.name) in cols), None)
+            shown[col.name] = CLEAR if group is None or rank(clearance) >= rank(group[0]) else group[1]
+        return shown
 
     def deploy_sink(self) -> Any:
         """The sink's service account and key (in the sink connector's scope) and the KCBQ connector."""
@@ -254,6 +346,9 @@ class BigQueryDeployment(WarehouseDeployment):
             table_for_topic={c.topic_name(t): t.name + CHANGES_SUFFIX for t in c.tables}, dlq_topic=c.dlq_topic,
             dlq_replication_factor=c.replication_factor, upsert=warehouse.upsert,
             merge_interval_ms=warehouse.merge_interval_ms)
+        if warehouse.upsert:  # MERGE reads the change log: the sink's account reads every tagged column
+            for tag in self.policy_tags.values():
+                tag.grant_fine_grained_read(self.account.member, grant_id="Sink")
         keyfile = self.platform.store_secret(scope, "Sink", "keyfile", self.account.keyfile)
         self.sink = self.platform.deploy_connector(scope, ConnectorSpec(
             kind="Sink", name=c.sink_connector_name, config=config, plugin="bigquery-sink",
@@ -262,22 +357,44 @@ class BigQueryDeployment(WarehouseDeployment):
             description="BigQuery sink connector (KCBQ)"))
         return self.sink
 
-    def grant_read(self, principal: str, *, expires: datetime | None = None) -> list[Any]:
-        """``roles/bigquery.dataViewer`` on the dataset (change logs and views), ended at ``expires`` by a condition.
+    def grant_read(
+        self, principal: str, *, expires: datetime | None = None, clearance: str = "internal",
+    ) -> list[Any]:
+        """``roles/bigquery.dataViewer`` on the dataset (change logs and views), and column access by ``clearance``.
+
+        For each policy tag of the channel: ``roles/datacatalog.categoryFineGrainedReader`` on it when the
+        clearance covers its level (the columns read in clear), else ``roles/bigquerydatapolicy.maskedReader``
+        on its masking policy (the columns read masked). Every grant ends at ``expires`` by an IAM condition.
 
         Raises:
             PrincipalError: not a ``user:``, ``group:`` or ``serviceAccount:`` member.
-            ConstructPropsError: ``expires`` is not in the future.
+            ConstructPropsError: ``expires`` is not in the future, or clearance ``public`` while the channel's
+                ``internal`` columns carry no policy tag (no reader of ``readers=`` has that clearance).
         """
         path = self.dataset.node.path
         problems = ProblemCollector(path)
         check_gcp_principal(problems, "principal", principal)
         problems.raise_if_any(PrincipalError, f"invalid principal at {path} (Kafka 'User:<name>' or a GCP member)")
-        member = self.dataset.grant_read(principal, expires=expires)
+        if clearance == "public" and not any(level == "internal" for level, _ in self.groups) and any(
+                column_level(col) == "internal" for t in self.channel.tables for col in t.columns):
+            props = ProblemCollector(self.scope.node.path)
+            props.add("clearance", clearance, "internal or above: the internal columns carry no policy tag unless "
+                      "a reader of readers= has clearance 'public'")
+            props.raise_if_any(ConstructPropsError, f"invalid read grant at {self.scope.node.path}")
+        created: list[Any] = [self.dataset.grant_read(principal, expires=expires)]
+        masked = []
+        for group, tag in self.policy_tags.items():
+            if rank(clearance) >= rank(group[0]):
+                created.append(tag.grant_fine_grained_read(principal, expires=expires))
+            else:
+                created.append(self.masking[group].grant_masked_read(principal, expires=expires))
+                masked.append(f"{group[0]} ({group[1]})")
         until = f" until {expires:%Y-%m-%d}" if expires else ""
-        self.grants.append({"principal": principal,
-                            "grant": f"dataViewer on {self.dataset.dataset_name} ({len(self.views)} views){until}"})
-        return [member]
+        how = f", masked: {', '.join(masked)}" if masked else ""
+        views = f"{len(self.views)} views"
+        self.grants.append({"principal": principal, "clearance": clearance,
+                            "grant": f"dataViewer on {self.dataset.dataset_name} ({views}){how}{until}"})
+        return created
 
     def summary(self) -> dict[str, Any]:
         """Dataset, tables, views and grants."""

@@ -33,6 +33,7 @@ from constructs import Construct
 from channelkit.claims import Claim
 from channelkit.columns import PORTABLE, LogicalType, athena_expression, wire_form
 from channelkit.columns import glue_type as column_glue_type
+from channelkit.constructs._util import child_id
 from channelkit.constructs.aws import (
     ChannelKey,
     Condition,
@@ -42,8 +43,11 @@ from channelkit.constructs.aws import (
     GlueDatabase,
     GlueTable,
     LakeGrant,
+    LfTag,
+    LfTagAssignment,
     ManagedPolicy,
     NamedQuery,
+    ServiceRole,
     Statement,
     Workgroup,
 )
@@ -59,6 +63,8 @@ from channelkit.constructs.aws.rules import (
 from channelkit.constructs.debezium import CDC_METADATA_COLUMNS
 from channelkit.constructs.errors import ConstructPropsError, PrincipalError
 from channelkit.errors import ProblemCollector
+from channelkit.governance import CLEAR, LEVELS, channel_level, column_level, rank, visibility
+from channelkit.patterns.model import Reader
 from channelkit.platforms.base import ConnectorSpec
 from channelkit.platforms.msk import AWS_PROVIDER_REQUIRED, MSK_CONNECT_TYPES, aws_name, check_aws_region
 from channelkit.props import Boolean, Map, Maybe, Moment, Rule, Text, check_props
@@ -72,6 +78,19 @@ if TYPE_CHECKING:
     from channelkit.platforms import Platform, PlatformDeployment
 
 __all__ = ["EMULATOR_OMITTED_TYPES", "AwsLake", "AwsLakeDeployment", "glue_ident", "describe"]
+
+def classification_tag_key(channel_name: str) -> str:
+    """The Lake Formation tag key of a channel's classification: ``channelkit-<channel>-classification``.
+
+    One key per channel: a tag key is unique in the account, and channels of other apps may share it.
+    """
+    return f"channelkit-{aws_name(channel_name)}-classification"[:128]
+
+
+#: The service principal of Lake Formation (its data access role).
+LAKEFORMATION = "lakeformation.amazonaws.com"
+#: Where Athena writes query results in the channel bucket (encrypted with the results key).
+ATHENA_RESULTS_PREFIX = "athena-results/"
 
 #: Resource types a channel leaves out with ``local_emulator``: moto has no MSK Connect API (the log
 #: groups and connector roles go with the connectors), and moto cannot delete Athena named queries.
@@ -215,6 +234,8 @@ class AwsLake(Warehouse):
             Claim("Glue database", database, fold="case"),
             Claim("Athena workgroup", f"channelkit-{name}"),
             Claim("KMS alias", f"alias/channelkit/{name}"),
+            Claim("KMS alias", f"alias/channelkit/{name}-results"),
+            Claim("IAM role", f"{name}-lakeformation"[:64], by="the Lake Formation data access role", fold="case"),
         ]
         path = channel.path
         ids = f"channel {path} (Glue table and query construct ids)"
@@ -255,17 +276,30 @@ class AwsLakeDeployment(WarehouseDeployment):
                                      description=f"CDC channel {name} (channelkit)",
                                      parameters={"channelkit.channel": name, "channelkit.owner": channel.owner.name})
         self.tables: dict[str, GlueTable] = {t.name: self._glue_table(t) for t in channel.tables}
+        # Readers never get the data key: query results are encrypted with a key of their own.
+        self.results_key = ChannelKey(scope, "ResultsKey", alias=f"alias/channelkit/{aws_name(name)}-results",
+                                      description=f"channelkit channel {name}: Athena query results",
+                                      protect=protect, tags=tags)
         self.workgroup = Workgroup(scope, "Workgroup", name=f"channelkit-{aws_name(name)}",
-                                   output_location=f"s3://{self.bucket_name}/athena-results/", key=self.key,
-                                   force_destroy=True, tags=tags)
-        self.queries = {} if self.emulator else {
-            t.name: NamedQuery(
-                scope, f"Latest-{aws_name(t.name)}", name=f"{self.table_names[t.name]}_latest",
-                database=self.database, query=self.latest_state_sql(t), workgroup=self.workgroup,
-                description=f"Latest state of {t.name}: one row per primary key, deletes removed")
-            for t in channel.tables
-        }
-        self.location = DataLocation(scope, "DataLocation", bucket=self.bucket)
+                                   output_location=f"s3://{self.bucket_name}/{ATHENA_RESULTS_PREFIX}",
+                                   key=self.results_key, force_destroy=True, tags=tags)
+        # One latest-state query per table and reader clearance, selecting only what that clearance sees.
+        self.queries: dict[tuple[str, str], NamedQuery] = {}
+        if not self.emulator:
+            for t in channel.tables:
+                for clearance in self._reader_clearances():
+                    self.query(t, clearance)
+        self.classification_tag = LfTag(
+            scope, "ClassificationTag", key=classification_tag_key(name), values=list(LEVELS))
+        for t in channel.tables:
+            self._tag_table(t)
+        # Lake Formation reads the data for the readers (credential vending) with a role of its own, which holds
+        # the data key; the service-linked role cannot be given a customer-managed key through IAM.
+        self.location_role = ServiceRole(
+            scope, "LakeFormationRole", name=f"{aws_name(name)}-lakeformation"[:64], service=LAKEFORMATION,
+            statements=self.bucket.grant_read(f"{lake.data_prefix}/", sid="LakeFormationData"),
+            description=f"Lake Formation reads channel {name} for its readers", tags=tags)
+        self.location = DataLocation(scope, "DataLocation", bucket=self.bucket, role=self.location_role)
         self._grants: list[dict[str, Any]] = []
         self._reader_count = 0
         self.sink: Any = None
@@ -312,7 +346,47 @@ class AwsLakeDeployment(WarehouseDeployment):
             protect=self.lake.protect,
         )
 
-    def latest_state_sql(self, table: Table) -> str:
+    def _reader_clearances(self) -> list[str]:
+        """``internal`` (the default clearance, query ``<table>_latest``), then each other one of ``readers=``."""
+        held = {r.clearance for r in self.channel.readers if isinstance(r, Reader) and r.aws}
+        return ["internal", *sorted(held - {"internal"}, key=rank)]
+
+    def query(self, table: Table, clearance: str) -> NamedQuery | None:
+        """The latest-state named query of ``table`` for ``clearance`` (made on first use), or None.
+
+        ``<table>_latest`` for ``internal``, ``<table>_latest_<clearance>`` for the others. None when the
+        clearance cannot see a primary-key column (the latest state is computed per key) or in the emulator.
+        """
+        key = (table.name, clearance)
+        if key in self.queries or self.emulator:
+            return self.queries.get(key)
+        shown = self.visibility(table, clearance)
+        if any(shown[k] != CLEAR for k in table.primary_key):
+            return None
+        suffix = "" if clearance == "internal" else f"_{clearance}"
+        cid = f"Latest-{aws_name(table.name)}" + ("" if clearance == "internal" else f"-{clearance}")
+        hidden = sorted(c for c, how in shown.items() if how != CLEAR)
+        note = f"; without {', '.join(hidden)} (above clearance {clearance})" if hidden else ""
+        self.queries[key] = NamedQuery(
+            self.scope, cid, name=f"{self.table_names[table.name]}_latest{suffix}", database=self.database,
+            query=self.latest_state_sql(table, clearance), workgroup=self.workgroup,
+            description=f"Latest state of {table.name}: one row per primary key, deletes removed{note}")
+        return self.queries[key]
+
+    def _tag_table(self, table: Table) -> None:
+        """The classification tag on the Glue table (its most sensitive level) and on each column (its level).
+
+        One ``aws_lakeformation_resource_lf_tag`` per table and per column (``Tag-<table>``, and below it
+        ``Column-<column>``): a change of one column's classification retags that column only.
+        """
+        glue = self.tables[table.name]
+        on_table = LfTagAssignment(self.scope, f"Tag-{aws_name(table.name)}", tag=self.classification_tag,
+                                   value=channel_level([table]), table=glue)
+        for c in table.columns:
+            LfTagAssignment(on_table, child_id("Column", c.name), tag=self.classification_tag,
+                            value=column_level(c), table=glue, columns=[glue_ident(c.name)])
+
+    def latest_state_sql(self, table: Table, clearance: str = "restricted") -> str:
         """Athena SQL of ``table``'s latest state: the newest change per primary key by source position.
 
         Columns the raw table holds in their wire form (dates as days, times and zone-less timestamps as epoch
@@ -322,14 +396,16 @@ class AwsLakeDeployment(WarehouseDeployment):
         database = quote_identifier(self.database_name, "athena")
         source = f"{database}.{quote_identifier(self.table_names[table.name], 'athena')}"
         engine = self.channel.source.engine
+        shown = self.visibility(table, clearance)
+        columns = [c for c in table.columns if shown[c.name] == CLEAR]
         expressions = {}
-        for c in table.columns:
+        for c in columns:
             name = glue_ident(c.name)
             expr = athena_expression(self.channel.column_type(table, c), quote_identifier(name, "athena"), engine)
             if expr is not None:
                 expressions[name] = expr
         return latest_state_sql(
-            source_table=source, columns=[glue_ident(c.name) for c in table.columns],
+            source_table=source, columns=[glue_ident(c.name) for c in columns],
             primary_key=[glue_ident(k) for k in table.primary_key],
             position_columns=[n for n, _ in self.channel.source.position_columns], dialect="athena",
             expressions=expressions)
@@ -384,13 +460,18 @@ class AwsLakeDeployment(WarehouseDeployment):
             depends_on=[t.resource for t in self.tables.values()], description="S3 sink connector"))
         return self.sink
 
-    def grant_read(self, principal: str, *, expires: datetime | None = None) -> list[Any]:
-        """Grant ``principal`` read access to every table of the channel.
+    def grant_read(
+        self, principal: str, *, expires: datetime | None = None, clearance: str = "internal",
+    ) -> list[Any]:
+        """Grant ``principal`` read access to every table of the channel, column by column as ``clearance`` allows.
 
-        Lake Formation: DESCRIBE on the database, SELECT + DESCRIBE on each table (every column but the
-        PII ones). IAM (role or user ARNs): a managed policy for Athena, Glue, S3 and KMS, attached to the
-        principal; with ``expires`` every statement carries ``DateLessThan aws:CurrentTime``. Lake Formation
-        grants cannot expire, so ``expires`` is only accepted for IAM role and user ARNs.
+        Lake Formation: DESCRIBE on the database, SELECT + DESCRIBE on each table, without the columns above
+        ``clearance`` (Lake Formation cannot mask, so a column the reader may not see in clear is left out:
+        :mod:`channelkit.governance.access`). IAM (role or user ARNs): a managed policy for Athena, the Glue
+        catalog and the query results, attached to the principal; with ``expires`` every statement carries
+        ``DateLessThan aws:CurrentTime``. The data itself is reached only through Lake Formation: the policy
+        allows no ``s3:GetObject`` on the data prefix and no use of the data key. Lake Formation grants cannot
+        expire, so ``expires`` is only accepted for IAM role and user ARNs.
 
         Raises:
             PrincipalError: a principal Lake Formation does not accept.
@@ -412,12 +493,13 @@ class AwsLakeDeployment(WarehouseDeployment):
         created: list[Any] = [LakeGrant(scope, "Database", principal=principal, permissions=("DESCRIBE",),
                                         database=self.database)]
         for table in self.channel.tables:
-            pii = tuple(sorted(glue_ident(c.name) for c in table.columns if c.pii))
-            if pii and self.emulator:
+            excluded = tuple(sorted(glue_ident(c) for c, shown in self.visibility(table, clearance).items()
+                                    if shown != CLEAR))
+            if excluded and self.emulator:
                 continue  # column-level grants do not read back from moto: left out of emulator applies
             created.append(LakeGrant(scope, f"Table-{aws_name(table.name)}", principal=principal,
                                      permissions=("DESCRIBE", "SELECT"), database=self.database,
-                                     table=self.tables[table.name], excluded_columns=pii))
+                                     table=self.tables[table.name], excluded_columns=excluded))
         if role is not None or user is not None:
             statements = self.reader_statements()
             if expires is not None:
@@ -428,20 +510,29 @@ class AwsLakeDeployment(WarehouseDeployment):
                 scope, "Policy", name=f"{aws_name(self.channel.channel_name)}-reader-{self._reader_count}",
                 description=f"Read channel {self.channel.channel_name}", statements=tuple(statements),
                 attach_to_roles=(role,) if role else (), attach_to_users=(user,) if user else ()))
-        self._grants.append({"principal": principal, "expires": expires.isoformat() if expires else None})
+        self._grants.append({"principal": principal, "expires": expires.isoformat() if expires else None,
+                             "clearance": clearance})
         return created
 
+    def visibility(self, table: Table, clearance: str) -> dict[str, str]:
+        """``{column: clear | hidden}`` of ``table`` for a reader with ``clearance`` (the lake cannot mask)."""
+        types = {c.name: self.channel.column_type(table, c) for c in table.columns}
+        return visibility(table, types, clearance, can_mask=False)
+
     def reader_statements(self) -> list[Statement]:
-        """IAM statements a reader needs next to its Lake Formation grants (each covering the channel key)."""
-        prefix = self.lake.data_prefix
+        """IAM statements a reader needs next to its Lake Formation grants: Athena, the catalog, the results.
+
+        Nothing here reads the data: no ``s3:GetObject`` on the data prefix and no use of the data key (Lake
+        Formation vends the credentials for the columns it grants). The query results are written and read
+        under :data:`ATHENA_RESULTS_PREFIX`, encrypted with the results key.
+        """
         return [
             *self.workgroup.grant_query("AthenaQuery"),
             Statement(sid="GlueRead", actions=("glue:GetDatabase", "glue:GetTable", "glue:GetTables",
                                                "glue:GetPartition", "glue:GetPartitions"),
                       resources=(self.database.arn, *(t.arn for t in self.tables.values()))),
             Statement(sid="LakeFormationData", actions=("lakeformation:GetDataAccess",), resources=("*",)),
-            *self.bucket.grant_read(f"{prefix}/", sid="DataRead"),
-            *self.bucket.grant_write("athena-results/", sid="AthenaResults"),
+            *self.bucket.grant_write(ATHENA_RESULTS_PREFIX, sid="AthenaResults", key=self.results_key),
         ]
 
     def summary(self) -> dict[str, Any]:

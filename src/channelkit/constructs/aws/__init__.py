@@ -20,7 +20,7 @@ from .athena import NamedQuery, Workgroup
 from .glue import GlueColumn, GlueDatabase, GlueTable
 from .iam import Condition, ManagedPolicy, ServiceRole, Statement, policy_document
 from .kms import ChannelKey
-from .lakeformation import DataLocation, LakeGrant
+from .lakeformation import DataLocation, LakeGrant, LfTag, LfTagAssignment
 from .msk_connect import Connector, CustomPlugin, WorkerConfiguration
 from .provider import LocalAwsEndpoint, aws_provider, s3_backend
 from .s3 import DataBucket
@@ -39,6 +39,8 @@ __all__ = [
     "GlueDatabase",
     "GlueTable",
     "LakeGrant",
+    "LfTag",
+    "LfTagAssignment",
     "LocalAwsEndpoint",
     "ManagedPolicy",
     "NamedQuery",

@@ -172,19 +172,23 @@ class DataBucket(ArnResource, Construct):
             self.key.grant_decrypt(f"{sid}Kms"),
         )
 
-    def grant_write(self, prefix: str = "", *, sid: str = "DataBucketWrite") -> tuple[Statement, ...]:
+    def grant_write(
+        self, prefix: str = "", *, sid: str = "DataBucketWrite", key: ChannelKey | None = None,
+    ) -> tuple[Statement, ...]:
         """The statements allowing to write (and read back) objects under ``prefix``, encrypted with the key.
 
         Args:
             prefix: object key prefix, e.g. ``topics/`` (default empty: the whole bucket).
             sid: prefix of the statement ids (default ``DataBucketWrite``): ``<sid>List``, ``<sid>Objects``
                 and ``<sid>Kms`` (encrypt and decrypt with the bucket's key).
+            key: the key the writer encrypts those objects with, if not the bucket's (Athena results written
+                with a workgroup key of their own); ``<sid>Kms`` then covers that key only.
 
         Raises:
             ConstructPropsError: ``prefix`` is not a string or starts with ``/``, or ``sid`` is not letters
                 and digits.
         """
-        self._check_grant(prefix, sid)
+        self._check_grant(prefix, sid, key)
         return (
             Statement(
                 sid=f"{sid}List",
@@ -196,11 +200,12 @@ class DataBucket(ArnResource, Construct):
                 actions=("s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"),
                 resources=(f"{self.arn}/{prefix}*",),
             ),
-            self.key.grant_encrypt_decrypt(f"{sid}Kms"),
+            (key or self.key).grant_encrypt_decrypt(f"{sid}Kms"),
         )
 
-    def _check_grant(self, prefix: object, sid: object) -> None:
+    def _check_grant(self, prefix: object, sid: object, key: object = None) -> None:
         checks = Checks(self)
+        checks.props.check(key is None or isinstance(key, ChannelKey), "key", key, "None or a ChannelKey")
         checks.props.check(isinstance(prefix, str) and not prefix.startswith("/"), "prefix", prefix,
                            "an object key prefix such as 'topics/' (no leading '/'; empty for the whole bucket)")
         check_sid(checks.props, "sid", sid)
