@@ -281,7 +281,17 @@ def test_the_same_program_on_cdktn_and_cdktf(tmp_path: Path) -> None:
 
 def _org_channel(scope: Any, id: str) -> Any:
     """A MySQL → Kafka Connect → BigQuery channel as the benchmark builds it (23 resources)."""
-    from channelkit.patterns import BigQuery, Channel, Column, ConnectCluster, KafkaCluster, MySqlSource, Table, Team
+    from channelkit.patterns import (
+        BigQuery,
+        Channel,
+        Column,
+        ConnectCluster,
+        KafkaCluster,
+        MySqlSource,
+        Reader,
+        Table,
+        Team,
+    )
 
     return Channel(
         scope, id, source=MySqlSource(host="db", database="app"),
@@ -290,7 +300,7 @@ def _org_channel(scope: Any, id: str) -> Any:
         kafka=KafkaCluster(name="k", bootstrap_servers=("b1:9092",), tls_enabled=False),
         connect=ConnectCluster(name="c", url="http://connect:8083", principal="User:connect"),
         warehouse=BigQuery(project="bench-project", location="EU"), owner=Team(name="bench", email="bench@example.com"),
-        readers=["User:analyst"])
+        readers=[Reader(kafka="User:analyst", clearance="confidential")])
 
 
 def _check_remembered(app: Any) -> list[str]:

@@ -35,7 +35,7 @@ from channelkit.providers.google.bigquery_datapolicy_data_policy_iam_member impo
 )
 from channelkit.providers.google.data_catalog_policy_tag_iam_member import DataCatalogPolicyTagIamMemberCondition
 
-from ._util import child_id
+from ._util import child_id, init_construct, path_of
 from .bigquery import expiry_condition
 from .errors import ConstructPropsError, PrincipalError
 from .naming import check_gcp_principal
@@ -61,9 +61,9 @@ _DATA_POLICY_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,255}")
 
 
 def _check_member(scope: Construct, principal: str) -> None:
-    problems = ProblemCollector(scope.node.path)
+    problems = ProblemCollector(path_of(scope))
     check_gcp_principal(problems, "principal", principal)
-    problems.raise_if_any(PrincipalError, f"invalid principal at {scope.node.path}")
+    problems.raise_if_any(PrincipalError, f"invalid principal at {path_of(scope)}")
 
 
 class PolicyTaxonomy(Construct):
@@ -90,13 +90,13 @@ class PolicyTaxonomy(Construct):
         provider: Any = None,
     ) -> None:
         """Check the props, then create the taxonomy with ``FINE_GRAINED_ACCESS_CONTROL`` activated."""
-        super().__init__(scope, id)
-        problems = ProblemCollector(self.node.path)
+        init_construct(super().__init__, scope, id)
+        problems = ProblemCollector(path_of(self))
         problems.check(isinstance(display_name, str) and bool(_DISPLAY_NAME.fullmatch(display_name)),
                        "display_name", display_name, "1-200 letters, digits, '_', '-' or spaces")
         problems.check(isinstance(region, str) and region == region.lower() and bool(region), "region", region,
                        "the dataset's location in lower case")
-        problems.raise_if_any(ConstructPropsError, f"invalid taxonomy at {self.node.path}")
+        problems.raise_if_any(ConstructPropsError, f"invalid taxonomy at {path_of(self)}")
         self.provider = provider
         self.resource = DataCatalogTaxonomy(
             self, "Resource", display_name=literal(display_name), region=literal(region), project=literal(project),
@@ -126,12 +126,12 @@ class PolicyTag(Construct):
         self, scope: Construct, id: str, *, taxonomy: PolicyTaxonomy, display_name: str, description: str = "",
     ) -> None:
         """Check the props, then create the tag."""
-        super().__init__(scope, id)
-        problems = ProblemCollector(self.node.path)
+        init_construct(super().__init__, scope, id)
+        problems = ProblemCollector(path_of(self))
         problems.check(isinstance(taxonomy, PolicyTaxonomy), "taxonomy", taxonomy, "a PolicyTaxonomy")
         problems.check(isinstance(display_name, str) and bool(_DISPLAY_NAME.fullmatch(display_name)),
                        "display_name", display_name, "1-200 letters, digits, '_', '-' or spaces")
-        problems.raise_if_any(ConstructPropsError, f"invalid policy tag at {self.node.path}")
+        problems.raise_if_any(ConstructPropsError, f"invalid policy tag at {path_of(self)}")
         self.taxonomy = taxonomy
         self.resource = DataCatalogPolicyTag(
             self, "Resource", taxonomy=taxonomy.resource.id, display_name=literal(display_name),
@@ -139,8 +139,11 @@ class PolicyTag(Construct):
 
     @property
     def name(self) -> str:
-        """Reference token to the tag's resource name (``projects/.../policyTags/<id>``)."""
-        return self.resource.name
+        """Reference token to the tag's resource name (``projects/.../policyTags/<id>``; read once)."""
+        cached: str | None = self.__dict__.get("_name_token")
+        if cached is None:
+            cached = self.__dict__["_name_token"] = self.resource.name
+        return cached
 
     def grant_fine_grained_read(
         self, principal: str, *, expires: datetime | None = None, grant_id: str | None = None,
@@ -155,7 +158,7 @@ class PolicyTag(Construct):
         """
         if "TfToken" not in principal:
             _check_member(self, principal)
-        condition = expiry_condition(self.node.path, expires, condition_type=DataCatalogPolicyTagIamMemberCondition)
+        condition = expiry_condition(path_of(self), expires, condition_type=DataCatalogPolicyTagIamMemberCondition)
         return DataCatalogPolicyTagIamMember(
             self, grant_id or child_id("Reader", principal), policy_tag=self.name, role=FINE_GRAINED_READER,
             member=principal,
@@ -186,14 +189,14 @@ class MaskingPolicy(Construct):
         location: str, project: str,
     ) -> None:
         """Check the props, then create the data policy."""
-        super().__init__(scope, id)
-        problems = ProblemCollector(self.node.path)
+        init_construct(super().__init__, scope, id)
+        problems = ProblemCollector(path_of(self))
         problems.check(isinstance(policy_tag, PolicyTag), "policy_tag", policy_tag, "a PolicyTag")
         problems.check(isinstance(data_policy_id, str) and bool(_DATA_POLICY_ID.fullmatch(data_policy_id)),
                        "data_policy_id", data_policy_id, "[A-Za-z_][A-Za-z0-9_]*, at most 256 characters")
         problems.check(expression in PREDEFINED_EXPRESSIONS, "expression", expression,
                        "one of " + ", ".join(PREDEFINED_EXPRESSIONS))
-        problems.raise_if_any(ConstructPropsError, f"invalid data policy at {self.node.path}")
+        problems.raise_if_any(ConstructPropsError, f"invalid data policy at {path_of(self)}")
         self.policy_tag, self.location, self.project = policy_tag, location, project
         self.data_policy_id = data_policy_id
         self.resource = BigqueryDatapolicyDataPolicy(
@@ -210,7 +213,7 @@ class MaskingPolicy(Construct):
             ConstructPropsError: ``expires`` is not in the future.
         """
         _check_member(self, principal)
-        condition = expiry_condition(self.node.path, expires,
+        condition = expiry_condition(path_of(self), expires,
                                      condition_type=BigqueryDatapolicyDataPolicyIamMemberCondition)
         return BigqueryDatapolicyDataPolicyIamMember(
             self, child_id("Reader", principal), data_policy_id=self.resource.data_policy_id,

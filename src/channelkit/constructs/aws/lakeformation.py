@@ -183,7 +183,7 @@ class LfTag(Construct):
 
     def __init__(self, scope: Construct, id: str, *, key: str, values: Sequence[str]) -> None:
         """Check the key and values, then create the tag."""
-        super().__init__(scope, id)
+        init_construct(super().__init__, scope, id)
         checks = Checks(self)
         checks.props.check(isinstance(key, str) and 1 <= len(key) <= 128 and bool(_LF_TAG_TEXT.fullmatch(key)),
                            "key", key, "1-128 letters, digits, spaces or _.:/=+-@%")
@@ -222,7 +222,7 @@ class LfTagAssignment(Construct):
         self, scope: Construct, id: str, *, tag: LfTag, value: str, table: GlueTable, columns: Sequence[str] = (),
     ) -> None:
         """Check every prop, then assign the value."""
-        super().__init__(scope, id)
+        init_construct(super().__init__, scope, id)
         checks = Checks(self)
         if check_construct(checks.props, "tag", tag, LfTag):
             checks.props.check(value in tag.values, "value", value, "one of " + ", ".join(tag.values))
