@@ -219,3 +219,24 @@ def test_literal_password_is_rejected_for_an_unmanaged_user(tmp_path: Path) -> N
     err = _fail(tmp_path, ConstructPropsError, source=source)
     p = _problem(err, "source.password_ref")
     assert p.value == "<redacted>" and "hunter2" not in str(err)
+
+
+@pytest.mark.parametrize(("source", "mode", "ok"), [
+    (MySqlSource(host="db", database="shop"), "recovery", True),
+    (MySqlSource(host="db", database="shop"), "never", False),
+    (PostgresSource(host="pg", database="crm"), "recovery", False),
+    (PostgresSource(host="pg", database="crm"), "never", False),
+    (PostgresSource(host="pg", database="crm"), "no_data", True),
+])
+def test_snapshot_modes_are_the_connectors_own(tmp_path: Path, source: Any, mode: str, ok: bool) -> None:
+    """Debezium 3.6: Postgres has no ``recovery``, neither connector has ``never`` any more."""
+    import dataclasses
+
+    _, stack = new_stack(tmp_path)
+    kwargs = channel_kwargs(source=dataclasses.replace(source, snapshot_mode=mode))
+    if ok:
+        Channel(stack, "shop", **kwargs)
+        return
+    with pytest.raises(ConstructPropsError) as info:
+        Channel(stack, "shop", **kwargs)
+    assert _problem(info.value, "source.snapshot_mode").value == mode

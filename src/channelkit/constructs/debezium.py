@@ -59,8 +59,9 @@ POSTGRES_CONNECTOR_CLASS = "io.debezium.connector.postgresql.PostgresConnector"
 #: Debezium's dedicated MariaDB connector (module ``debezium-connector-mariadb``, Debezium 3.x).
 MARIADB_CONNECTOR_CLASS = "io.debezium.connector.mariadb.MariaDbConnector"
 
-#: Snapshot modes accepted (Debezium 3.x, common to MySQL and Postgres).
-SNAPSHOT_MODES = ("initial", "initial_only", "when_needed", "no_data", "recovery", "never", "always")
+#: ``snapshot.mode`` values of the Postgres connector (``PostgresConnectorConfig.SnapshotMode``, Debezium 3.6, less
+#: ``configuration_based`` and ``custom``), which every source accepts; the binlog sources add ``recovery``.
+SNAPSHOT_MODES = ("initial", "initial_only", "when_needed", "no_data", "always")
 #: ``database.ssl.mode`` values of the MySQL connector, least to most strict.
 MYSQL_SSL_MODES = ("disabled", "preferred", "required", "verify_ca", "verify_identity")
 #: ``skipped.operations`` of every source connector: ``t``, a source ``TRUNCATE`` produces no record. Said
@@ -289,7 +290,7 @@ COMMON_RULES = {
     "user": Text(min_len=1, tokens=True, what="a database user (a reference is fine)"),
     "database": Text(min_len=1, what="a database name"),
     "tables": Seq(Text(min_len=1, what="a table name"), min_items=1, what="a list of table names (not one string)"),
-    "snapshot_mode": OneOf(SNAPSHOT_MODES),
+    "snapshot_mode": OneOf(BINLOG_SNAPSHOT_MODES),  # the Postgres source narrows it to SNAPSHOT_MODES
     "delete_handling": OneOf(DELETE_HANDLING_MODES),
 }
 
@@ -426,6 +427,8 @@ class DebeziumPostgresSource(_DebeziumSource):
         Maybe(slot).check(problems, "publication_name", publication_name)
         Text(min_len=1, max_bytes=63, what="a Postgres schema name").check(problems, "schema", schema)
         OneOf(POSTGRES_SSL_MODES).check(problems, "sslmode", sslmode)
+        if snapshot_mode in BINLOG_SNAPSHOT_MODES:  # otherwise reported by the common rules
+            OneOf(SNAPSHOT_MODES).check(problems, "snapshot_mode", snapshot_mode)
         Boolean().check(problems, "publication_managed", publication_managed)
         check_provider(problems, "provider", provider)
         checks.raise_if_any("invalid Postgres source at {path}")

@@ -11,7 +11,12 @@ from constructs import Construct
 from channelkit._stack import stack_provider
 from channelkit._text import literal_settings
 from channelkit.constructs.database import CdcDatabaseUser
-from channelkit.constructs.debezium import MYSQL_POSITION_COLUMNS, MYSQL_SSL_MODES, mysql_connector_config
+from channelkit.constructs.debezium import (
+    BINLOG_SNAPSHOT_MODES,
+    MYSQL_POSITION_COLUMNS,
+    MYSQL_SSL_MODES,
+    mysql_connector_config,
+)
 from channelkit.errors import ProblemCollector
 from channelkit.props import Integer, Maybe, OneOf, Rule, Text
 from channelkit.providers.mysql import MysqlProvider
@@ -76,6 +81,7 @@ class MySqlSource(BinlogSource):
         "user": Maybe(Text(r"[A-Za-z0-9_]+", min_len=1, max_len=MYSQL_USER_LIMIT, what="a MySQL user name")),
         "admin_user": Text(min_len=1, max_len=MYSQL_USER_LIMIT, what="a MySQL user name"),
         "ssl_mode": OneOf(MYSQL_SSL_MODES),
+        "snapshot_mode": OneOf(BINLOG_SNAPSHOT_MODES),
     }
 
     def _check(self, problems: ProblemCollector, field: str) -> None:
