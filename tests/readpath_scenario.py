@@ -163,7 +163,7 @@ def synth_lake_channel(outdir: Path) -> dict[str, Any]:
     """A Postgres channel over the support tables into the S3 lake (Kafka + Connect with an AWS worker role)."""
     from channelkit import cdk
     from channelkit.constructs.aws import aws_provider
-    from channelkit.patterns import AwsLake, Channel, ConnectCluster, PostgresSource
+    from channelkit.patterns import AwsLake, Channel, ConnectCluster, PostgresSource, Reader
     from stacks.platform import KAFKA
     from stacks.support import TABLES, TEAM
 
@@ -174,7 +174,9 @@ def synth_lake_channel(outdir: Path) -> dict[str, Any]:
             tables=lake_tables(TABLES), kafka=KAFKA, owner=TEAM,
             connect=ConnectCluster(name="main", url="https://connect.data.internal:8083", principal="User:connect",
                                    aws_role=LAKE_WORKER_ROLE),
-            warehouse=AwsLake(region="us-east-1", bucket_name=LAKE_BUCKET))
+            warehouse=AwsLake(region="us-east-1", bucket_name=LAKE_BUCKET),
+            readers=["arn:aws:iam::123456789012:role/support-analyst",
+                     Reader(aws="arn:aws:iam::123456789012:role/support-auditor", clearance="restricted")])
     app.synth()
     return json.loads((outdir / "stacks" / "lake" / "cdk.tf.json").read_text())
 

@@ -38,6 +38,8 @@ import pytest
 import sqlglot
 from readpath_scenario import LAKE_BUCKET, ChannelRun, Scenario, athena_on_duckdb, connect_json, readpath
 
+from channelkit.governance import column_level
+
 pytestmark = [pytest.mark.engines, pytest.mark.moto]
 pytest_plugins = ["aws_fixtures"]
 __all__ = ["readpath"]  # the module-scoped fixture
@@ -317,12 +319,20 @@ def test_athena_latest_state_equals_the_source(readpath: Scenario, s3: Any, writ
                     ", ".join(f"\"{c['name']}\" {duck_type(c['type'])}" for c in cols) + ")")
         con.executemany(f"INSERT INTO \"{database['name']}\".\"{name}\" VALUES ({', '.join('?' for _ in cols)})",
                         [[r[c["name"]] for c in cols] for r in rows])
-    queries = {q["name"].removesuffix("_latest"): q for q in run.resources("aws_athena_named_query").values()}
-    assert set(queries) == set(tables)
+    named = {q["name"]: q for q in run.resources("aws_athena_named_query").values()}
+    # One query per clearance of the channel's readers: the restricted reader's sees every column, the default
+    # (internal) one the same rows without the columns above internal (the lake leaves them out).
+    assert set(named) == {f"{t}_latest{suffix}" for t in tables for suffix in ("", "_restricted")}
+    from stacks.support import TABLES
+
+    hidden = {c.name for t in TABLES for c in t.columns if column_level(c) not in ("public", "internal")}
+    assert hidden, "the support tables hold PII"
     for t, source_rows in run.expected.items():
-        duck = sqlglot.transpile(queries[t]["query"], read="athena", write="duckdb")[0]
-        cur = con.execute(duck)
-        names = [d[0] for d in cur.description]
-        got = sorted(({n: v for n, v in zip(names, row, strict=True) if n != "__source_ts_ms"}
-                      for row in cur.fetchall()), key=lambda r: r["id"])
-        assert got == [{c: _source_value(v) for c, v in r.items()} for r in source_rows], t
+        for suffix, drop in (("_restricted", set()), ("", hidden)):
+            duck = sqlglot.transpile(named[f"{t}_latest{suffix}"]["query"], read="athena", write="duckdb")[0]
+            cur = con.execute(duck)
+            names = [d[0] for d in cur.description]
+            got = sorted(({n: v for n, v in zip(names, row, strict=True) if n != "__source_ts_ms"}
+                          for row in cur.fetchall()), key=lambda r: r["id"])
+            want = [{c: _source_value(v) for c, v in r.items() if c not in drop} for r in source_rows]
+            assert got == want, (t, suffix)
