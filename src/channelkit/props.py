@@ -14,6 +14,7 @@ accepted only where a rule is wrapped in :class:`Maybe`. Patterns match the *who
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -54,17 +55,17 @@ def is_token(value: object) -> bool:
     return bool(cdk.Token.is_unresolved(value))
 
 
-class Rule:
+class Rule(ABC):
     """What one prop accepts."""
 
     @property
+    @abstractmethod
     def allowed(self) -> str:
         """What is accepted, in words."""
-        raise NotImplementedError
 
+    @abstractmethod
     def ok(self, value: Any) -> bool:
         """Whether ``value`` is accepted."""
-        raise NotImplementedError
 
     def check(self, problems: ProblemCollector, field: str, value: Any) -> bool:
         """Record a problem on ``field`` unless ``value`` is accepted; return whether it is."""
