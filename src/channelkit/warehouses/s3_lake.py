@@ -100,7 +100,6 @@ EMULATOR_OMITTED_TYPES: tuple[str, ...] = tuple(sorted(("aws_athena_named_query"
 #: length 0-255, pattern [\u0020-\uD7FF\uE000-\uFFFD\uD800\uDC00-\uDBFF\uDFFF\t]*).
 GLUE_COMMENT = Text(r"[\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff\t]*", max_len=255, printable=False,
                     what="a Glue column comment without line breaks")
-_TAG_KEY, _TAG_VALUE = AWS_TAG_KEY, AWS_TAG_VALUE
 _PARTITION_KEY = GlueColumn(name="dt", type="string", comment="UTC day the change was captured (YYYY-MM-dd)")
 _PREFIX = re.compile(r"[a-z0-9][a-z0-9/_-]*")
 #: The sink's ``path.format`` (Joda): one ``dt=YYYY-MM-dd`` directory per UTC day, the Glue partition key.
@@ -160,7 +159,7 @@ class AwsLake(Warehouse):
                             what="lowercase letters, digits, '/', '_', '-' (no trailing '/')"),
         "protect": Boolean(),
         "local_emulator": Boolean(),
-        "tags": Map(_TAG_KEY, _TAG_VALUE, max_items=45, what="tags (at most 45 besides channelkit:channel)"),
+        "tags": Map(AWS_TAG_KEY, AWS_TAG_VALUE, max_items=45, what="tags (at most 45 besides channelkit:channel)"),
     }
 
     def bucket(self, channel: Channel, platform: Platform | None) -> str:
