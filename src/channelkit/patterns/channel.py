@@ -61,6 +61,14 @@ from channelkit.constructs.naming import (
 )
 from channelkit.errors import ProblemCollector
 from channelkit.governance import channel_level, masking_problem, rank
+from channelkit.governance.policy import (
+    DataPolicy,
+    PolicyViolationError,
+    all_violations,
+    policies_for,
+    reader_violations,
+    register_channel,
+)
 from channelkit.platforms import ConnectorSpec, Platform, PlatformDeployment, accepted_pairs, resolve
 from channelkit.props import Days, Moment, check_props
 from channelkit.sources import Source, SourceNames
@@ -153,6 +161,12 @@ class Channel(Construct):
         if ok["source"] and self.channel_name:  # names derive from the id and the source
             self._derive_names()
             self._check_names(found.of(InvalidNameError, f"invalid names at {path}"), ok)
+        #: The data policies the channel was checked against (its stack's, then its app's).
+        self.policies: list[DataPolicy] = []
+        if all(ok.values()) and self.stack is not None:
+            self.policies = policies_for(self.stack, self._channelkit_root)
+            found.of(PolicyViolationError, f"channel {path} breaks its data policy").problems.extend(
+                all_violations(self.policies, self))
         if ok["source"] and ok["warehouse"] and found_platform is not None and self.channel_name and self.stack:
             try:
                 self._claim(path)
@@ -163,6 +177,7 @@ class Channel(Construct):
             found.raise_if_any(f"invalid channel at {path}")
         super().__init__(scope, id)
         remember_scope(self, scope, id)  # the tree is read on the Python side from here on: no round trips
+        register_channel(self)
         self.tables = given_tables
         self.labels: dict[str, str] = {
             "owner": label_value(owner.name),
@@ -303,6 +318,9 @@ class Channel(Construct):
         if expires is not None:
             Moment().check(problems, "expires", expires)
             problems.raise_if_any(ConstructPropsError, f"invalid read grant at {path_of(self)}")
+        for policy in self.policies:
+            reader_violations(policy, self, principal, field="principal", problems=problems, expires=expires)
+        problems.raise_if_any(PolicyViolationError, f"read grant at {path_of(self)} breaks its data policy")
         if isinstance(principal, str):
             if principal.startswith("User:"):
                 self._check_kafka_clearance(principal, "internal")

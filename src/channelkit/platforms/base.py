@@ -103,6 +103,11 @@ class Platform(ABC):
         return None
 
     @property
+    def aws_region(self) -> str | None:
+        """The AWS region the cluster (and so the topics' data) lives in, where known (default None)."""
+        return None
+
+    @property
     @abstractmethod
     def broker_count(self) -> int:
         """Brokers of the cluster (replication factors may not exceed it)."""

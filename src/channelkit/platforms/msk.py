@@ -256,6 +256,11 @@ class MskPlatform(Platform):
         """The AWS account of the cluster (from its ARN)."""
         return self.cluster.account if self.cluster else None
 
+    @property
+    def aws_region(self) -> str | None:
+        """The AWS region of the cluster (from its ARN)."""
+        return self.cluster.region if self.cluster else None
+
     def check(self, problems: ProblemCollector, channel: Channel) -> None:
         """Every prop of both: the cluster ARN, subnets, security groups, plugin bucket, version and capacity."""
         kafka_ok = check_props(problems, MskCluster.PROPS, self.kafka, prefix="kafka.")

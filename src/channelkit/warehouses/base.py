@@ -12,6 +12,7 @@ knows its own name rules and builds, below the channel's ``Target``:
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -24,7 +25,34 @@ if TYPE_CHECKING:
     from channelkit.patterns.channel import Channel
     from channelkit.platforms import Platform, PlatformDeployment
 
-__all__ = ["Warehouse", "WarehouseDeployment"]
+__all__ = ["StorageFacts", "Warehouse", "WarehouseDeployment"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class StorageFacts:
+    """What a data policy asks of a channel's warehouse (:mod:`channelkit.governance.policy`).
+
+    Attributes:
+        location: the BigQuery location, or None.
+        aws_region: the AWS region the data lives in, or None.
+        retention_days: how long the change history is kept (None: forever).
+        protected: whether the data-bearing resources are protected from destroy.
+        protect_field: the prop that turns protection off.
+        customer_key: whether the data is encrypted with a customer-managed key.
+        key_field: the prop that sets the key.
+        project: the GCP project (its service accounts are the org's), or None.
+        account: the AWS account of the storage, where known, or None.
+    """
+
+    location: str | None = None
+    aws_region: str | None = None
+    retention_days: int | None = None
+    protected: bool = True
+    protect_field: str = "warehouse.protect"
+    customer_key: bool = False
+    key_field: str = "warehouse.kms_key_name"
+    project: str | None = None
+    account: str | None = None
 
 
 class Warehouse(ABC):
@@ -76,6 +104,10 @@ class Warehouse(ABC):
         """Whether a read grant to ``principal`` can carry an end date (default True)."""
         return True
 
+
+    @abstractmethod
+    def storage_facts(self, channel: Channel, platform: Platform | None) -> StorageFacts:
+        """Where and how this warehouse keeps ``channel``'s data (the props are valid)."""
 
     @abstractmethod
     def deploy(self, channel: Channel, scope: Construct, platform: PlatformDeployment) -> WarehouseDeployment:

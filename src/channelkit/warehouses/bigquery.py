@@ -45,7 +45,7 @@ from channelkit.platforms.base import ConnectorSpec
 from channelkit.props import Boolean, Days, Maybe, Rule, Text, check_props
 from channelkit.providers.google import GoogleProvider
 
-from .base import Warehouse, WarehouseDeployment
+from .base import StorageFacts, Warehouse, WarehouseDeployment
 
 if TYPE_CHECKING:
     from channelkit.patterns.channel import Channel
@@ -154,6 +154,12 @@ class BigQuery(Warehouse):
         if self.history_retention is not None:
             return self.history_retention.days * 86_400_000
         return channel.retention_ms if self.expire_partitions else None
+
+    def storage_facts(self, channel: Channel, platform: Platform | None) -> StorageFacts:
+        """The dataset's location, history retention and key; its tables are always protected from destroy."""
+        expiry = self.partition_expiration_ms(channel)
+        return StorageFacts(location=self.location, retention_days=None if expiry is None else expiry // 86_400_000,
+                            protected=True, customer_key=self.kms_key_name is not None, project=self.project)
 
     def dataset_id(self, channel: Channel) -> str:
         """The dataset id of ``channel``."""

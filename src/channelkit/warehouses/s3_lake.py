@@ -70,7 +70,7 @@ from channelkit.platforms.msk import AWS_PROVIDER_REQUIRED, MSK_CONNECT_TYPES, a
 from channelkit.props import Boolean, Map, Maybe, Moment, Rule, Text, check_props
 from channelkit.sql import latest_state_sql, quote_identifier
 
-from .base import Warehouse, WarehouseDeployment
+from .base import StorageFacts, Warehouse, WarehouseDeployment
 
 if TYPE_CHECKING:
     from channelkit.patterns.channel import Channel
@@ -175,6 +175,11 @@ class AwsLake(Warehouse):
     def history_days(self) -> int | None:
         """``history_retention`` in days, or None when the history is kept."""
         return None if self.history_retention is None else self.history_retention.days
+
+    def storage_facts(self, channel: Channel, platform: Platform | None) -> StorageFacts:
+        """The lake's region, history retention and protection; the channel's own KMS key encrypts it."""
+        return StorageFacts(aws_region=self.region, retention_days=self.history_days, protected=self.protect is True,
+                            customer_key=True, account=platform.aws_account if platform is not None else None)
 
     def resource_tags(self, channel: Channel) -> dict[str, str]:
         """``channelkit:channel`` plus the lake's ``tags``."""
