@@ -1,10 +1,23 @@
-"""Shared platform props: the Kafka and Connect clusters and the warehouse project."""
+"""Shared platform props: the Kafka and Connect clusters, the warehouse project and the org's data policy."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from channelkit.governance import DataPolicy, RetentionLimit
 from channelkit.patterns import BigQuery, ClientCredentials, ConnectCluster, KafkaCluster
 
-__all__ = ["CONNECT", "KAFKA", "WAREHOUSE"]
+__all__ = ["CONNECT", "KAFKA", "POLICY", "WAREHOUSE"]
+
+#: Every channel of the org is checked against it (``build_app`` applies it to the app).
+POLICY = DataPolicy(
+    name="acme data policy",
+    bigquery_locations={"confidential": ["EU"], "restricted": ["EU"]},
+    aws_regions={"confidential": ["eu-west-1", "eu-central-1"], "restricted": ["eu-west-1"]},
+    kafka_retention={"confidential": RetentionLimit(maximum=timedelta(days=30)),
+                     "restricted": RetentionLimit(maximum=timedelta(days=14))},
+    org_domains=["acme.example"],
+)
 
 KAFKA = KafkaCluster(
     name="main",
@@ -28,4 +41,7 @@ CONNECT = ConnectCluster(
         "ssl.keystore.password": "${file:/etc/kafka-connect/secrets.properties:sink.keystore.password}",
     }),
 )
-WAREHOUSE = BigQuery(project="acme-warehouse", location="EU")
+#: The security team's key encrypts the warehouse (the policy requires a customer key for confidential data);
+#: they grant the project's BigQuery service agent ``roles/cloudkms.cryptoKeyEncrypterDecrypter`` on it.
+WAREHOUSE = BigQuery(project="acme-warehouse", location="EU",
+                     kms_key_name="projects/acme-security/locations/eu/keyRings/warehouse/cryptoKeys/cdc")

@@ -226,3 +226,18 @@ def test_a_bad_policy_is_one_typed_error(tmp_path: Any, policy: DataPolicy, fiel
     with pytest.raises(ConstructPropsError) as excinfo:
         policy.apply(app)
     assert [p.field for p in excinfo.value.problems] == [field]
+
+
+def test_the_example_org_is_built_under_its_policy(tmp_path: Any) -> None:
+    from dataclasses import replace
+
+    from stacks import POLICY, PaymentsStack, build_app
+
+    app = build_app(str(tmp_path / "org"))
+    channels = [c for stack in app.node.children for c in stack.node.children if isinstance(c, Channel)]
+    assert len(channels) == 2 and all(c.policies == [POLICY] for c in channels)
+    stricter = cdk.App(outdir=str(tmp_path / "strict"))
+    replace(POLICY, kafka_retention={"restricted": RetentionLimit(maximum=timedelta(days=7))}).apply(stricter)
+    with pytest.raises(PolicyViolationError) as excinfo:
+        PaymentsStack(stricter, "payments")  # its topics keep the restricted iban 14 days
+    assert [(p.path, p.field) for p in excinfo.value.problems] == [("payments/payments", "retention")]

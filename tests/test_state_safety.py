@@ -76,6 +76,9 @@ INTENDED: dict[tuple[str, str], str] = {
     ("aws_lakeformation_resource", "role_arn"):
         "Lake Formation reads the data with a role holding the data key (the service-linked role cannot; issue 10)",
     ("aws_lakeformation_resource", "use_service_linked_role"): "see role_arn (issue 10)",
+    ("google_bigquery_dataset", "default_encryption_configuration"):
+        "the example org's data policy requires a customer key for confidential data (issue 10): an in-place "
+        "update that encrypts new tables only, so existing tables keep Google-managed keys until recreated",
     ("aws_mskconnect_connector", "connector_configuration"):
         "the S3 sink reads the source's JSON with schemas (schemaless it wrote {schema, payload} envelopes "
         "and every Glue column read NULL)",
@@ -175,3 +178,5 @@ def test_the_governance_changes_are_real(synthesized: dict[str, Path]) -> None:
     results_key = workgroup["configuration"]["result_configuration"]["encryption_configuration"]["kms_key_arn"]
     assert results_key != sse["rule"][0]["apply_server_side_encryption_by_default"]["kms_master_key_id"]
     assert aws["aws_lakeformation_resource_lf_tag"] and aws["aws_lakeformation_lf_tag"]
+    for dataset in support["google_bigquery_dataset"].values():  # the org policy's customer key
+        assert dataset["default_encryption_configuration"]["kms_key_name"].endswith("/cryptoKeys/cdc")
