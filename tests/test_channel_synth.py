@@ -38,7 +38,7 @@ def support(out: Path) -> dict[str, Any]:
     return json.loads((out / "stacks" / "support" / "cdk.tf.json").read_text())
 
 
-@pytest.fixture(scope="module", params=["payments", "support"])
+@pytest.fixture(scope="module", params=["growth", "payments", "support"])
 def doc(request: pytest.FixtureRequest, out: Path) -> dict[str, Any]:
     return json.loads((out / "stacks" / request.param / "cdk.tf.json").read_text())
 

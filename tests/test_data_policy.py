@@ -235,7 +235,7 @@ def test_the_example_org_is_built_under_its_policy(tmp_path: Any) -> None:
 
     app = build_app(str(tmp_path / "org"))
     channels = [c for stack in app.node.children for c in stack.node.children if isinstance(c, Channel)]
-    assert len(channels) == 2 and all(c.policies == [POLICY] for c in channels)
+    assert len(channels) == 3 and all(c.policies == [POLICY] for c in channels)
     stricter = cdk.App(outdir=str(tmp_path / "strict"))
     replace(POLICY, kafka_retention={"restricted": RetentionLimit(maximum=timedelta(days=7))}).apply(stricter)
     with pytest.raises(PolicyViolationError) as excinfo:

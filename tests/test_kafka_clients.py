@@ -81,11 +81,11 @@ def _clients(doc: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
 def org(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
     out = tmp_path_factory.mktemp("org")
     build_app(str(out)).synth()
-    return {stack: json.loads((out / "stacks" / stack / "cdk.tf.json").read_text()) for stack in ("payments",
-                                                                                                   "support")}
+    return {stack: json.loads((out / "stacks" / stack / "cdk.tf.json").read_text())
+            for stack in ("growth", "payments", "support")}
 
 
-@pytest.mark.parametrize("stack", ["payments", "support"])
+@pytest.mark.parametrize("stack", ["growth", "payments", "support"])
 def test_every_client_holds_an_acl_for_what_it_touches(org: dict[str, dict[str, Any]], stack: str) -> None:
     doc = org[stack]
     acls, clients = _acls(doc), _clients(doc)

@@ -26,6 +26,9 @@ _ERROR_LINE = re.compile(r"^[\w.]*(Error|Exception)\b.*?: ")
 def app_command(directory: Path, *, require_config: bool = False) -> list[str]:
     """The app command of ``directory``: ``cdktf.json``'s ``app``, else ``python main.py``.
 
+    A directory with ``channels/*.yaml`` and no ``main.py`` synthesizes its YAML channels
+    (``python -m channelkit.selfservice channels``).
+
     A ``python``/``python3`` interpreter named in ``cdktf.json`` becomes the interpreter channelkit runs
     in, so the app sees the same installation.
 
@@ -42,6 +45,10 @@ def app_command(directory: Path, *, require_config: bool = False) -> list[str]:
     if not app:
         if require_config:
             raise SynthError(f"{directory} has no cdktf.json with an 'app' command: not a CDK for Terraform app")
+        declared = directory / "channels"
+        if not (directory / "main.py").exists() and declared.is_dir() and any(
+                p.suffix in (".yaml", ".yml") for p in declared.iterdir()):
+            return [sys.executable, "-m", "channelkit.selfservice", "channels"]  # channels declared in YAML only
         return [sys.executable, "main.py"]
     assert isinstance(app, str)
     cmd = parse_command(app, f"the app command of {config}")

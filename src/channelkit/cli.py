@@ -137,6 +137,67 @@ def synth(app: str | None, out_dir: Path) -> None:
         click.echo(line)
 
 
+@main.group()
+def new() -> None:
+    """Write a starter file."""
+
+
+@new.command("channel")
+@click.argument("name")
+@click.option("--source", type=click.Choice(["mysql", "mariadb", "postgres"]), default="mysql", show_default=True,
+              help="The service database's engine.")
+@click.option("--warehouse", type=click.Choice(["bigquery", "aws_lake"]), default="bigquery", show_default=True,
+              help="Where the channel lands.")
+@click.option("--dir", "directory", default="channels", show_default=True, type=click.Path(path_type=Path),
+              help="Directory of the channels files.")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@_friendly
+def new_channel(name: str, source: str, warehouse: str, directory: Path, force: bool) -> None:
+    """Write DIR/NAME.yaml: a commented channel declaration that synthesizes as written."""
+    import re
+
+    from ._files import make_dir
+    from .errors import FileError
+    from .selfservice.starter import starter
+
+    if not re.fullmatch(r"[a-z][a-z0-9-]{0,40}", name):
+        raise click.BadParameter("lower case letters, digits and '-', starting with a letter (at most 41)",
+                                 param_hint="NAME")
+    target = directory / f"{name}.yaml"
+    if target.exists() and not force:
+        raise FileError(f"{target} exists (use --force to overwrite it)")
+    make_dir(directory, what="channels directory", error=FileError)
+    schema = directory / "channels.schema.json"
+    try:
+        if not schema.exists():
+            from .selfservice.schema import render_schema
+
+            schema.write_text(render_schema(), encoding="utf-8")
+        target.write_text(starter(name, source=source, warehouse=warehouse, schema=schema.name), encoding="utf-8")
+    except OSError as exc:
+        raise FileError(f"cannot write {target}: {exc}") from None
+    click.echo(f"wrote {target} (and the editor schema {schema}); `channelkit synth` synthesizes it")
+
+
+@main.command()
+@click.option("--out", "out", default=None, type=click.Path(path_type=Path),
+              help="Write the schema here (default: print it).")
+@_friendly
+def schema(out: Path | None) -> None:
+    """Print the JSON Schema of a channels file (editors validate and complete channels/*.yaml with it)."""
+    from .errors import FileError
+    from .selfservice.schema import render_schema
+
+    text = render_schema()
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise FileError(f"cannot write {out}: {exc}") from None
+
+
 @main.command("bootstrap-state")
 @click.option("--bucket", required=True, help="S3 bucket for Terraform state (created versioned, encrypted, private).")
 @click.option("--table", required=True, help="DynamoDB table for state locks (key LockID).")

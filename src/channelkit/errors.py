@@ -36,16 +36,19 @@ class Problem:
         field: the argument or property at fault.
         value: the value that was given (already redacted if secret).
         allowed: what would have been accepted.
+        location: where the value was written, ``file:line:column`` (a YAML declaration), or None.
     """
 
     path: str
     field: str
     value: Any
     allowed: str
+    location: str | None = None
 
     def render(self) -> str:
-        """One line for humans: ``path: field = value: allowed``."""
-        return f"{self.path}: {self.field} = {_show(self.value)}: {self.allowed}"
+        """One line for humans: ``[file:line:column: ]path: field = value: allowed``."""
+        where = f"{self.location}: " if self.location else ""
+        return f"{where}{self.path}: {self.field} = {_show(self.value)}: {self.allowed}"
 
 
 _MISSING_TEXT = "<missing>"

@@ -19,6 +19,7 @@ __all__ = [
     "PrincipalError",
     "TableDefinitionError",
     "combined_error",
+    "error_kinds",
 ]
 
 
@@ -45,13 +46,21 @@ class CollisionError(ValidationError):
 _COMBINED: dict[tuple[type[ValidationError], ...], type[ValidationError]] = {}
 
 
+def error_kinds(error: type[ValidationError]) -> tuple[type[ValidationError], ...]:
+    """The kinds ``error`` combines (:func:`combined_error`), or ``(error,)`` for a single kind."""
+    for unique, combined in _COMBINED.items():
+        if combined is error:
+            return unique
+    return (error,)
+
+
 def combined_error(kinds: Sequence[type[ValidationError]]) -> type[ValidationError]:
     """One error class deriving from every class of ``kinds`` (``except`` on any of them catches it).
 
     A check that finds problems of several kinds (a bad prop and a bad name) raises one error of this
     class, so every problem is reported at once and existing ``except`` clauses keep working.
     """
-    unique = tuple(dict.fromkeys(kinds))
+    unique = tuple(dict.fromkeys(k for kind in kinds for k in error_kinds(kind)))
     if len(unique) == 1:
         return unique[0]
     if unique not in _COMBINED:
