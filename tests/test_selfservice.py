@@ -30,7 +30,7 @@ from channelkit.constructs.errors import (
 )
 from channelkit.errors import FileError, ValidationError
 from channelkit.governance import PolicyViolationError
-from channelkit.selfservice import YamlSyntaxError, load_channels
+from channelkit.selfservice import YamlSyntaxError, load_channels, load_policy
 from channelkit.selfservice.schema import channels_schema, render_schema
 from channelkit.selfservice.starter import SOURCES, WAREHOUSES
 from stacks import CONNECT, KAFKA, POLICY, SHARED, WAREHOUSE  # noqa: F401
@@ -273,6 +273,29 @@ def test_a_policy_in_the_file(tmp_path: Path) -> None:
     with pytest.raises(ConstructPropsError) as excinfo:
         load(tmp_path, "policy: {org_domains: [ACME]}\n" + SUPPORT, policy=False)
     assert located(excinfo) == [("1:24", "org_domains[0]")]
+
+
+def test_an_app_policy_in_yaml(tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from channelkit.governance import DataPolicy, RetentionLimit
+
+    path = write(tmp_path, """\
+name: acme data policy
+bigquery_locations: {confidential: [EU], restricted: [EU]}
+kafka_retention: {restricted: {maximum: 14d}}
+org_domains: [acme.example]
+max_guest_grant: 10d
+""", "policy.yaml")
+    assert load_policy(path) == DataPolicy(
+        name="acme data policy", bigquery_locations={"confidential": ["EU"], "restricted": ["EU"]},
+        kafka_retention={"restricted": RetentionLimit(maximum=timedelta(days=14))}, org_domains=["acme.example"],
+        max_guest_grant=timedelta(days=10))
+    path.write_text("org_domains: [ACME]\nmax_guest_grant: 5h\nsame_region: maybe\ncolour: 1\n")
+    with pytest.raises(ConstructPropsError) as excinfo:
+        load_policy(path)
+    assert sorted(located(excinfo)) == [("1:15", "org_domains[0]"), ("2:18", "max_guest_grant"),
+                                        ("3:14", "same_region"), ("4:9", "colour")]
 
 
 def test_a_missing_file_is_a_file_error(tmp_path: Path) -> None:

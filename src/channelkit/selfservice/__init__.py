@@ -6,7 +6,8 @@ they judge Python, and every error points to the ``file:line:column`` of the val
 """
 
 from .convert import duration
-from .loader import FILE_FIELDS, channel_files, load_channels
+from .loader import FILE_FIELDS, channel_files, load_channels, load_policy
 from .located import Located, YamlSyntaxError, read_yaml
 
-__all__ = ["FILE_FIELDS", "Located", "YamlSyntaxError", "channel_files", "duration", "load_channels", "read_yaml"]
+__all__ = ["FILE_FIELDS", "Located", "YamlSyntaxError", "channel_files", "duration", "load_channels", "load_policy",
+           "read_yaml"]

@@ -35,7 +35,7 @@ from channelkit.errors import FileError, Problem, ValidationError
 from .convert import INVALID, Conversion
 from .located import Located, read_yaml
 
-__all__ = ["FILE_FIELDS", "channel_files", "load_channels"]
+__all__ = ["FILE_FIELDS", "channel_files", "load_channels", "load_policy"]
 
 #: The top-level fields of a channels file.
 FILE_FIELDS: tuple[str, ...] = ("stack", "owner", "aws", "policy", "channels")
@@ -95,6 +95,33 @@ def load_channels(
         error = combined_error(kinds or [ConstructPropsError])
         raise error(problems, summary=f"invalid channel declarations ({', '.join(map(str, channel_files(paths)))})")
     return channels
+
+
+def load_policy(path: str | Path) -> Any:
+    """The :class:`~channelkit.governance.DataPolicy` a YAML file declares (its fields at the top level).
+
+    Apply it with ``load_policy("policy.yaml").apply(app)``.
+
+    Raises:
+        ConstructPropsError: a field is unknown, or a value is not what the policy accepts; each problem at
+            its ``file:line:column``.
+        FileError: the file cannot be read or is not well-formed YAML.
+    """
+    from channelkit.errors import ProblemCollector
+    from channelkit.governance import DataPolicy
+
+    file = Path(path)
+    conversion = Conversion(path=str(file))
+    root = read_yaml(file) or Located({}, f"{file}:1:1")
+    policy = conversion.build(DataPolicy, root, "")
+    if policy is not INVALID:
+        checked = ProblemCollector(str(file))
+        policy.check(checked)
+        conversion.problems += [Problem(p.path, p.field, conversion.written.get(p.field, p.value), p.allowed,
+                                        location=conversion.locate(p.field)) for p in checked.problems]
+    if conversion.problems:
+        raise ConstructPropsError(conversion.problems, summary=f"invalid data policy ({file})")
+    return policy
 
 
 def _load_file(
