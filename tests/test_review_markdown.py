@@ -82,3 +82,13 @@ def test_markdown_renders_as_github_flavoured_markdown(markdown: str) -> None:
     assert "+ partitions: 2  (forces replacement)" in fences[0].content
     html = MarkdownIt("gfm-like").render(markdown)
     assert "|---|" not in html and "<summary><b>s/shop (channel shop, changed)</b>" in html
+
+
+def test_readme_comment_is_taken_from_the_snapshot() -> None:
+    """Every line of the README's sample comment is a line of the snapshot (it is shortened, not made up)."""
+    import re
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    (sample,) = re.findall(r"```markdown\n(<!-- channelkit-review -->.*?)```", readme, re.S)
+    golden = set(GOLDEN.read_text(encoding="utf-8").splitlines())
+    assert [line for line in sample.splitlines() if line not in golden] == []
