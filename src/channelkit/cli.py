@@ -3,7 +3,8 @@
 It parses arguments and calls the library. Every failure becomes one ``error: ...`` message on stderr and
 exit code 1, never a traceback: the library raises a typed :class:`~channelkit.errors.ChannelkitError` for
 everything a user can get wrong (files that cannot be read or parsed, documents of the wrong shape, bad
-arguments, a subprocess that is missing or fails). Click's own usage errors keep exit code 2.
+arguments, a subprocess that is missing or fails). Click's own usage errors keep exit code 2, except for
+``review``, whose exit code 2 means "blocked": its usage errors exit 1 like every other error.
 """
 
 from __future__ import annotations
@@ -236,3 +237,45 @@ def deploy(app_dir: Path, local: bool, endpoint: str | None, teardown: bool | No
         return True
 
     deploy_local(app_dir, endpoint=endpoint, teardown=decide, echo=click.echo)
+
+
+class _ErrorsExitOne(click.Command):
+    """A command whose usage errors exit 1 (its exit code 2 has a meaning of its own)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            exc.exit_code = 1  # type: ignore[misc]  # an instance attribute shadows click's class default
+            raise
+
+
+@main.command(cls=_ErrorsExitOne)
+@click.option("--base", required=True, help="Output directory (cdktf.out) or git revision before the change.")
+@click.option("--head", required=True, help="Output directory or git revision after the change.")
+@click.option("--plan", "plans", multiple=True, metavar="[STACK=]PLAN_JSON",
+              help="`terraform show -json` of a stack's plan (repeatable); it decides the actions it covers.")
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True)
+@click.option("--allow-data-loss", "allow", metavar="REASON", default=None,
+              help="Record the data-loss blockers as allowed (who and why) instead of failing.")
+@click.option("--app", "app", default=None,
+              help="Command that synthesizes a git revision (default: its cdktf.json app).")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the report to this file.")
+@_friendly
+def review(base: str, head: str, plans: tuple[str, ...], fmt: str, allow: str | None, app: str | None,
+           out_file: Path | None) -> None:
+    """Review HEAD against BASE: changes per channel, predicted replacements, access, data-loss blockers.
+
+    Exit code 0: nothing blocks; 2: a blocker (data loss not allowed, or a policy violation); 1: an error.
+    """
+    from ._files import write_text
+    from .review import review as run_review
+    from .review import to_json, to_markdown
+
+    report = run_review(base, head, plans=plans, allow_data_loss=allow, app=app)
+    text = to_markdown(report) if fmt == "markdown" else to_json(report)
+    if out_file is not None:
+        write_text(out_file, text, what="review report")
+    click.echo(text, nl=False)
+    sys.exit(report.exit_code)
