@@ -3,9 +3,9 @@
 Base and head are real synthesized outputs: small channels (tests/channel_helpers.py) synthesized in
 process into two directories, then reviewed through the real ``channelkit review`` command (click's
 ``CliRunner``), JSON format. Everything here is offline: replacements are *predicted* from the bundled
-provider schemas and ``review/rules.json``. The policy-violation case writes the ``channelkit-policy.json``
-file a synthesis will write once the governance ``DataPolicy`` is wired in (see channelkit.review.policy);
-no DataPolicy runs here. Real plans are reviewed in tests/test_review_moto.py.
+provider schemas and ``review/rules.json``. The policy-violation case synthesizes its head under a real
+``DataPolicy`` in report mode (``CHANNELKIT_POLICY_REPORT``, as the review does for git revisions), which
+writes ``channelkit-policy.json`` instead of raising. Real plans are reviewed in tests/test_review_moto.py.
 """
 
 from __future__ import annotations
@@ -205,17 +205,40 @@ def test_longer_retention_is_clean(tmp_path: Path) -> None:
     assert result.exit_code == 0 and codes(report) == []
 
 
-def test_a_policy_violation_blocks_and_is_not_lifted_by_allow_data_loss(tmp_path: Path) -> None:
+def test_a_policy_violation_blocks_and_is_not_lifted_by_allow_data_loss(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The head synthesized as a review does (report mode): its DataPolicy violations become blockers."""
+    from channelkit.governance import DataPolicy
+
+    base = synth(tmp_path, "base")
+    head = tmp_path / "head"
+    monkeypatch.setenv("CHANNELKIT_POLICY_REPORT", str(head))
+    app = cdk.App(outdir=str(head))
+    DataPolicy(name="acme policy").apply(app)
+    stack = cdk.TerraformStack(app, "s")
+    Channel(stack, "shop", **channel_kwargs(readers=[Reader(gcp="user:temp@partner.org")]))  # not raised
+    app.synth()
+    monkeypatch.delenv("CHANNELKIT_POLICY_REPORT")
+    result, report = run(base, head, "--allow-data-loss", "not data loss")
+    assert result.exit_code == 2
+    shop = channel(report)
+    assert sorted(v["rule"] for v in shop["policy_violations"]) == ["customer_key_from='confidential'",
+                                                                   "who may read"]
+    assert sorted((b["code"], b["overridable"]) for b in report["blockers"]) == [("policy", False), ("policy", False)]
+    fields = sorted(v["field"] for v in shop["policy_violations"])
+    assert fields == ["readers[0].expires", "warehouse.kms_key_name"]
+
+
+def test_a_policy_file_written_by_hand_is_read_too(tmp_path: Path) -> None:
     base, head = synth(tmp_path, "base"), synth(tmp_path, "head")
     violation = PolicyViolation(rule="pii-needs-expiry", message="a reader of PII columns must have an expiry",
                                 path="s/shop", field="readers[0].expires", value=None,
                                 allowed="a datetime at most 90 days ahead")
     write_policy_file(head, [("s", "shop", violation)])
-    result, report = run(base, head, "--allow-data-loss", "not data loss")
+    result, report = run(base, head)
     assert result.exit_code == 2
-    shop = channel(report)
-    assert [v["rule"] for v in shop["policy_violations"]] == ["pii-needs-expiry"]
-    assert [(b["code"], b["overridable"]) for b in report["blockers"]] == [("policy", False)]
+    assert [v["rule"] for v in channel(report)["policy_violations"]] == ["pii-needs-expiry"]
 
 
 def test_allow_data_loss_records_who_what_and_why(tmp_path: Path) -> None:

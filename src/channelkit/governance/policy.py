@@ -33,9 +33,13 @@ Without a policy nothing here is checked. ``DataPolicy()`` itself is safe; its d
 
 from __future__ import annotations
 
+import json
+import os
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from constructs import Construct
@@ -52,6 +56,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_KAFKA_RETENTION",
+    "POLICY_REPORT_ENV",
+    "POLICY_REPORT_FILE",
     "DataPolicy",
     "PolicyViolationError",
     "RetentionLimit",
@@ -59,6 +65,7 @@ __all__ = [
     "policies_for",
     "reader_violations",
     "register_channel",
+    "report_violations",
 ]
 
 
@@ -205,7 +212,9 @@ class DataPolicy:
             policies.append(self)
         found: list[Problem] = []
         for channel in _channels_in(scope):
-            found += channel_violations(self, channel)
+            violations = channel_violations(self, channel)
+            if not report_violations(channel, violations, append=True):
+                found += violations
         if found:
             raise PolicyViolationError(found, summary=f"channels in {where} break the {self.name}")
         return self
@@ -406,3 +415,42 @@ def _org_domains(policy: DataPolicy, channel: Channel) -> set[str]:
 def all_violations(policies: Iterable[DataPolicy], channel: Channel) -> list[Problem]:
     """Every violation of every policy in ``policies`` by ``channel``."""
     return [p for policy in policies for p in channel_violations(policy, channel)]
+
+
+# -- report mode (for channelkit review) -----------------------------------------------------------------------
+#: With this set to a directory, channels record their policy violations in ``<dir>/channelkit-policy.json``
+#: instead of raising them, so a review can report them as blockers of the head revision.
+POLICY_REPORT_ENV = "CHANNELKIT_POLICY_REPORT"
+#: The file violations are recorded in (read by :mod:`channelkit.review`).
+POLICY_REPORT_FILE = "channelkit-policy.json"
+_REPORTED = "_channelkit_policy_report"
+_RULE = re.compile(r"\((?P<policy>[^()]*), (?P<rule>[^()]*)\)$")
+
+
+def report_violations(channel: Channel, problems: Sequence[Problem], *, append: bool = False) -> bool:
+    """In report mode, record ``channel``'s violations in the report file and return True; else False.
+
+    ``append`` adds to what the channel recorded before (a later ``grant_read``) instead of replacing it.
+
+    The file holds every channel of the app checked so far (a channel without violations too, so a file
+    left by an earlier synthesis never survives one that checks channels).
+    """
+    target = os.environ.get(POLICY_REPORT_ENV)
+    if not target:
+        return False
+    stack = channel.stack.node.id if channel.stack is not None else ""
+    entries = []
+    for p in problems:
+        match = _RULE.search(p.allowed)
+        entries.append({"stack": stack, "channel": channel.node_id, "rule": match["rule"] if match else "policy",
+                        "message": p.render(), "path": p.path, "field": p.field, "value": p.value,
+                        "allowed": p.allowed, "severity": "error"})
+    root = getattr(channel, "_channelkit_root", None)
+    reported: dict[str, list[dict[str, Any]]] = root.__dict__.setdefault(_REPORTED, {}) if root is not None else {}
+    reported[channel.path] = [*reported.get(channel.path, []), *entries] if append else entries
+    directory = Path(target)
+    directory.mkdir(parents=True, exist_ok=True)
+    found = [e for es in reported.values() for e in es]
+    (directory / POLICY_REPORT_FILE).write_text(json.dumps({"violations": found}, indent=2, default=str) + "\n",
+                                                encoding="utf-8")
+    return True

@@ -20,6 +20,7 @@ from typing import Any
 from ..app_runner import app_command, parse_command, run_app
 from ..cdktf_out import load_stack, stack_files
 from ..errors import ChannelkitError
+from ..governance.policy import POLICY_REPORT_ENV
 
 __all__ = ["Output", "ReviewError", "Resource", "channel_of", "load_output", "resolve_side"]
 
@@ -120,7 +121,8 @@ def _synthesize_revision(revision: str, commit: str, top: Path, cwd: Path, workd
             raise ReviewError(f"revision {revision} has no directory {app_dir.relative_to(tree)}")
         command = parse_command(app, "--app") if app is not None else app_command(app_dir)
         out = workdir / f"out-{commit[:12]}"
-        run_app(command, out, app_dir)
+        # the head's policy violations become review blockers instead of failing the synthesis
+        run_app(command, out, app_dir, env={POLICY_REPORT_ENV: str(out.resolve())})
         return out
     finally:
         _git(["worktree", "remove", "--force", str(tree)], top)

@@ -24,13 +24,15 @@ from pathlib import Path
 from typing import Any
 
 from .._files import read_json_object
+from ..governance.policy import POLICY_REPORT_FILE
 from .load import Resource, ReviewError
 from .model import PolicyViolation
 
 __all__ = ["POLICY_FILE", "ChannelSides", "PolicyCheck", "load_policy_file", "write_policy_file"]
 
-#: The file a synthesis writes its policy violations to, in the output directory.
-POLICY_FILE = "channelkit-policy.json"
+#: The file a synthesis writes its policy violations to, in the output directory (in report mode:
+#: ``CHANNELKIT_POLICY_REPORT=<output directory>``, :data:`channelkit.governance.policy.POLICY_REPORT_ENV`).
+POLICY_FILE = POLICY_REPORT_FILE
 
 
 @dataclass(frozen=True)
