@@ -365,3 +365,21 @@ def test_channelkit_synth_runs_a_directory_of_yaml_channels(tmp_path: Path) -> N
     assert proc.returncode == 0, proc.stderr
     assert "== support/support:" in proc.stdout
     assert (tmp_path / "cdktf.out" / "stacks" / "support" / "cdk.tf.json").is_file()
+
+
+@pytest.mark.parametrize("text", [SUPPORT, AWS], ids=["bigquery", "aws"])
+def test_a_channel_written_back_as_a_declaration_builds_the_same(tmp_path: Path, text: str) -> None:
+    from channelkit.selfservice.dump import declaration
+
+    first = cdk.App(outdir=str(tmp_path / "first"))
+    (channel,) = load_channels(first, write(tmp_path, text), shared=SHARED)
+    first.synth()
+    stack = channel.stack.node.id
+    written = {"stack": stack, "channels": [declaration(channel)]}
+    if "aws:" in text:
+        written["aws"] = yaml.safe_load(text)["aws"]
+    second = cdk.App(outdir=str(tmp_path / "second"))
+    load_channels(second, write(tmp_path, yaml.safe_dump(written, sort_keys=False), "again.yaml"))
+    second.synth()
+    made = [(tmp_path / d / "stacks" / stack / "cdk.tf.json").read_bytes() for d in ("first", "second")]
+    assert made[0] == made[1]

@@ -128,6 +128,9 @@ class Channel(Construct):
         partitions: int = 3,
         replication_factor: int | None = None,
     ) -> None:
+        #: The props as given (every keyword argument), e.g. to write the channel back as a declaration.
+        self.declared: dict[str, Any] = {k: v for k, v in locals().items() if k not in ("self", "scope", "id",
+                                                                                          "__class__")}
         # Every check runs before the construct joins the tree: a rejected channel leaves nothing behind.
         path = _id_path(scope, id)
         #: The channel's construct path (also before it joins the tree, while its names are checked).
