@@ -1,10 +1,19 @@
-"""Shared platform props: the Kafka and Connect clusters and the warehouse project."""
+"""Shared platform props (the Kafka and Connect clusters, the warehouse project) and the platform stack.
+
+The platform stack holds what exists once per project, never per channel: the BigQuery Data Access audit
+logs (``GcpAuditBaseline``; the audit config is authoritative per service, so one stack owns it).
+"""
 
 from __future__ import annotations
 
-from channelkit.patterns import BigQuery, ClientCredentials, ConnectCluster, KafkaCluster
+from constructs import Construct
 
-__all__ = ["CONNECT", "KAFKA", "WAREHOUSE"]
+from channelkit import cdk
+from channelkit.constructs.audit import GcpAuditBaseline
+from channelkit.patterns import BigQuery, ClientCredentials, ConnectCluster, KafkaCluster
+from channelkit.providers.google import GoogleProvider
+
+__all__ = ["CONNECT", "KAFKA", "WAREHOUSE", "PlatformStack"]
 
 KAFKA = KafkaCluster(
     name="main",
@@ -29,3 +38,12 @@ CONNECT = ConnectCluster(
     }),
 )
 WAREHOUSE = BigQuery(project="acme-warehouse", location="EU")
+
+
+class PlatformStack(cdk.TerraformStack):
+    """Once per project: the warehouse project's BigQuery Data Access audit logs."""
+
+    def __init__(self, scope: Construct, id: str) -> None:
+        super().__init__(scope, id)
+        GoogleProvider(self, "google", project=WAREHOUSE.project)
+        self.audit = GcpAuditBaseline(self, "Audit", project=WAREHOUSE.project)
