@@ -5,7 +5,7 @@ from pathlib import Path
 import channelkit  # noqa: F401  (first: quiets the jsii runtime before ``constructs`` starts it)
 
 from .payments import PaymentsStack
-from .platform import CONNECT, KAFKA, POLICY, WAREHOUSE
+from .platform import CONNECT, KAFKA, POLICY, WAREHOUSE, PlatformStack
 from .support import SupportStack
 
 #: Where the YAML-declared teams' channels live.
@@ -14,12 +14,14 @@ CHANNELS = Path(__file__).resolve().parent.parent / "channels"
 SHARED = {"kafka": {"main": KAFKA}, "connect": {"main": CONNECT}, "warehouse": {"acme": WAREHOUSE}}
 
 __all__ = [
-    "CHANNELS", "CONNECT", "KAFKA", "POLICY", "SHARED", "WAREHOUSE", "PaymentsStack", "SupportStack", "build_app",
+    "CHANNELS", "CONNECT", "KAFKA", "POLICY", "SHARED", "WAREHOUSE", "PaymentsStack", "PlatformStack",
+    "SupportStack", "build_app",
 ]
 
 
 def build_app(outdir: str | None = None):
-    """The example app: the payments and support stacks, the YAML-declared teams, under the org's data policy."""
+    """The example app: the payments and support stacks, the YAML-declared teams and the platform stack (the
+    audit baseline), under the org's data policy."""
     from channelkit import cdk
     from channelkit.selfservice import load_channels
 
@@ -29,4 +31,5 @@ def build_app(outdir: str | None = None):
     SupportStack(app, "support")
     # teams that declare their channels in YAML (channels/*.yaml), on the platform team's shared props
     load_channels(app, CHANNELS, shared=SHARED)
+    PlatformStack(app, "platform")
     return app

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from constructs import Construct
 
 from channelkit import cdk
 from channelkit.patterns import Channel, Column, MySqlSource, Reader, Table, Team
+from channelkit.quality import AcceptedValues, Freshness, Matches, NotNull, Range, RowCondition, Unique
 
 from .platform import CONNECT, KAFKA, WAREHOUSE
 
@@ -18,26 +19,28 @@ TEAM = Team(name="payments", email="payments-data@acme.example")
 TABLES = [
     Table("customers", primary_key=["id"], description="Paying customers.", columns=[
         Column(name="id", type="int64"),
-        Column(name="email", type="string", description="Contact email", classification="confidential", pii=True),
+        Column(name="email", type="string", description="Contact email", classification="confidential", pii=True,
+               checks=[NotNull(), Unique(), Matches(r"[^@\s]+@[^@\s]+")]),
         Column(name="full_name", type="string", classification="confidential", pii=True),
-        Column(name="country", type="string", classification="public"),
+        Column(name="country", type="string", classification="public", checks=[Matches("[A-Z]{2}")]),
         Column(name="created_at", type="timestamp"),
-    ]),
+    ], checks=[Freshness(max_age=timedelta(days=1))]),
     Table("accounts", primary_key=["id"], columns=[
         Column(name="id", type="int64"),
         Column(name="customer_id", type="int64"),
         Column(name="iban", type="string", description="Bank account", classification="restricted", pii=True),
         Column(name="currency", type="string", classification="public"),
-        Column(name="opened_on", type="date"),
+        Column(name="opened_on", type="date", checks=[Range(min=date(2000, 1, 1))]),
     ]),
     Table("payments", primary_key=["id"], columns=[
         Column(name="id", type="int64"),
         Column(name="account_id", type="int64"),
-        Column(name="amount", type="numeric"),
+        Column(name="amount", type="numeric", checks=[NotNull()]),
         Column(name="currency", type="string", classification="public"),
-        Column(name="status", type="string"),
+        Column(name="status", type="string", checks=[AcceptedValues("pending", "settled", "failed")]),
         Column(name="created_at", type="timestamp"),
-    ]),
+    ], checks=[RowCondition("amount > 0 OR status = 'failed'", name="positive-amount"),
+               Freshness(max_age=timedelta(hours=6), column="created_at")]),
     Table("refunds", primary_key=["id"], columns=[
         Column(name="id", type="int64"),
         Column(name="payment_id", type="int64"),
@@ -55,7 +58,7 @@ TABLES = [
     Table("fx_rates", primary_key=["currency", "day"], columns=[
         Column(name="currency", type="string", classification="public"),
         Column(name="day", type="date", classification="public"),
-        Column(name="rate", type="float64", classification="public"),
+        Column(name="rate", type="float64", classification="public", checks=[Range(min=0)]),
     ]),
 ]
 

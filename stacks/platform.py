@@ -1,13 +1,23 @@
-"""Shared platform props: the Kafka and Connect clusters, the warehouse project and the org's data policy."""
+"""Shared platform props (the Kafka and Connect clusters, the warehouse project, the org's data policy) and
+the platform stack.
+
+The platform stack holds what exists once per project, never per channel: the BigQuery Data Access audit
+logs (``GcpAuditBaseline``; the audit config is authoritative per service, so one stack owns it).
+"""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from constructs import Construct
+
+from channelkit import cdk
+from channelkit.constructs.audit import GcpAuditBaseline
 from channelkit.governance import DataPolicy, RetentionLimit
 from channelkit.patterns import BigQuery, ClientCredentials, ConnectCluster, KafkaCluster
+from channelkit.providers.google import GoogleProvider
 
-__all__ = ["CONNECT", "KAFKA", "POLICY", "WAREHOUSE"]
+__all__ = ["CONNECT", "KAFKA", "POLICY", "WAREHOUSE", "PlatformStack"]
 
 #: Every channel of the org is checked against it (``build_app`` applies it to the app).
 POLICY = DataPolicy(
@@ -45,3 +55,12 @@ CONNECT = ConnectCluster(
 #: they grant the project's BigQuery service agent ``roles/cloudkms.cryptoKeyEncrypterDecrypter`` on it.
 WAREHOUSE = BigQuery(project="acme-warehouse", location="EU",
                      kms_key_name="projects/acme-security/locations/eu/keyRings/warehouse/cryptoKeys/cdc")
+
+
+class PlatformStack(cdk.TerraformStack):
+    """Once per project: the warehouse project's BigQuery Data Access audit logs."""
+
+    def __init__(self, scope: Construct, id: str) -> None:
+        super().__init__(scope, id)
+        GoogleProvider(self, "google", project=WAREHOUSE.project)
+        self.audit = GcpAuditBaseline(self, "Audit", project=WAREHOUSE.project)

@@ -6,6 +6,7 @@ from constructs import Construct
 
 from channelkit import cdk
 from channelkit.patterns import Channel, Column, PostgresSource, Reader, Table, Team
+from channelkit.quality import AcceptedValues, NotNull
 
 from .platform import CONNECT, KAFKA, WAREHOUSE
 
@@ -18,12 +19,12 @@ TABLES = [
         Column(name="id", type="int64"),
         Column(name="customer_email", type="string", classification="confidential", pii=True),
         Column(name="subject", type="string"),
-        Column(name="status", type="string"),
-        Column(name="opened_at", type="timestamp"),
+        Column(name="status", type="string", checks=[AcceptedValues("open", "pending", "closed")]),
+        Column(name="opened_at", type="timestamp", checks=[NotNull()]),
     ]),
     Table("messages", primary_key=["id"], columns=[
         Column(name="id", type="int64"),
-        Column(name="ticket_id", type="int64"),
+        Column(name="ticket_id", type="int64", checks=[NotNull()]),
         Column(name="body", type="string", classification="confidential", pii=True),
         Column(name="sent_at", type="timestamp"),
     ]),

@@ -13,13 +13,15 @@ Resource types of the example channel, by how they are checked here:
   KMS keys and aliases (data and query results), Lake Formation's data access role and its policy, the data
   location, the classification LF-tag and its table and column assignments, table grants, the S3 bucket
   with its lifecycle, policy, public access block, encryption and versioning, the Secrets Manager secret and
-  its version;
+  its version; the audit baseline's CloudTrail trail with its log bucket and Macie's account, and the data
+  quality schedules (EventBridge Scheduler) with their roles;
 - applied and re-planned, but dropped from state before the destroy (moto's RevokePermissions does not
   revoke): ``MOTO_CANNOT_DELETE`` — ``aws_lakeformation_permissions``;
 - validated and planned only (the full channel, emulator switch off, against the applied state):
   ``PLANNED_ONLY_TYPES`` — the MSK Connect custom plugins, worker configuration and connectors, their
-  CloudWatch log groups, IAM roles and inline policies, the Athena named queries, and Lake Formation
-  column-level grants (``table_with_columns``).
+  CloudWatch log groups, IAM roles and inline policies, the Athena named queries, Lake Formation
+  column-level grants (``table_with_columns``), the Glue Data Quality rulesets and the Macie classification
+  job (moto 5.2 has neither API).
 """
 
 from __future__ import annotations
@@ -52,6 +54,9 @@ APPLIED_TYPES = (
     "aws_s3_bucket_lifecycle_configuration", "aws_s3_bucket_policy", "aws_s3_bucket_public_access_block",
     "aws_s3_bucket_server_side_encryption_configuration", "aws_s3_bucket_versioning", "aws_secretsmanager_secret",
     "aws_secretsmanager_secret_version",
+    # issue 10: the audit baseline's trail, its log bucket, Macie for the account; the quality evaluation
+    # schedules (EventBridge Scheduler) and their roles
+    "aws_cloudtrail", "aws_macie2_account", "aws_scheduler_schedule",
 )
 #: Applied and re-planned for real, but moto's RevokePermissions does not revoke (the provider then fails the
 #: destroy): the destroy test removes these from state first (``channelkit deploy --local`` does the same).

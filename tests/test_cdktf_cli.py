@@ -19,6 +19,6 @@ def test_cdktf_synth_of_the_example_org(tmp_path: Path) -> None:
     proc = subprocess.run([str(CDKTF), "synth", "--output", str(out)], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
-    assert sorted(p.name for p in (out / "stacks").iterdir()) == ["growth", "payments", "support"]
+    assert sorted(p.name for p in (out / "stacks").iterdir()) == ["growth", "payments", "platform", "support"]
     report = validate_output(out, run_terraform=False)
     assert report.ok, report.lines()

@@ -276,7 +276,7 @@ def test_the_example_org_validates_clean(tmp_path: Path) -> None:
     env = {**os.environ, "CDKTF_OUTDIR": str(tmp_path / "out")}
     subprocess.run([sys.executable, "main.py"], cwd=REPO, env=env, check=True, capture_output=True)
     report = validate_output(tmp_path / "out", run_terraform=False)
-    assert [s.name for s in report.stacks] == ["growth", "payments", "support"]
+    assert [s.name for s in report.stacks] == ["growth", "payments", "platform", "support"]
     assert report.ok, report.lines()
 
 

@@ -7,7 +7,7 @@ synthesis pass) before the change. If the L3 layer deliberately changes resource
 them with::
 
     CDKTF_OUTDIR=/tmp/org .venv/bin/python main.py
-    for s in growth payments support; do
+    for s in growth payments platform support; do
       sed "s|$PWD|<repo>|g" /tmp/org/stacks/$s/cdk.tf.json > tests/golden/synth/org/$s.tf.json; done
     (cd examples/aws && CDKTF_OUTDIR=/tmp/aws ../../.venv/bin/python main.py)
     cp /tmp/aws/stacks/orders-aws/cdk.tf.json tests/golden/synth/aws/orders-aws.tf.json
@@ -54,7 +54,7 @@ def _synth_program(cwd: Path, outdir: Path) -> None:
 
 def test_example_org_synthesizes_byte_identical_to_the_golden(tmp_path: Path) -> None:
     _synth_program(ROOT, tmp_path)
-    for stack in ("growth", "payments", "support"):
+    for stack in ("growth", "payments", "platform", "support"):
         got = (tmp_path / "stacks" / stack / "cdk.tf.json").read_bytes().replace(str(ROOT).encode(), b"<repo>")
         assert got == (GOLDEN / "org" / f"{stack}.tf.json").read_bytes(), stack
 

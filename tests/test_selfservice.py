@@ -54,13 +54,13 @@ channels:
           - {name: id, type: int64}
           - {name: customer_email, type: string, classification: confidential, pii: true}
           - {name: subject, type: string}
-          - {name: status, type: string}
-          - {name: opened_at, type: timestamp}
+          - {name: status, type: string, checks: [{accepted_values: [open, pending, closed]}]}
+          - {name: opened_at, type: timestamp, checks: [not_null]}
       - name: messages
         primary_key: [id]
         columns:
           - {name: id, type: int64}
-          - {name: ticket_id, type: int64}
+          - {name: ticket_id, type: int64, checks: [not_null]}
           - {name: body, type: string, classification: confidential, pii: true}
           - {name: sent_at, type: timestamp}
       - name: agents
@@ -133,9 +133,11 @@ channels:
     tables:
       - name: customers
         primary_key: [id]
+        checks: [{freshness: {max_age: 1d}}, {row_condition: {sql: "id > 0", name: positive-id}}]
         columns:
-          - {name: id, type: int64, description: customer id}
-          - {name: email, type: string, classification: confidential, pii: true}
+          - {name: id, type: int64, description: customer id, checks: [{range: {min: 1}}]}
+          - {name: email, type: string, classification: confidential, pii: true,
+             checks: [not_null, unique, {matches: {pattern: "[^@]+@[^@]+"}}]}
     readers:
       - {aws: "arn:aws:iam::123456789012:role/analyst", expires: 2031-01-01T00:00:00Z}
     retention: 3d
@@ -148,6 +150,7 @@ def test_an_aws_channel_in_yaml_equals_python(tmp_path: Path) -> None:
 
     from channelkit.constructs.aws import aws_provider
     from channelkit.patterns import Channel, Column, MskCluster, MskConnect, MySqlSource, Reader, Table, Team
+    from channelkit.quality import Freshness, Matches, NotNull, Range, RowCondition, Unique
     from channelkit.warehouses import AwsLake
 
     python = cdk.App(outdir=str(tmp_path / "py"))
@@ -164,8 +167,10 @@ def test_an_aws_channel_in_yaml_equals_python(tmp_path: Path) -> None:
             warehouse=AwsLake(region="us-east-1", bucket_name="acme-orders-cdc-example",
                               history_retention=timedelta(days=400)),
             tables=[Table("customers", primary_key=["id"], columns=[
-                Column(name="id", type="int64", description="customer id"),
-                Column(name="email", type="string", classification="confidential", pii=True)])],
+                Column(name="id", type="int64", description="customer id", checks=[Range(min=1)]),
+                Column(name="email", type="string", classification="confidential", pii=True,
+                       checks=[NotNull(), Unique(), Matches("[^@]+@[^@]+")])],
+                checks=[Freshness(max_age=timedelta(days=1)), RowCondition("id > 0", name="positive-id")])],
             owner=Team(name="payments", email="payments@example.com"),
             readers=[Reader(aws="arn:aws:iam::123456789012:role/analyst", expires=datetime(2031, 1, 1, tzinfo=UTC))],
             retention=timedelta(days=3), partitions=6)

@@ -41,6 +41,21 @@ ADDED_TYPES: dict[str, str] = {
     "aws_kms_alias": "the alias of the Athena results key (issue 10)",
     "aws_iam_role": "Lake Formation's data access role, holding the data key for credential vending (issue 10)",
     "aws_iam_role_policy": "the inline policy of Lake Formation's data access role (issue 10)",
+    # issue 10, part 4: quality, DLP, audit (new resources only: no existing logical id or attribute changes)
+    "google_dataplex_datascan": "one data quality scan per table with rules (issue 10)",
+    "google_data_loss_prevention_inspect_template": "the channel's DLP inspect template (issue 10)",
+    "google_data_loss_prevention_job_trigger": "one scheduled DLP inspection per table (issue 10)",
+    "aws_glue_data_quality_ruleset": "one DQDL ruleset per table with rules (issue 10)",
+    "aws_scheduler_schedule": "the daily evaluation of each ruleset (issue 10)",
+    "aws_macie2_classification_job": "the channel's Macie job over its data prefix (issue 10)",
+    "aws_macie2_account": "Macie for the account, in the example's audit baseline (issue 10)",
+    "aws_cloudtrail": "the account's data-event trail, in the example's audit baseline (issue 10)",
+    "aws_s3_bucket": "the audit trail's log bucket (issue 10)",
+    "aws_s3_bucket_policy": "CloudTrail's bucket policy on the log bucket (issue 10)",
+    "aws_s3_bucket_public_access_block": "the log bucket's public access block (issue 10)",
+    "aws_s3_bucket_server_side_encryption_configuration": "the log bucket's encryption (issue 10)",
+    "aws_s3_bucket_versioning": "the log bucket's versioning (issue 10)",
+    "aws_lakeformation_permissions": "the data quality evaluation role's grant on each checked table (issue 10)",
 }
 
 #: (resource type, attribute) → why it may differ from the golden.
@@ -174,9 +189,25 @@ def test_the_governance_changes_are_real(synthesized: dict[str, Path]) -> None:
     (location,) = aws["aws_lakeformation_resource"].values()
     assert location["role_arn"].startswith("${aws_iam_role.")
     (workgroup,) = aws["aws_athena_workgroup"].values()
-    (sse,) = aws["aws_s3_bucket_server_side_encryption_configuration"].values()
+    (sse,) = [c for c in aws["aws_s3_bucket_server_side_encryption_configuration"].values()  # not the trail's logs
+              if c["rule"][0]["apply_server_side_encryption_by_default"]["sse_algorithm"] == "aws:kms"]
     results_key = workgroup["configuration"]["result_configuration"]["encryption_configuration"]["kms_key_arn"]
     assert results_key != sse["rule"][0]["apply_server_side_encryption_by_default"]["kms_master_key_id"]
     assert aws["aws_lakeformation_resource_lf_tag"] and aws["aws_lakeformation_lf_tag"]
     for dataset in support["google_bigquery_dataset"].values():  # the org policy's customer key
         assert dataset["default_encryption_configuration"]["kms_key_name"].endswith("/cryptoKeys/cdc")
+
+
+def test_the_quality_dlp_and_audit_changes_are_real(synthesized: dict[str, Path]) -> None:
+    """The part-4 entries of :data:`ADDED_TYPES`: scans and DLP per table, rulesets and schedules, the baseline."""
+    payments = json.loads((synthesized["org"] / "payments" / "cdk.tf.json").read_text())["resource"]
+    assert len(payments["google_dataplex_datascan"]) == len(payments["google_data_loss_prevention_job_trigger"]) == 6
+    platform = json.loads((synthesized["org"] / "platform" / "cdk.tf.json").read_text())["resource"]
+    (audit,) = platform["google_project_iam_audit_config"].values()
+    assert audit["service"] == "bigquery.googleapis.com"
+    assert "google_project_iam_audit_config" not in payments  # never per channel
+    aws = json.loads((synthesized["aws"] / "orders-aws" / "cdk.tf.json").read_text())["resource"]
+    assert len(aws["aws_glue_data_quality_ruleset"]) == len(aws["aws_scheduler_schedule"]) == 2
+    (trail,) = aws["aws_cloudtrail"].values()
+    prefixes = trail["advanced_event_selector"][1]["field_selector"][2]["starts_with"]
+    assert prefixes == ["arn:aws:s3:::acme-orders-cdc-example/cdc/"]

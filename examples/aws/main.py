@@ -20,8 +20,10 @@ from datetime import timedelta
 
 from channelkit import cdk
 from channelkit.constructs.aws import LocalAwsEndpoint, aws_provider, s3_backend
+from channelkit.constructs.aws.cloudtrail import AwsAuditBaseline
 from channelkit.patterns import Channel, Column, Table, Team
 from channelkit.platforms import MskCluster, MskConnect
+from channelkit.quality import AcceptedValues, Freshness, Matches, NotNull, Range, Unique
 from channelkit.sources import MySqlSource
 from channelkit.warehouses import AwsLake
 
@@ -47,7 +49,10 @@ def build(app: cdk.App) -> cdk.TerraformStack:
                    lock_table=state_table, local=local)
     else:
         cdk.LocalBackend(stack, path="terraform.tfstate")  # next to the synthesized stack
-    Channel(
+    # Once per account and region: the trail of the channels' S3 data events, and Macie.
+    audit = AwsAuditBaseline(stack, "Audit", log_bucket_name="acme-audit-trail-example",
+                             protect=_flag("CHANNELKIT_PROTECT", True))
+    channel = Channel(
         stack,
         "orders",
         source=MySqlSource(
@@ -57,14 +62,15 @@ def build(app: cdk.App) -> cdk.TerraformStack:
             Table("customers", primary_key=["id"], columns=[
                 Column(name="id", type="int64", description="customer id"),
                 Column(name="email", type="string", description="e-mail address", classification="confidential",
-                       pii=True),
+                       pii=True, checks=[NotNull(), Unique(), Matches(r"[^@\s]+@[^@\s]+")]),
                 Column(name="created_at", type="timestamp", description="when the customer signed up"),
-            ]),
+            ], checks=[Freshness(max_age=timedelta(days=1))]),
             Table("orders", primary_key=["id"], columns=[
                 Column(name="id", type="int64", description="order id"),
                 Column(name="customer_id", type="int64", description="the buyer"),
-                Column(name="amount", type="numeric", description="total amount"),
-                Column(name="status", type="string", description="order status", classification="public"),
+                Column(name="amount", type="numeric", description="total amount", checks=[Range(min=0)]),
+                Column(name="status", type="string", description="order status", classification="public",
+                       checks=[AcceptedValues("new", "paid", "shipped", "cancelled")]),
             ]),
         ],
         kafka=MskCluster(arn=CLUSTER_ARN, bootstrap_brokers=BROKERS),
@@ -82,6 +88,7 @@ def build(app: cdk.App) -> cdk.TerraformStack:
         readers=["arn:aws:iam::123456789012:role/analyst"],
         retention=timedelta(days=7),
     )
+    audit.watch_channel(channel)
     return stack
 
 

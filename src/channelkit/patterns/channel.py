@@ -72,6 +72,7 @@ from channelkit.governance.policy import (
 )
 from channelkit.platforms import ConnectorSpec, Platform, PlatformDeployment, accepted_pairs, resolve
 from channelkit.props import Days, Moment, check_props
+from channelkit.quality.validate import check_column_checks, check_table_checks
 from channelkit.sources import Source, SourceNames
 from channelkit.warehouses import Warehouse, WarehouseDeployment
 
@@ -535,11 +536,15 @@ class Channel(Construct):
                     if unsuited:
                         problems.add(f"{where}.columns[{c.name}].masking", c.masking, unsuited)
                         continue
+                check_column_checks(problems, f"{where}.columns[{c.name}].checks", c.checks,
+                                    self._column_types.get((t.name, c.name)))
                 if all(column_ok.values()):
                     good.append(c)
             keys = t.primary_key if typed["primary_key"] else ()
             for k in keys:
                 problems.check(k in cols, f"{where}.primary_key", k, "a declared column of the table")
+            check_table_checks(problems, f"{where}.checks", t.checks, {
+                n: lt for (tn, n), lt in self._column_types.items() if tn == t.name}, sorted(cols))
             usable.append(Table(t.name, primary_key=[k for k in keys if k in cols], columns=good,
                                 description=t.description if typed["description"] else ""))
         return tuple(usable)

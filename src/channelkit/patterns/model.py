@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 
 from channelkit.governance.access import MASKING_RULES
 from channelkit.props import Boolean, Instance, Maybe, Moment, OneOf, Rule, Seq, Text
+from channelkit.quality.checks import Check
 
 __all__ = ["CLASSIFICATIONS", "READER_SYSTEMS", "Column", "Reader", "Table", "Team"]
 
@@ -55,6 +56,10 @@ class Column:
             ``date_year``, ``default_value``, ``null``, suiting the column's type
             (:data:`channelkit.governance.MASKING_RULES`). The S3 lake cannot mask: there, every masked column is
             left out of the reader's grant.
+        checks: quality checks on the column's values (default none): ``NotNull()``, ``Unique()``,
+            ``AcceptedValues(...)``, ``Range(min=..., max=...)``, ``Matches(pattern)``
+            (:mod:`channelkit.quality`). Key columns are checked not-null, ``ENUM`` columns against their
+            values, without declaring it.
     """
 
     name: str
@@ -63,6 +68,7 @@ class Column:
     classification: str = "internal"
     pii: bool = False
     masking: str | None = None
+    checks: Sequence[Check] = ()
 
     #: What each field accepts.
     PROPS: ClassVar[Mapping[str, Rule]] = {
@@ -84,12 +90,15 @@ class Table:
         primary_key: the primary-key column names (required, non-empty).
         columns: the columns (required, non-empty; must include the primary key).
         description: table description (default empty).
+        checks: table-level quality checks (default none): ``RowCondition(sql)``, ``Freshness(max_age=...)``
+            (:mod:`channelkit.quality`).
     """
 
     name: str
     primary_key: tuple[str, ...]
     columns: tuple[Column, ...]
     description: str
+    checks: tuple[Check, ...]
 
     #: What each field accepts (the Channel checks them, with the source's identifier rules).
     PROPS: ClassVar[Mapping[str, Rule]] = {
@@ -101,12 +110,14 @@ class Table:
     }
 
     def __init__(
-        self, name: str, *, primary_key: Sequence[str] = (), columns: Sequence[Column] = (), description: str = ""
+        self, name: str, *, primary_key: Sequence[str] = (), columns: Sequence[Column] = (), description: str = "",
+        checks: Sequence[Check] = (),
     ) -> None:
         object.__setattr__(self, "name", name)
         object.__setattr__(self, "primary_key", _tuple(primary_key))
         object.__setattr__(self, "columns", _tuple(columns))
         object.__setattr__(self, "description", description)
+        object.__setattr__(self, "checks", _tuple(checks))
 
     def column(self, name: str) -> Column | None:
         """The column called ``name``, or None."""

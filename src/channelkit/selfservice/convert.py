@@ -32,7 +32,10 @@ from channelkit.errors import Problem
 
 from .located import Located
 
-__all__ = ["INVALID", "Conversion", "duration", "kinds", "subclass_kinds"]
+__all__ = [
+    "INVALID", "Conversion", "duration", "has_fields", "kind_name", "kinds", "required_fields", "subclass_kinds",
+    "takes_items",
+]
 
 #: A value that could not be converted (its problem is recorded).
 INVALID: Any = type("Invalid", (), {"__repr__": lambda self: "<invalid>"})()
@@ -178,12 +181,15 @@ class Conversion:
                 for key, where in list(self.where.items()):
                     if key.startswith(label):
                         self.where.setdefault(f"{field}[{i}]" + key[len(label):], where)
-            out.append(converted)
+            if converted is not INVALID:  # its problem is recorded; the rest is still checked
+                out.append(converted)
         return out
 
     def kind(self, family: Mapping[str, type], node: Located, field: str, name: str) -> Any:
         """A family prop: ``{kind: {...}}``, or the name of a prop the app shares."""
         shared = self.shared.get(name, {})
+        if isinstance(node.value, str) and node.value in family and not has_fields(family[node.value]):
+            return family[node.value]()  # a kind without fields, by its name alone (``not_null``)
         if isinstance(node.value, str):
             if node.value in shared:
                 return shared[node.value]
@@ -194,6 +200,9 @@ class Conversion:
             return self.problem(node, field, node.plain, f"a mapping of one kind, one of {', '.join(family)}, to "
                                                          f"its fields (e.g. {{{next(iter(family))}: {{...}}}})")
         ((kind, body),) = node.value.items()
+        if isinstance(body.value, list) and takes_items(family[kind]):  # ``accepted_values: [a, b]``
+            self.where[field] = body.where
+            return family[kind](*body.plain)
         return self.build(family[kind], body, field)
 
     def duration(self, node: Located, field: str) -> Any:
@@ -216,6 +225,27 @@ class Conversion:
         return value
 
 
+def required_fields(cls: type) -> list[str]:
+    """The parameters of ``cls`` without a default."""
+    return [n for n, p in inspect.signature(cls).parameters.items()
+            if p.default is inspect.Parameter.empty and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+
+
+def has_fields(cls: type) -> bool:
+    """Whether ``cls`` takes any argument at all."""
+    return bool(inspect.signature(cls).parameters)
+
+
+def takes_items(cls: type) -> bool:
+    """Whether ``cls`` takes its values positionally (``AcceptedValues("a", "b")``)."""
+    return any(p.kind is p.VAR_POSITIONAL for p in inspect.signature(cls).parameters.values())
+
+
+def kind_name(cls: type) -> str:
+    """The name a channels file gives a kind: its class name in snake case (``NotNull`` → ``not_null``)."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", cls.__name__).lower()
+
+
 def subclass_kinds(hint: Any) -> dict[str, type]:
     """A base class's prop subclasses by kind name (``NotNull`` → ``not_null``); empty for other hints."""
     if not isinstance(hint, type) or _is_props(hint) or hint.__module__ == "builtins":
@@ -226,7 +256,7 @@ def subclass_kinds(hint: Any) -> dict[str, type]:
         sub = pending.pop(0)
         pending += sub.__subclasses__()
         if _is_props(sub) and not inspect.isabstract(sub):
-            found[re.sub(r"(?<!^)(?=[A-Z])", "_", sub.__name__).lower()] = sub
+            found[kind_name(sub)] = sub
     return dict(sorted(found.items()))
 
 

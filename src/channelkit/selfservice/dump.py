@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from .convert import kinds
+from .convert import has_fields, kind_name, kinds, subclass_kinds, takes_items
 
 __all__ = ["declaration", "plain"]
 
@@ -22,6 +22,8 @@ __all__ = ["declaration", "plain"]
 def plain(value: Any) -> Any:
     """``value`` as YAML-ready data: props as mappings of their non-default fields, durations as ``7d``."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        if any(type(value) in subclass_kinds(base).values() for base in type(value).__mro__[1:]):
+            return _tagged(value)  # a family member (a quality check): {kind: ...}
         return _props(value)
     if isinstance(value, timedelta):
         return _duration(value)
@@ -54,6 +56,15 @@ def _props(value: Any) -> dict[str, Any]:
             continue
         out[name] = plain(current)
     return out
+
+
+def _tagged(value: Any) -> Any:
+    cls = type(value)
+    name = kind_name(cls)
+    if takes_items(cls):
+        return {name: [plain(v) for f in dataclasses.fields(value) for v in getattr(value, f.name)]}
+    body = _props(value)
+    return name if not has_fields(cls) else {name: body}
 
 
 def _same(current: Any, default: Any) -> bool:

@@ -15,12 +15,13 @@ import re
 import types
 import typing
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from channelkit.props import Boolean, Days, Instance, Integer, Map, Maybe, Moment, OneOf, Rule, Seq, Text
 
-from .convert import kinds, subclass_kinds
+from .convert import has_fields, kinds, subclass_kinds, takes_items
 
 __all__ = ["SCHEMA_ID", "channels_schema", "render_schema"]
 
@@ -42,7 +43,13 @@ class _Builder:
     def ref(self, cls: type) -> dict[str, Any]:
         if cls.__name__ not in self.defs:
             self.defs[cls.__name__] = {}  # placeholder: a class may refer to itself
-            self.defs[cls.__name__] = self.obj(cls, getattr(cls, "PROPS", {}))
+            rules = getattr(cls, "PROPS", {})
+            if takes_items(cls):  # its values as a list (``accepted_values: [a, b]``)
+                (rule,) = rules.values() or (None,)
+                self.defs[cls.__name__] = {**self.hint(tuple[str, ...], rule),
+                                           "description": (inspect.getdoc(cls) or "").split("\n\n", 1)[0]}
+            else:
+                self.defs[cls.__name__] = self.obj(cls, rules)
         return {"$ref": f"#/$defs/{cls.__name__}"}
 
     def obj(self, target: Callable[..., Any], rules: Mapping[str, Rule], *, skip: Sequence[str] = (),
@@ -94,8 +101,10 @@ class _Builder:
             return self.ref(hint)
         family = subclass_kinds(hint)
         if family:
-            return {"type": "object", "minProperties": 1, "maxProperties": 1, "additionalProperties": False,
-                    "properties": {kind: self.ref(cls) for kind, cls in family.items()}}
+            bare = [kind for kind, cls in family.items() if not has_fields(cls)]
+            tagged = {"type": "object", "minProperties": 1, "maxProperties": 1, "additionalProperties": False,
+                      "properties": {kind: self.ref(cls) for kind, cls in family.items()}}
+            return {"oneOf": [{"enum": bare}, tagged]} if bare else tagged
         if origin in (tuple, list, Sequence, typing.Sequence) or hint in (tuple, list):
             item_rule = rule.item if isinstance(rule, Seq) else None
             out: dict[str, Any] = {"type": "array", "items": self.hint(args[0] if args else Any, item_rule)}
@@ -140,6 +149,10 @@ class _Builder:
             return {}
         if hint is float:
             return {"type": "number"}
+        if hint is date:
+            return {"type": "string", "format": "date"}
+        if hint is Decimal:
+            return {"type": ["number", "string"]}
         return {}
 
 

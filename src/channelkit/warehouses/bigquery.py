@@ -44,6 +44,7 @@ from channelkit.patterns.model import Reader
 from channelkit.platforms.base import ConnectorSpec
 from channelkit.props import Boolean, Days, Maybe, Rule, Text, check_props
 from channelkit.providers.google import GoogleProvider
+from channelkit.quality.gcp import BigQueryQuality, bigquery_quality_claims
 
 from .base import StorageFacts, Warehouse, WarehouseDeployment
 
@@ -225,6 +226,8 @@ class BigQuery(Warehouse):
                 claims.append(Claim("Data Catalog taxonomy", taxonomy_name(channel), within=where))
             claims += [Claim("BigQuery data policy", data_policy_id(self.dataset_id(channel), level, rule),
                              within=where, by=f"the {level} columns masked by {rule}") for level, rule in groups]
+        if isinstance(self.location, str):  # quality scans, DLP template and triggers, findings tables
+            claims += bigquery_quality_claims(channel, self.project, self.location, self.dataset_id(channel))
         return claims
 
     def deploy(self, channel: Channel, scope: Construct, platform: PlatformDeployment) -> BigQueryDeployment:
@@ -304,6 +307,8 @@ class BigQueryDeployment(WarehouseDeployment):
                 description=f"Latest state of {namespace}.{t.name}. {t.description}".strip(), labels=labels)
         self.grants: list[dict[str, str]] = []
         self.sink: Any = None
+        #: Quality scans and DLP inspections of the tables (:mod:`channelkit.quality.gcp`).
+        self.quality = BigQueryQuality(self)
 
     def _protect(self, warehouse: BigQuery, channel: Channel) -> None:
         """The channel's taxonomy, one policy tag and one masking policy per protected group of columns."""

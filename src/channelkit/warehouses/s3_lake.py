@@ -68,6 +68,8 @@ from channelkit.patterns.model import Reader
 from channelkit.platforms.base import ConnectorSpec
 from channelkit.platforms.msk import AWS_PROVIDER_REQUIRED, MSK_CONNECT_TYPES, aws_name, check_aws_region
 from channelkit.props import Boolean, Map, Maybe, Moment, Rule, Text, check_props
+from channelkit.quality.aws import EMULATOR_OMITTED as QUALITY_EMULATOR_OMITTED
+from channelkit.quality.aws import LakeQuality, lake_quality_claims
 from channelkit.sql import latest_state_sql, quote_identifier
 
 from .base import StorageFacts, Warehouse, WarehouseDeployment
@@ -94,7 +96,9 @@ ATHENA_RESULTS_PREFIX = "athena-results/"
 
 #: Resource types a channel leaves out with ``local_emulator``: moto has no MSK Connect API (the log
 #: groups and connector roles go with the connectors), and moto cannot delete Athena named queries.
-EMULATOR_OMITTED_TYPES: tuple[str, ...] = tuple(sorted(("aws_athena_named_query", *MSK_CONNECT_TYPES)))
+#: moto has no Glue Data Quality and no Macie classification jobs either (:mod:`channelkit.quality.aws`).
+EMULATOR_OMITTED_TYPES: tuple[str, ...] = tuple(sorted(("aws_athena_named_query", *MSK_CONNECT_TYPES,
+                                                        *QUALITY_EMULATOR_OMITTED)))
 
 #: A Glue column comment: at most 255 characters, no control character but tab (Glue API, Column.Comment:
 #: length 0-255, pattern [\u0020-\uD7FF\uE000-\uFFFD\uD800\uDC00-\uDBFF\uDFFF\t]*).
@@ -254,7 +258,7 @@ class AwsLake(Warehouse):
             claims.append(Claim("Glue column", _PARTITION_KEY.name, within=within, by="the partition key"))
             claims += [Claim("Glue column", glue_ident(c.name), within=within, by=f"{by}.columns[{c.name}]",
                              fold="case") for c in t.columns]
-        return claims
+        return claims + lake_quality_claims(channel)
 
     def deploy(self, channel: Channel, scope: Construct, platform: PlatformDeployment) -> AwsLakeDeployment:
         """The key, bucket, catalog and queries (the sink follows in :meth:`AwsLakeDeployment.deploy_sink`)."""
@@ -307,6 +311,8 @@ class AwsLakeDeployment(WarehouseDeployment):
         self._grants: list[dict[str, Any]] = []
         self._reader_count = 0
         self.sink: Any = None
+        #: Quality rulesets, their schedules and the Macie job (:mod:`channelkit.quality.aws`).
+        self.quality = LakeQuality(self)
 
     def _glue_table(self, table: Table) -> GlueTable:
         channel = self.channel

@@ -18,8 +18,8 @@ __all__ = ["LOCAL_SERVICES", "LocalAwsEndpoint", "aws_provider", "s3_backend"]
 
 #: Services whose endpoint a local emulator replaces (everything channelkit's AWS target uses).
 LOCAL_SERVICES = (
-    "athena", "cloudwatchlogs", "dynamodb", "glue", "iam", "kafka", "kafkaconnect", "kms", "lakeformation",
-    "s3", "secretsmanager", "sts",
+    "athena", "cloudtrail", "cloudwatchlogs", "dynamodb", "glue", "iam", "kafka", "kafkaconnect", "kms",
+    "lakeformation", "macie2", "s3", "scheduler", "secretsmanager", "sts",
 )
 
 
