@@ -5,12 +5,12 @@ providers' rules, references) accepts, or one typed :class:`~channelkit.errors.C
 path, field and value. Never a raw Python or jsii exception, never an accepted value that the target would refuse.
 
 Hypothesis draws a valid channel (three bases: MySQL → Kafka/Connect → BigQuery, Postgres → Kafka/Connect →
-BigQuery, MySQL → MSK/MSK Connect → S3 lake), picks one public prop anywhere in it (a ``Channel`` keyword, a
-field of its source, platform, warehouse, owner, a table, a column or a reader), and replaces it with a drawn
-value: wrong types (``None``, bools where integers go, numbers, lists, dicts), boundary lengths, unicode and control
-characters, trailing whitespace, interpolation markers. A second property builds two channels in one stack that
-share a name (collisions). ``derandomize=True`` makes every run draw the same examples, so CI is not flaky; the
-outcome counts are printed (``pytest -s``) for the closing note.
+BigQuery, MySQL → MSK/MSK Connect → S3 lake), picks one public prop anywhere in it (a ``Channel`` keyword, a field
+of its source, platform, warehouse, owner, a table, a column, a quality check or a reader), and replaces it with a
+drawn value: wrong types (``None``, bools where integers go, numbers, lists, dicts), boundary lengths, unicode and
+control characters, trailing whitespace, interpolation markers. A second property builds two channels in one stack
+that share a name (collisions). ``derandomize=True`` makes every run draw the same examples, so CI is not flaky;
+the outcome counts are printed (``pytest -s``) for the closing note.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ from channelkit.patterns import (
     Table,
     Team,
 )
+from channelkit.quality import Freshness, Matches, NotNull, Range, RowCondition
 from channelkit.validate import validate_stack_document
 
 ARN = "arn:aws:kafka:eu-west-1:123456789012:cluster/platform/6357e0b2-0e6a-4b86-a0b4-70df934c2e31-5"
@@ -59,7 +60,11 @@ def _base(kind: str) -> dict[str, Any]:
     """The keyword arguments of one valid channel of ``kind``."""
     readers = [Reader(gcp="group:analysts@example.com", expires=LATER)]
     tables = [orders(), Table("refunds", primary_key=["id"], description="refunds", columns=[
-        Column(name="id", type="int64"), Column(name="reason", type="string", description="why")])]
+        Column(name="id", type="int64", checks=[Range(min=1, max=10**9)]),
+        Column(name="reason", type="string", description="why", checks=[Matches("[a-z ]+"), NotNull()]),
+        Column(name="refunded_at", type="timestamp", checks=[Range(min=datetime(2020, 1, 1, tzinfo=UTC))]),
+    ], checks=[RowCondition("id > 0", name="positive-id"), Freshness(max_age=timedelta(hours=6),
+                                                                     column="refunded_at")])]
     if kind == "gcp-mysql":
         return dict(source=MySqlSource(host="db", database="shop"), tables=tables, kafka=KAFKA, connect=CONNECT,
                     warehouse=WAREHOUSE, owner=TEAM, readers=readers, retention=timedelta(days=7), partitions=3)
@@ -113,6 +118,11 @@ def _targets(kwargs: dict[str, Any]) -> list[tuple[str, ...]]:
         out += [("tables", str(i), f.name) for f in dataclasses.fields(table)]
         out += [("tables", str(i), "columns", str(j), f.name) for j, col in enumerate(table.columns)
                 for f in dataclasses.fields(col)]
+        out += [("tables", str(i), "checks", str(k), f.name) for k, check in enumerate(table.checks)
+                for f in dataclasses.fields(check)]
+        out += [("tables", str(i), "columns", str(j), "checks", str(k), f.name)
+                for j, col in enumerate(table.columns) for k, check in enumerate(col.checks)
+                for f in dataclasses.fields(check)]
     for i, reader in enumerate(kwargs["readers"]):
         out += [("readers", str(i), f.name) for f in dataclasses.fields(reader)]
     return out
