@@ -153,6 +153,7 @@ def test_postgres_and_lake_contracts_name_their_own_servers(org: Path, aws: Path
     email = next(p for p in orders_["properties"] if p["name"] == "email")
     shown = {c["property"]: c["value"] for c in email["customProperties"]}["visibility"]
     assert shown["internal"] == "hidden"  # the lake cannot mask: the column is left out
+    assert {c["property"]: c["value"] for c in email["customProperties"]}["masking"] == "hidden"
 
 
 def test_visibility_in_the_catalog_is_the_warehouses_own(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from channelkit.columns import LogicalType, glue_type
 from channelkit.columns import bigquery_type as column_bigquery_type
-from channelkit.governance import CLEAR, column_level, default_masking, rank
+from channelkit.governance import CLEAR, HIDDEN, column_level, default_masking, rank
 
 from .facts import contract_id, contract_version, history_days
 from .graph import layout
@@ -72,11 +72,12 @@ def _column(channel: Channel, table: Table, column: Column, position: int, shown
     kind, options = odcs_logical_type(logical)
     level = column_level(column)
     below = any(how != CLEAR for how in shown.values())  # some clearance does not see it in clear
+    rule = (column.masking or default_masking(column, logical)) if channel.warehouse.name == "bigquery" else HIDDEN
     return ColumnEntry(
         name=column.name, description=column.description, source_type=logical.native,
         warehouse_type=_warehouse_type(channel, logical), logical_type=kind, logical_options=options,
         values=logical.values, classification=column.classification, level=level, pii=bool(column.pii),
-        masking=(column.masking or default_masking(column, logical)) if below else None,
+        masking=rule if below else None,
         key_position=position, shown=shown)
 
 

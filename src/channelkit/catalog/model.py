@@ -35,7 +35,8 @@ class ColumnEntry:
         classification: the declared classification.
         level: the effective level (``pii`` raises it to at least ``confidential``).
         pii: whether it holds personal data.
-        masking: the masking rule of the clearances that do not see it in clear (None: every clearance does).
+        masking: how the clearances that do not see it in clear see it: the masking rule, or ``hidden`` on a
+            warehouse that cannot mask (None: every clearance sees it in clear).
         key_position: 1-based position in the primary key, 0 when not a key column.
         shown: clearance → ``clear``, a masking rule, or ``hidden`` (the warehouse's own visibility).
     """

@@ -137,5 +137,6 @@ def contract(entry: ChannelEntry) -> dict[str, Any]:
 
 
 def contract_yaml(entry: ChannelEntry) -> str:
-    """The contract of ``entry`` as YAML (keys in the order above, Unicode kept)."""
-    return yaml.safe_dump(contract(entry), sort_keys=False, allow_unicode=True, width=120)
+    """The contract of ``entry`` as YAML (keys in the order above, Unicode kept; libyaml's emitter when present)."""
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return yaml.dump(contract(entry), Dumper=dumper, sort_keys=False, allow_unicode=True, width=120)

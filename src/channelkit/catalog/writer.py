@@ -83,8 +83,8 @@ def write_catalog(outdir: str | os.PathLike[str], channels: list[Channel]) -> Pa
         (base / entry.stack).mkdir(parents=True, exist_ok=True)
         (base / entry.files["contract"]).write_text(contract_yaml(entry), encoding="utf-8")
         lineage = events(entry, producer=catalog.producer, when=catalog.generated_at)
-        (base / entry.files["lineage"]).write_text(json.dumps(lineage, indent=1, ensure_ascii=False) + "\n",
-                                                   encoding="utf-8")
+        lines = ",\n".join(json.dumps(e, ensure_ascii=False) for e in lineage)  # one event per line
+        (base / entry.files["lineage"]).write_text(f"[\n{lines}\n]\n", encoding="utf-8")
     base.mkdir(parents=True, exist_ok=True)
     index = base / "index.html"
     index.write_text(render_html(catalog), encoding="utf-8")
