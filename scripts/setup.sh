@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 # The real-engine tests (tests/engines/, marker `engines`) need a JDK (java + javac, to compile the Debezium
 # harness), PostgreSQL server binaries, a MariaDB server with its clients (mariadb-install-db, mariadbd, mariadb,
-# mariadb-admin, mariadb-binlog) and openssl. Install from Debian only what is missing.
+# mariadb-admin, mariadb-binlog), openssl and Chromium. Install from Debian only what is missing.
 have_pg_server() {
   local bindir
   bindir=$(pg_config --bindir 2>/dev/null || true)
@@ -24,6 +24,8 @@ have_mariadb_server() {
 }
 have_mariadb_server || missing_debs+=(mariadb-server)
 command -v openssl >/dev/null 2>&1 || missing_debs+=(openssl)
+# The catalog page test (tests/test_catalog_chromium.py) opens the HTML catalog in headless Chromium.
+{ command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; } || missing_debs+=(chromium)
 command -v runuser >/dev/null 2>&1 || missing_debs+=(util-linux)
 if [ ${#missing_debs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -65,8 +65,10 @@ def test_old_state_plans_without_a_destroy(tmp_path: Path, own_endpoint: str, te
     updated = {t for (t, _), act in actions.items() if act == ["update"]}
     # Glue tables: the source position columns and partition projection; IAM: each grant covers the key;
     # the bucket lifecycle: the warehouse keeps its history (no object expiry by default), issue 8.
+    # The workgroup: results encrypted with the results key (issue 10); the Glue database: the catalog's
+    # parameters (contract, owner email, retention; issue 10, part 3), updated in place.
     assert updated <= {"aws_glue_catalog_table", "aws_iam_policy", "aws_s3_bucket_lifecycle_configuration",
-                       "aws_athena_workgroup"}, actions  # the workgroup: results encrypted with the results key
+                       "aws_athena_workgroup", "aws_glue_catalog_database"}, actions
     assert "aws_glue_catalog_table" in updated
     for address in [a for a in terraform(old, "state", "list").stdout.split()
                     if a.startswith("aws_lakeformation_permissions.")]:

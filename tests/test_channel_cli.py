@@ -25,6 +25,7 @@ def test_synth_prints_each_channel(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert "User:connect-sink Read Topic payments.payments.customers" in text
     assert "user:auditor@acme.example roles/bigquery.dataViewer (until 2030-06-30T00:00:00Z)" in text
     assert (out / "stacks" / "support" / "cdk.tf.json").is_file()
+    assert f"catalog: {out / 'catalog' / 'index.html'} " in text  # written by the app's own synth
 
 
 def test_synth_reports_the_apps_error_without_a_traceback(tmp_path: Path) -> None:

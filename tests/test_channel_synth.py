@@ -273,7 +273,10 @@ def test_bigquery_sink_connector_config(payments: dict[str, Any]) -> None:
 def test_dataset_labels_location_and_no_partition_expiry(payments: dict[str, Any]) -> None:
     (ds,) = resources(payments, "google_bigquery_dataset").values()
     assert ds["dataset_id"] == "payments" and ds["location"] == "EU"
-    assert ds["labels"] == {"owner": "payments", "channel": "payments", "classification": "restricted"}
+    assert ds["labels"] == {"owner": "payments", "channel": "payments", "classification": "restricted",
+                            "contact": "payments-data_acme_example", "contract": ds["labels"]["contract"],
+                            "contract_version": "1_0_0", "pii": "true", "kafka_retention_days": "14",
+                            "history_retention_days": "kept"}
     # history_retention=None (default): the change history is kept, whatever the Kafka retention (14 days)
     assert "default_partition_expiration_ms" not in ds
 

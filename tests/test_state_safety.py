@@ -88,6 +88,13 @@ INTENDED: dict[tuple[str, str], str] = {
     ("aws_athena_named_query", "description"):
         "the latest-state query says which columns it leaves out (above the reader clearance; issue 10)",
     ("aws_athena_workgroup", "configuration"): "results are encrypted with the results key (issue 10)",
+    # issue 10 part 3: warehouse metadata carries the catalog's facts (in-place updates, no replacement)
+    ("google_bigquery_dataset", "description"):
+        "the dataset description names the contract, owner, classification, PII and retention (issue 10, catalog)",
+    ("google_bigquery_dataset", "labels"): "contact, contract, contract_version, pii and retention labels (issue 10)",
+    ("google_bigquery_table", "labels"): "the same labels on change-log tables and views (issue 10, catalog)",
+    ("aws_glue_catalog_database", "parameters"):
+        "owner email, contract id and version, retention parameters (issue 10, catalog)",
     ("aws_lakeformation_resource", "role_arn"):
         "Lake Formation reads the data with a role holding the data key (the service-linked role cannot; issue 10)",
     ("aws_lakeformation_resource", "use_service_linked_role"): "see role_arn (issue 10)",
@@ -211,3 +218,18 @@ def test_the_quality_dlp_and_audit_changes_are_real(synthesized: dict[str, Path]
     (trail,) = aws["aws_cloudtrail"].values()
     prefixes = trail["advanced_event_selector"][1]["field_selector"][2]["starts_with"]
     assert prefixes == ["arn:aws:s3:::acme-orders-cdc-example/cdc/"]
+
+
+def test_the_catalog_changes_are_real(synthesized: dict[str, Path]) -> None:
+    """The issue-10 catalog entries of :data:`INTENDED`: the warehouse's labels, descriptions and parameters."""
+    payments = json.loads((synthesized["org"] / "payments" / "cdk.tf.json").read_text())["resource"]
+    (dataset,) = payments["google_bigquery_dataset"].values()
+    assert dataset["labels"]["contract_version"] == "1_0_0" and dataset["labels"]["kafka_retention_days"] == "14"
+    assert dataset["labels"]["contract"] in dataset["description"]
+    tables = payments["google_bigquery_table"].values()
+    assert all(t["labels"]["contact"] == "payments-data_acme_example" for t in tables)
+    aws = json.loads((synthesized["aws"] / "orders-aws" / "cdk.tf.json").read_text())["resource"]
+    (database,) = aws["aws_glue_catalog_database"].values()
+    assert database["parameters"]["channelkit.contract_version"] == "1.0.0"
+    assert all(t["parameters"]["channelkit.history_retention_days"] == "kept"
+               for t in aws["aws_glue_catalog_table"].values())

@@ -128,7 +128,7 @@ def validate(directory: Path, terraform: bool) -> None:
               help="Output directory (passed to the app as CDKTF_OUTDIR).")
 @_friendly
 def synth(app: str | None, out_dir: Path) -> None:
-    """Run the app and print, per channel, resources by type, topics, connectors and grants."""
+    """Run the app and print, per channel, resources by type, topics, connectors and grants, and the catalog."""
     from .app_runner import app_command, parse_command, run_app
     from .synth_report import channel_reports, render
 
@@ -136,6 +136,9 @@ def synth(app: str | None, out_dir: Path) -> None:
     run_app(parse_command(app, "--app") if app is not None else app_command(cwd), out_dir, cwd)
     for line in render(channel_reports(out_dir)):
         click.echo(line)
+    index = out_dir / "catalog" / "index.html"  # written by the app's synthesis (channelkit.catalog)
+    if index.is_file():
+        click.echo(f"catalog: {index} (contracts and lineage events next to it)")
 
 
 @main.group()

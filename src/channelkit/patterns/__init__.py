@@ -13,6 +13,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from channelkit.catalog import Lineage as Lineage
     from channelkit.platforms import ClientCredentials as ClientCredentials
     from channelkit.platforms import ConnectCluster as ConnectCluster
     from channelkit.platforms import KafkaCluster as KafkaCluster
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from .model import Team as Team
 
 _WHERE = {
+    "Lineage": "channelkit.catalog",
     "AwsLake": "channelkit.warehouses",
     "BigQuery": "channelkit.warehouses",
     "EMULATOR_OMITTED_TYPES": "channelkit.warehouses",

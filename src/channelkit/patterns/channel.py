@@ -30,6 +30,7 @@ from typing import Any
 from constructs import Construct
 
 from channelkit._stack import has_child_of_type, random_provider
+from channelkit.catalog import CONTRACT_VERSION, Lineage, check_catalog_props, lineage_config, register
 from channelkit.claims import Claim, check_claims
 from channelkit.columns import LogicalType, TypeParseError
 from channelkit.columns import parse as parse_type
@@ -105,6 +106,10 @@ class Channel(Construct):
             warehouse keeps its change history on its own terms (``history_retention``, default: kept).
         partitions: partitions of each table topic (default 3).
         replication_factor: replication factor of every topic (default ``min(3, brokers)``).
+        version: the version of the channel's data contract (ODCS ``version``, semantic versioning; default
+            ``1.0.0``); the catalog (:mod:`channelkit.catalog`) and the warehouse's labels carry it.
+        lineage: turn on Debezium's OpenLineage integration in the source connector
+            (:class:`~channelkit.catalog.Lineage`; default None: off).
 
     Raises:
         ConstructPropsError, PrincipalError, TableDefinitionError, InvalidNameError, CollisionError: one
@@ -128,6 +133,8 @@ class Channel(Construct):
         retention: timedelta = timedelta(days=7),
         partitions: int = 3,
         replication_factor: int | None = None,
+        version: str = CONTRACT_VERSION,
+        lineage: Lineage | None = None,
     ) -> None:
         #: The props as given (every keyword argument), e.g. to write the channel back as a declaration.
         self.declared: dict[str, Any] = {k: v for k, v in locals().items() if k not in ("self", "scope", "id",
@@ -154,6 +161,8 @@ class Channel(Construct):
         self.retention_ms: int = self.retention_days * 86_400_000
         ok = self._check_props(found.of(ConstructPropsError), id, found_platform, retention, partitions,
                                replication_factor)
+        self.version, self.lineage = version, lineage
+        check_catalog_props(found.of(ConstructPropsError), version, lineage, owner)
         self.platform: Platform = found_platform  # type: ignore[assignment]  # None only when a problem is recorded
         brokers: Any = found_platform.broker_count if found_platform is not None else None
         self.replication_factor: int = (
@@ -209,6 +218,7 @@ class Channel(Construct):
         for reader in self.readers:
             self.reader_grants += self.grant_read(reader)
         self._readers_checked = False
+        register(self, self._channelkit_root)  # the app's catalog, written when it synthesizes
 
     def _derive_names(self) -> None:
         """The names the channel derives from its props (the source is usable; the tables may not all be)."""
@@ -268,7 +278,7 @@ class Channel(Construct):
         return config
 
     def _connector_config(self, user: str) -> dict[str, str]:
-        return self.source.connector_config(
+        return lineage_config(self) | self.source.connector_config(
             name=self.source_connector_name, user=user, topic_prefix=self.topic_prefix,
             tables=[t.name for t in self.tables], names=self.names, bootstrap_servers=self.bootstrap_servers,
             history_topic=self.history_topic, delete_handling=self.warehouse.delete_handling)

@@ -23,6 +23,7 @@ from constructs import Construct
 
 from channelkit._stack import stack_provider
 from channelkit._text import literal_settings
+from channelkit.catalog.facts import bigquery_labels, describe_facts
 from channelkit.claims import Claim
 from channelkit.columns import PORTABLE, LogicalType
 from channelkit.columns import bigquery_type as column_bigquery_type
@@ -274,15 +275,17 @@ class BigQueryDeployment(WarehouseDeployment):
     def __init__(self, warehouse: BigQuery, channel: Channel, scope: Construct, platform: PlatformDeployment) -> None:
         self.warehouse, self.channel, self.scope, self.platform = warehouse, channel, scope, platform
         c = channel
+        facts = {**c.labels, **bigquery_labels(c)}  # the catalog's facts: contract, contact, pii, retention
         settings: dict[str, Any] = dict(project=warehouse.project, region=warehouse.region)
         self.google_provider = stack_provider(
             channel.stack, f"google-{warehouse.project}",
             lambda s, i, a: GoogleProvider(s, i, alias=a, **literal_settings(settings)), settings)
         self.dataset = BigQueryDataset(
             scope, "Dataset", dataset_id=warehouse.dataset_id(c), project=warehouse.project,
-            location=warehouse.location, labels=c.labels,
+            location=warehouse.location, labels=facts,
             default_partition_expiration_ms=warehouse.partition_expiration_ms(c),
-            kms_key_name=warehouse.kms_key_name, description=f"CDC channel {c.channel_name} (owner {c.owner.email})",
+            kms_key_name=warehouse.kms_key_name,
+            description=f"CDC channel {c.channel_name}. {describe_facts(c)}",
             provider=self.google_provider)
         metadata = [
             BigQueryField(name=n, type=column_bigquery_type(PORTABLE[t]).type, description="CDC metadata (Debezium)")
@@ -293,7 +296,7 @@ class BigQueryDeployment(WarehouseDeployment):
         self.tables: dict[str, BigQueryTable] = {}
         self.views: dict[str, LatestStateView] = {}
         for t in c.tables:
-            labels = {**c.labels, "classification": t.classification, "pii": "true" if t.has_pii else "false"}
+            labels = {**facts, "classification": t.classification, "pii": "true" if t.has_pii else "false"}
             table = BigQueryTable(
                 scope, child_id("Table", t.name), dataset=self.dataset, table_id=t.name + CHANGES_SUFFIX,
                 fields=[_field(col, c.column_type(t, col), self._tag_of.get((t.name, col.name))) for col in t.columns],

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from constructs import Construct
 
+from channelkit.catalog.facts import glue_parameters
 from channelkit.claims import Claim
 from channelkit.columns import PORTABLE, LogicalType, athena_expression, wire_form
 from channelkit.columns import glue_type as column_glue_type
@@ -282,7 +283,8 @@ class AwsLakeDeployment(WarehouseDeployment):
                                  expiration_days=lake.history_days, protect=protect, tags=tags)
         self.database = GlueDatabase(scope, "Database", name=self.database_name,
                                      description=f"CDC channel {name} (channelkit)",
-                                     parameters={"channelkit.channel": name, "channelkit.owner": channel.owner.name})
+                                     parameters={"channelkit.channel": name, "channelkit.owner": channel.owner.name,
+                                                 **glue_parameters(channel)})
         self.tables: dict[str, GlueTable] = {t.name: self._glue_table(t) for t in channel.tables}
         # Readers never get the data key: query results are encrypted with a key of their own.
         self.results_key = ChannelKey(scope, "ResultsKey", alias=f"alias/channelkit/{aws_name(name)}-results",
@@ -343,6 +345,7 @@ class AwsLakeDeployment(WarehouseDeployment):
                 "channelkit.topic": topic,
                 "channelkit.primary_key": ",".join(glue_ident(k) for k in table.primary_key),
                 "channelkit.channel": channel.channel_name,
+                **glue_parameters(channel),
                 # Partition projection: Athena computes each day's location, no partitions to add or repair.
                 "projection.enabled": "true",
                 "projection.dt.type": "date",
