@@ -276,4 +276,17 @@ def channel_entry(channel: Channel) -> ChannelEntry:
         source_job=(job_namespace, connectors[0], f"Debezium {source.engine} source connector: {source.database} → "
                                                   f"Kafka topics {channel.topic_prefix}.*"),
         sink_job=(job_namespace, connectors[1], f"{warehouse.name} sink connector: Kafka topics → {location}"),
-        can_mask=warehouse.name == "bigquery", graph=layout(tables, connectors, warehouse.name))
+        can_mask=warehouse.name == "bigquery", graph=layout(tables, connectors, warehouse.name),
+        declaration=_declaration(channel))
+
+
+def _declaration(channel: Channel) -> dict[str, object]:
+    """The channel's declaration, and its stack's AWS provider settings when it has them."""
+    from channelkit.constructs.aws.provider import DECLARED
+    from channelkit.selfservice.dump import declaration
+
+    found: dict[str, object] = declaration(channel)
+    aws = channel.stack.__dict__.get(DECLARED) if channel.stack is not None else None
+    if aws:
+        found["stack"] = {"aws": dict(aws)}
+    return found

@@ -209,6 +209,8 @@ class ChannelEntry:
         can_mask: whether the warehouse masks (BigQuery) or leaves columns out (the lake).
         graph: the lineage graph, laid out.
         files: the contract and lineage files written for it, relative to the catalog directory.
+        declaration: the channel as a channels file declares it (:func:`channelkit.selfservice.dump.declaration`),
+            and the stack's settings (its AWS provider) under ``stack``: what a contract needs to be read back.
     """
 
     anchor: str
@@ -238,6 +240,7 @@ class ChannelEntry:
     can_mask: bool
     graph: Graph
     files: dict[str, str] = field(default_factory=dict)
+    declaration: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

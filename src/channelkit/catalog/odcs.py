@@ -18,6 +18,8 @@ from typing import Any
 
 import yaml
 
+from channelkit.selfservice.odcs import QUALITY_ENGINE
+
 from .model import ChannelEntry, ColumnEntry, ReaderEntry, Server, TableEntry
 
 __all__ = ["API_VERSION", "contract", "contract_yaml"]
@@ -30,7 +32,12 @@ def _custom(values: dict[str, Any]) -> list[dict[str, Any]]:
     return [{"property": k, "value": v} for k, v in values.items() if v is not None]
 
 
-def _property(column: ColumnEntry) -> dict[str, Any]:
+def _quality(checks: Any) -> list[dict[str, Any]]:
+    """The channel's quality checks as ODCS ``custom`` quality entries (the implementation is the declaration)."""
+    return [{"type": "custom", "engine": QUALITY_ENGINE, "implementation": check} for check in checks or ()]
+
+
+def _property(column: ColumnEntry, declared: dict[str, Any] | None = None) -> dict[str, Any]:
     prop: dict[str, Any] = {"name": column.name, "physicalName": column.name, "physicalType": column.warehouse_type,
                             "logicalType": column.logical_type}
     if column.logical_options:
@@ -42,9 +49,13 @@ def _property(column: ColumnEntry) -> dict[str, Any]:
     prop["classification"] = column.classification
     if column.pii:
         prop["tags"] = ["pii"]
+    declared = declared or {}
+    if declared.get("checks"):
+        prop["quality"] = _quality(declared["checks"])
     prop["customProperties"] = _custom({
         "sourceType": column.source_type, "pii": column.pii, "level": column.level, "masking": column.masking,
         "allowedValues": list(column.values) or None, "visibility": dict(column.shown),
+        "declaredType": declared.get("type"), "declaredMasking": declared.get("masking"),
     })
     return prop
 
@@ -58,7 +69,12 @@ def _object(entry: ChannelEntry, table: TableEntry) -> dict[str, Any]:
         obj["description"] = table.description
     tags = [f"classification:{table.classification}"] + (["pii"] if table.pii else [])
     obj["tags"] = tags
-    obj["properties"] = [_property(c) for c in table.columns]
+    tables: Any = entry.declaration.get("tables", ())
+    declared: dict[str, Any] = next((t for t in tables if t.get("name") == table.name), {})
+    columns = {c.get("name"): c for c in declared.get("columns", ())}
+    obj["properties"] = [_property(c, columns.get(c.name)) for c in table.columns]
+    if declared.get("checks"):
+        obj["quality"] = _quality(declared["checks"])
     obj["customProperties"] = _custom({
         "sourceTable": f"{table.source.namespace}/{table.source.name}", "topic": table.topic.name,
         "warehouseTable": table.table.name,
@@ -132,6 +148,9 @@ def contract(entry: ChannelEntry) -> dict[str, Any]:
             "topics": [{"table": t.name, "topic": t.topic.name} for t in entry.tables],
             "encryption": [{"part": part, "how": how} for part, how in entry.encryption],
             "classification": entry.classification,
+            # what the standard fields do not say, as a channels file declares it (channelkit reads it back)
+            "channelkit": {k: v for k, v in entry.declaration.items() if k not in ("tables", "owner", "readers")}
+            or None,
         }),
     }
 

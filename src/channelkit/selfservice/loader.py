@@ -16,7 +16,8 @@ A file declares one stack (a team's channels)::
         readers: [{gcp: "group:crm-analysts@acme.example"}]
         retention: 14d
 
-Every problem of every file, from reading the YAML to the Channel's own checks, is gathered into one
+A file may also be an ODCS v3.1 contract channelkit's catalog wrote (:mod:`.odcs`): it declares the same
+channel. Every problem of every file, from reading the YAML to the Channel's own checks, is gathered into one
 error of the Channel's kinds, each problem carrying the ``file:line:column`` of the value at fault.
 """
 
@@ -34,6 +35,7 @@ from channelkit.errors import FileError, Problem, ValidationError
 
 from .convert import INVALID, Conversion
 from .located import Located, read_yaml
+from .odcs import contract_as_file, is_contract
 
 __all__ = ["FILE_FIELDS", "channel_files", "load_channels", "load_policy"]
 
@@ -87,6 +89,9 @@ def load_channels(
     channels: list[Any] = []
     for path in channel_files(paths):
         root = read_yaml(path)
+        if is_contract(root):  # an ODCS contract channelkit's catalog wrote (possibly edited since)
+            assert root is not None
+            root = contract_as_file(root, str(path))
         built, found, errors = _load_file(scope, path, root, shared or {}, is_stack)
         channels += built
         problems += found

@@ -38,6 +38,10 @@ class LocalAwsEndpoint:
     secret_key: str = "testing"  # a fake key: moto accepts any
 
 
+#: Where a stack keeps the settings of its default AWS provider (``aws_provider(stack, ...)``), as declared.
+DECLARED = "_channelkit_aws_provider"
+
+
 def aws_provider(
     scope: Construct,
     id: str = "aws",
@@ -66,6 +70,8 @@ def aws_provider(
     check_tags(checks.props, default_tags, "default_tags")
     checks.raise_if_any("invalid AWS provider at {path}")
     tags = [AwsProviderDefaultTags(tags=literal_map(default_tags))] if default_tags else None
+    if id == "aws":  # the stack's default provider, as declared (a channel's contract carries it)
+        scope.__dict__[DECLARED] = {"region": region, **({"default_tags": dict(default_tags)} if default_tags else {})}
     if local is None:
         return AwsProvider(scope, id, region=region, default_tags=tags)
     return AwsProvider(
