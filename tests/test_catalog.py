@@ -84,6 +84,22 @@ def test_the_catalog_is_written_by_app_synth_in_process(tmp_path: Path) -> None:
     assert [c.channel_name for c in catalog_channels(app)] == ["shop", "crm"]  # one hook, every channel
 
 
+def test_readers_granted_after_construction_are_in_the_contract(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    import yaml
+
+    app, stack = new_stack(tmp_path)
+    channel = Channel(stack, "shop", **channel_kwargs())
+    until = datetime(2031, 1, 1, tzinfo=UTC)
+    channel.grant_read("user:late@example.com", expires=until)
+    app.synth()
+    contract = yaml.safe_load((tmp_path / "out" / CATALOG_DIR / "s" / "shop.odcs.yaml").read_text())
+    (role,) = [r for r in contract["roles"] if r["role"] == "user:late@example.com"]
+    custom = {p["property"]: p["value"] for p in role["customProperties"]}
+    assert custom == {"system": "gcp", "clearance": "internal", "expires": until.isoformat()}
+
+
 def test_skip_validation_skips_the_hook_and_write_catalog_writes_it(tmp_path: Path) -> None:
     from channelkit._cdk import cdk
 

@@ -159,7 +159,7 @@ def _readers(channel: Channel) -> tuple[ReaderEntry, ...]:
     warehouse_system = channel.warehouse.reader_system
     mask = "masked" if channel.warehouse.name == "bigquery" else "left out"
     out: list[ReaderEntry] = []
-    for reader in channel.readers:
+    for reader in channel.all_readers:  # granted later (grant_read) too
         if isinstance(reader, str):
             system = kafka_system if reader.startswith("User:") and kafka_system else warehouse_system
             identities: list[tuple[str, str]] = [(system, reader)]

@@ -23,6 +23,7 @@ Attributes other code may rely on (stable contract): ``channel_name``, ``tables`
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -214,6 +215,8 @@ class Channel(Construct):
         self.source_connector = self._deploy_source()
         self.sink_connector = self.warehouse_deployment.deploy_sink()
         self.reader_grants: list[Any] = []
+        #: Readers granted by ``grant_read`` after construction.
+        self.later_readers: list[Reader] = []
         self._readers_checked = True  # against the policies too, with the channel
         for reader in self.readers:
             self.reader_grants += self.grant_read(reader)
@@ -343,6 +346,8 @@ class Channel(Construct):
                 reader_violations(policy, self, principal, field="principal", problems=problems, expires=expires)
             if problems.problems and not report_violations(self, problems.problems, append=True):
                 problems.raise_if_any(PolicyViolationError, f"read grant at {path_of(self)} breaks its data policy")
+        if not self._readers_checked:  # a grant after construction: the catalog lists it with the readers
+            self.later_readers.append(self._as_reader(principal, expires))
         if isinstance(principal, str):
             if principal.startswith("User:"):
                 self._check_kafka_clearance(principal, "internal")
@@ -360,6 +365,20 @@ class Channel(Construct):
                 self._check_kafka_clearance(identity, principal.clearance)
                 created += part.grant_read(identity, expires=when)
         return created
+
+    @property
+    def all_readers(self) -> tuple[Reader | str, ...]:
+        """The readers of ``readers=`` and those granted by ``grant_read`` since (as Readers)."""
+        return (*self.readers, *self.later_readers)
+
+    def _as_reader(self, principal: Reader | str, expires: datetime | None) -> Reader:
+        """``principal`` granted until ``expires``, as a :class:`Reader`."""
+        if isinstance(principal, Reader):
+            return principal if principal.expires or expires is None else dataclasses.replace(principal,
+                                                                                                expires=expires)
+        system = ("kafka" if principal.startswith("User:") and self.platform.reader_system == "kafka"
+                  else self.warehouse.reader_system)
+        return Reader(**{system: principal}, expires=expires)
 
     def _check_kafka_clearances(self, problems: ProblemCollector, readers: Sequence[Any]) -> None:
         """Every Kafka identity of ``readers`` is cleared for the channel's most sensitive column."""
