@@ -161,14 +161,14 @@ def _visible(selector: str) -> str:
 
 def test_the_page_renders_every_channel_with_its_schema_and_lineage_graph(page: Path, browser: Browser) -> None:
     browser.open(page.as_uri())
-    assert browser.js("document.title") == "Data catalog: 2 channels"
+    assert browser.js("document.title") == "Data catalog: 3 channels"
     assert browser.js("[...document.querySelectorAll('section.channel')].map(s => s.id)") == [
-        "ch-payments-payments", "ch-support-support"]
-    # the lineage graphs are drawn: 6 payments tables and 3 support tables, each source → topic → table → view
+        "ch-payments-payments", "ch-support-support", "ch-growth-growth"]  # in the app's order
+    # the lineage graphs are drawn: 6 payments, 3 support and 2 growth tables, each source → topic → table → view
     assert browser.js("[...document.querySelectorAll('svg.lineage')].map(s => s.querySelectorAll('g.node').length)"
-                      ) == [24, 12]
+                      ) == [24, 12, 8]
     assert browser.js("document.querySelector('#ch-payments-payments svg.lineage').getBBox().width") > 500
-    assert browser.js(f"{_visible('tr.col')}.length") == 29 + 13  # every column row is shown unfiltered
+    assert browser.js(f"{_visible('tr.col')}.length") == 29 + 13 + 10  # every column row is shown unfiltered
     iban = browser.js("[...document.querySelectorAll('tr.col')].find(r => r.cells[0].textContent === 'iban')"
                       ".cells[8].textContent")
     assert iban == "sha256"  # public clearance: masked by its rule
@@ -195,14 +195,14 @@ def test_the_filter_box_filters_channels_and_columns(page: Path, browser: Browse
     assert browser.js("document.getElementById('match-count').textContent") == "1 channels, 1 columns match"
     browser.js("{ const i = document.getElementById('filter'); i.value = '';"
                "i.dispatchEvent(new Event('input', {bubbles: true})) }")
-    assert browser.js(f"{_visible('tr.col')}.length") == 42
+    assert browser.js(f"{_visible('tr.col')}.length") == 52
 
 
 def test_q_in_the_address_applies_the_filter_on_load(page: Path, browser: Browser) -> None:
     browser.open(page.as_uri() + "?q=pii")
     assert browser.js("document.getElementById('filter').value") == "pii"
     names = browser.js(f"{_visible('tr.col')}.map(r => r.cells[0].textContent)")
-    assert sorted(names) == sorted(["email", "full_name", "iban", "customer_email", "body", "name"])
+    assert sorted(names) == sorted(["email", "email", "full_name", "iban", "customer_email", "body", "name"])
 
 
 def test_a_screenshot_is_taken_and_not_blank(page: Path, browser: Browser, tmp_path: Path) -> None:
