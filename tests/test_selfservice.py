@@ -388,3 +388,27 @@ def test_a_channel_written_back_as_a_declaration_builds_the_same(tmp_path: Path,
     second.synth()
     made = [(tmp_path / d / "stacks" / stack / "cdk.tf.json").read_bytes() for d in ("first", "second")]
     assert made[0] == made[1]
+
+
+def test_files_may_share_a_stack_but_not_the_apps_own(tmp_path: Path) -> None:
+    app = cdk.App(outdir=str(tmp_path / "out"))
+    write(tmp_path, SUPPORT, "a.yaml")
+    write(tmp_path, SUPPORT.replace("  - id: support\n", "  - id: support2\n").replace(
+        "support-db.internal", "support2-db.internal"), "b.yaml")
+    channels = load_channels(app, tmp_path / "channels", shared=SHARED)
+    assert [c.node.path for c in channels] == ["support/support", "support/support2"]
+    cdk.TerraformStack(app, "taken")
+    with pytest.raises(ConstructPropsError) as excinfo:
+        load_channels(app, write(tmp_path, SUPPORT.replace("stack: support", "stack: taken"), "c.yaml"),
+                      shared=SHARED)
+    assert located(excinfo) == [("1:8", "stack")]
+
+
+def test_a_stacks_aws_provider_is_declared_once(tmp_path: Path) -> None:
+    app = cdk.App(outdir=str(tmp_path / "out"))
+    load_channels(app, write(tmp_path, AWS, "a.yaml"))
+    second = AWS.replace("  - id: orders\n", "  - id: orders2\n").replace("acme-orders-cdc-example",
+                                                                           "acme-orders2-cdc-example")
+    with pytest.raises(ConstructPropsError) as excinfo:
+        load_channels(app, write(tmp_path, second, "b.yaml"))
+    assert located(excinfo) == [("3:6", "aws")]

@@ -161,9 +161,20 @@ def _load_file(
     if is_stack and isinstance(stack_id, str) and stack_node is not None and stack_id != scope.node.id:
         top.problem(stack_node, "stack", stack_id, f"{scope.node.id!r} (the stack the files are loaded into) or "
                                                    "left out")
+    ours: dict[str, Any] = scope.__dict__.setdefault(_STACKS, {})  # stacks earlier files declared
+    if not is_stack and isinstance(stack_id, str) and stack_id not in ours and scope.node.try_find_child(stack_id):
+        top.problem(stack_node or root, "stack", stack_id, "a stack id the app does not use already (a file may "
+                                                           "share a stack only with other channels files)")
+    if aws is not None and (stack_id in ours or is_stack) and scope_has_aws(ours.get(stack_id, scope)):
+        top.problem(fields["aws"], "aws", fields["aws"].plain, "left out: the stack has its AWS provider already "
+                                                              "(declare it in one file of the stack)")
     if top.problems:
         return [], top.problems, [ConstructPropsError]
-    stack = scope if is_stack else cdk.TerraformStack(scope, stack_id)
+    if is_stack:
+        stack = scope
+    else:
+        stack = ours.get(stack_id) or cdk.TerraformStack(scope, stack_id)
+        ours[stack_id] = stack
     errors: list[type[ValidationError]] = []
     problems: list[Problem] = []
     for prefix, setup in (("aws", lambda: aws_provider(stack, **aws) if aws is not None else None),
@@ -185,6 +196,14 @@ def _load_file(
         if channel is not None:
             built.append(channel)
     return built, problems, errors
+
+
+_STACKS = "_channelkit_yaml_stacks"
+
+
+def scope_has_aws(stack: Any) -> bool:
+    """Whether ``stack`` has a construct ``aws`` (its default AWS provider) already."""
+    return stack.node.try_find_child("aws") is not None
 
 
 def _load_channel(
