@@ -457,6 +457,32 @@ def test_bucket_gathers_every_problem_in_one_typed_error_with_the_path(tmp_path:
     assert {p.path for p in err.problems} == {"s/Bucket"}
 
 
+def test_a_key_lets_named_service_linked_roles_decrypt(tmp_path: Path) -> None:
+    """Macie's role may decrypt (by an aws:PrincipalArn condition); the account keeps administering the key."""
+    from channelkit.constructs.aws.kms import MACIE_SERVICE_ROLE
+
+    app, stack = new_stack(tmp_path)
+    ChannelKey(stack, "Key", alias="alias/channelkit/orders", service_linked_roles=[MACIE_SERVICE_ROLE])
+    ChannelKey(stack, "Plain", alias="alias/channelkit/plain")
+    doc = synth(app, tmp_path)
+    _, kms = find(doc, "aws_kms_key", "s/Key/Resource")
+    _, plain = find(doc, "aws_kms_key", "s/Plain/Resource")
+    assert "policy" not in plain  # AWS's default key policy, as before
+    (lid,) = [lid for lid in doc["data"]["aws_iam_policy_document"] if lid.startswith("Key_Policy")]
+    assert kms["policy"] == f"${{data.aws_iam_policy_document.{lid}.json}}"
+    admin, decrypt = doc["data"]["aws_iam_policy_document"][lid]["statement"]
+    assert admin["actions"] == ["kms:*"] and admin["principals"][0]["identifiers"][0].endswith(":root")
+    assert decrypt["actions"] == ["kms:Decrypt", "kms:DescribeKey"]
+    conditions = {c["variable"]: c for c in decrypt["condition"]}
+    assert conditions["aws:PrincipalArn"]["test"] == "ArnEquals"
+    assert conditions["aws:PrincipalArn"]["values"][0].endswith(
+        ":role/aws-service-role/macie.amazonaws.com/AWSServiceRoleForAmazonMacie")
+    assert set(conditions) == {"aws:PrincipalArn", "kms:CallerAccount"}
+    with pytest.raises(ConstructPropsError) as err:
+        ChannelKey(stack, "Bad", alias="alias/channelkit/bad", service_linked_roles=["AWSServiceRoleForAmazonMacie"])
+    assert err.value.fields == ["service_linked_roles"]
+
+
 def test_only_name_problems_raise_a_plain_invalid_name_error(tmp_path: Path) -> None:
     """One kind of problem raises exactly that class."""
     _, stack = new_stack(tmp_path)

@@ -101,6 +101,9 @@ INTENDED: dict[tuple[str, str], str] = {
     ("google_bigquery_dataset", "default_encryption_configuration"):
         "the example org's data policy requires a customer key for confidential data (issue 10): an in-place "
         "update that encrypts new tables only, so existing tables keep Google-managed keys until recreated",
+    ("aws_kms_key", "policy"):
+        "the data key's policy also lets Macie's service-linked role decrypt, so the Macie job can classify the "
+        "channel's SSE-KMS objects (issue 10); the account keeps administering the key as by default",
     ("aws_mskconnect_connector", "connector_configuration"):
         "the S3 sink reads the source's JSON with schemas (schemaless it wrote {schema, payload} envelopes "
         "and every Glue column read NULL)",

@@ -52,6 +52,7 @@ from channelkit.constructs.aws import (
     Statement,
     Workgroup,
 )
+from channelkit.constructs.aws.kms import MACIE_SERVICE_ROLE
 from channelkit.constructs.aws.rules import (
     AWS_TAG_KEY,
     AWS_TAG_VALUE,
@@ -276,8 +277,10 @@ class AwsLakeDeployment(WarehouseDeployment):
         self.bucket_name = lake.bucket(channel, platform.platform)
         self.database_name = lake.database(channel)
         self.table_names = {t.name: glue_ident(t.name) for t in channel.tables}
+        # Macie classifies the channel's objects (channelkit.quality.aws): its role must decrypt them.
         self.key = ChannelKey(scope, "Key", alias=f"alias/channelkit/{aws_name(name)}",
-                              description=f"channelkit channel {name}", protect=protect, tags=tags)
+                              description=f"channelkit channel {name}", protect=protect, tags=tags,
+                              service_linked_roles=(MACIE_SERVICE_ROLE,))
         self.secret_key = self.key
         self.bucket = DataBucket(scope, "Bucket", bucket_name=self.bucket_name, key=self.key,
                                  expiration_days=lake.history_days, protect=protect, tags=tags)
