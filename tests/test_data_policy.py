@@ -107,7 +107,7 @@ def test_the_app_policy_and_the_stack_policy_both_apply(tmp_path: Any) -> None:
     with pytest.raises(PolicyViolationError) as excinfo:
         Channel(stack, "shop", **channel_kwargs(warehouse=SAFE_BQ))
     assert [p.allowed for p in excinfo.value.problems] == [
-        "one of ['US'] for confidential data (team, geography)"]
+        "one of ['US'] for confidential data and above (team, geography)"]
 
 
 def test_bigquery_locations_compare_without_case(tmp_path: Any) -> None:
@@ -241,3 +241,22 @@ def test_the_example_org_is_built_under_its_policy(tmp_path: Any) -> None:
     with pytest.raises(PolicyViolationError) as excinfo:
         PaymentsStack(stricter, "payments")  # its topics keep the restricted iban 14 days
     assert [(p.path, p.field) for p in excinfo.value.problems] == [("payments/payments", "retention")]
+
+
+def test_a_rule_covers_its_level_and_every_level_above(tmp_path: Any) -> None:
+    """A channel holding only restricted data is bound by the confidential rules too."""
+    only_restricted = Table("vault", primary_key=["id"], columns=[
+        Column(name="id", type="int64", classification="public"),
+        Column(name="secret", type="string", classification="restricted")])
+    policy = DataPolicy(bigquery_locations={"confidential": ["EU"]},
+                        kafka_retention={"internal": RetentionLimit(minimum=timedelta(days=3))})
+    with pytest.raises(PolicyViolationError) as excinfo:
+        policy_channel(policy, tmp_path, tables=[only_restricted], retention=timedelta(days=2),
+                       warehouse=BigQuery(project="proj-test", location="US", kms_key_name=KEY))
+    assert violations(excinfo) == {
+        "warehouse.location": "one of ['EU'] for confidential data and above (data policy, geography)",
+        "retention": "at least 3 days for internal data and above on Kafka (data policy, retention)"}
+    public = Table("events", primary_key=["id"], columns=[Column(name="id", type="int64", classification="public")])
+    (tmp_path / "x").mkdir()
+    policy_channel(policy, tmp_path / "x", tables=[public], retention=timedelta(days=2),
+                   warehouse=BigQuery(project="proj-test", location="US"))  # no rule at or below public

@@ -119,8 +119,10 @@ class DataPolicy:
 
     Args:
         name: how violations name the policy (default ``data policy``).
-        bigquery_locations: classification → the BigQuery locations its data may live in (compared
-            without case). A classification not listed may live anywhere.
+        bigquery_locations: classification → the BigQuery locations its data, and data of every level
+            above it, may live in (compared without case). Each rule of this policy keyed by a classification
+            covers that level and the ones above: ``{"confidential": ["EU"]}`` keeps restricted data in the
+            EU too. Without a rule at or below a level, its data may live anywhere.
         aws_regions: classification → the AWS regions its data may live in (the lake's region and the
             MSK cluster's).
         same_region: a channel on MSK with an S3 lake keeps ``confidential`` and ``restricted`` data in
@@ -279,6 +281,17 @@ def _levels(channel: Channel) -> list[str]:
     return [level for level in LEVELS if level in found]
 
 
+def _applying(levels: Sequence[str]) -> list[str]:
+    """The levels whose rules apply to a channel holding ``levels``: a rule covers its level and every one above."""
+    top = max((rank(level) for level in levels), default=-1)
+    return [level for level in LEVELS if rank(level) <= top]
+
+
+def _data(level: str) -> str:
+    """``confidential data and above``, ``restricted data``."""
+    return f"{level} data" if level == LEVELS[-1] else f"{level} data and above"
+
+
 def _check_geography(policy: DataPolicy, problems: ProblemCollector, channel: Channel, levels: Sequence[str],
                      facts: Any, rule: str) -> None:
     places: list[tuple[str, str, str]] = []  # (system, field, value)
@@ -289,14 +302,14 @@ def _check_geography(policy: DataPolicy, problems: ProblemCollector, channel: Ch
     kafka_region = channel.platform.aws_region
     if kafka_region is not None:
         places.append(("aws", "kafka.arn (region)", kafka_region))
-    for level in levels:
+    for level in _applying(levels):
         for system, where, value in places:
             allowed = (policy.bigquery_locations if system == "bigquery" else policy.aws_regions).get(level)
             if allowed is None:
                 continue
             fold = str.upper if system == "bigquery" else str
             problems.check(fold(value) in {fold(a) for a in allowed}, where, value,
-                           f"one of {list(allowed)} for {level} data {rule}, geography)")
+                           f"one of {list(allowed)} for {_data(level)} {rule}, geography)")
     if (policy.same_region and kafka_region is not None and facts.aws_region is not None
             and any(rank(level) >= rank("confidential") for level in levels)):
         problems.check(kafka_region == facts.aws_region, "warehouse.region", facts.aws_region,
@@ -306,16 +319,16 @@ def _check_geography(policy: DataPolicy, problems: ProblemCollector, channel: Ch
 
 def _check_retention(policy: DataPolicy, problems: ProblemCollector, channel: Channel, levels: Sequence[str],
                      facts: Any, rule: str) -> None:
-    for level in levels:
+    for level in _applying(levels):
         kafka = policy.kafka_retention.get(level)
         if kafka is not None and not _within(kafka, channel.retention_days):
             problems.add("retention", timedelta(days=channel.retention_days),
-                         f"{kafka.describe()} for {level} data on Kafka {rule}, retention)")
+                         f"{kafka.describe()} for {_data(level)} on Kafka {rule}, retention)")
         warehouse = policy.warehouse_retention.get(level)
         if warehouse is not None and not _within(warehouse, facts.retention_days):
             kept = "kept forever" if facts.retention_days is None else timedelta(days=facts.retention_days)
             problems.add("warehouse.history_retention", kept,
-                         f"{warehouse.describe()} for {level} data in the warehouse {rule}, retention)")
+                         f"{warehouse.describe()} for {_data(level)} in the warehouse {rule}, retention)")
 
 
 def _within(limit: RetentionLimit, days: int | None) -> bool:
