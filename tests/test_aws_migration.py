@@ -66,9 +66,10 @@ def test_old_state_plans_without_a_destroy(tmp_path: Path, own_endpoint: str, te
     # Glue tables: the source position columns and partition projection; IAM: each grant covers the key;
     # the bucket lifecycle: the warehouse keeps its history (no object expiry by default), issue 8.
     # The workgroup: results encrypted with the results key (issue 10); the Glue database: the catalog's
-    # parameters (contract, owner email, retention; issue 10, part 3), updated in place.
+    # parameters (contract, owner email, retention; issue 10, part 3), updated in place; the data key: its
+    # policy lets Macie's service-linked role decrypt (issue 10, part 4), updated in place.
     assert updated <= {"aws_glue_catalog_table", "aws_iam_policy", "aws_s3_bucket_lifecycle_configuration",
-                       "aws_athena_workgroup", "aws_glue_catalog_database"}, actions
+                       "aws_athena_workgroup", "aws_glue_catalog_database", "aws_kms_key"}, actions
     assert "aws_glue_catalog_table" in updated
     for address in [a for a in terraform(old, "state", "list").stdout.split()
                     if a.startswith("aws_lakeformation_permissions.")]:
