@@ -19,6 +19,7 @@ the Channel points back to the file, line and column it came from.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import re
 import types
@@ -54,8 +55,9 @@ def duration(text: Any) -> timedelta | None:
     return timedelta(**{_UNITS[match["unit"][0]]: int(match["n"])})
 
 
+@functools.cache
 def kinds() -> dict[str, dict[str, type]]:
-    """Field name → {kind name → prop class}: the families a YAML file names by kind."""
+    """Field name → {kind name → prop class}: the families a YAML file names by kind (computed once; do not modify)."""
     from channelkit.platforms import ConnectCluster, KafkaCluster, MskCluster, MskConnect
     from channelkit.sources import MariaDbSource, MySqlSource, PostgresSource
     from channelkit.warehouses import AwsLake, BigQuery
@@ -246,8 +248,9 @@ def kind_name(cls: type) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", cls.__name__).lower()
 
 
+@functools.cache
 def subclass_kinds(hint: Any) -> dict[str, type]:
-    """A base class's prop subclasses by kind name (``NotNull`` → ``not_null``); empty for other hints."""
+    """A base class's prop subclasses by kind name (``NotNull`` → ``not_null``); empty for other hints (cached)."""
     if not isinstance(hint, type) or _is_props(hint) or hint.__module__ == "builtins":
         return {}
     found: dict[str, type] = {}
